@@ -1,0 +1,28 @@
+"""Storage of organizations, API keys and connectors behind a small repository interface."""
+
+from connectors_service.store._clock import new_id, utc_now
+from connectors_service.store._errors import (
+    DuplicateOrganization,
+    DuplicateServiceName,
+    StoreError,
+    UnknownOrganization,
+)
+from connectors_service.store._records import ApiKeyInfo, ConnectorRecord, Organization, Principal
+from connectors_service.store._repository import SCOPES, Store
+from connectors_service.store._tables import metadata
+
+__all__ = [
+    "SCOPES",
+    "ApiKeyInfo",
+    "ConnectorRecord",
+    "DuplicateOrganization",
+    "DuplicateServiceName",
+    "Organization",
+    "Principal",
+    "Store",
+    "StoreError",
+    "UnknownOrganization",
+    "metadata",
+    "new_id",
+    "utc_now",
+]

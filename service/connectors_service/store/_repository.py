@@ -1,0 +1,343 @@
+"""The store: one short transaction per method, records in and out."""
+
+import copy
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors_service.store._clock import new_id, to_utc_ms, utc_now
+from connectors_service.store._errors import (
+    DuplicateOrganization,
+    DuplicateServiceName,
+    UnknownOrganization,
+)
+from connectors_service.store._records import ApiKeyInfo, ConnectorRecord, Organization, Principal
+from connectors_service.store._tables import ApiKeyRow, ConnectorRow, OrganizationRow
+
+SCOPES: tuple[str, ...] = ("connectors:read", "connectors:write")
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_KEY_PREFIX = "ck_"
+_DISPLAY_PREFIX_LENGTH = 12
+# Retried on a unique violation of team_number, which the allocation below should prevent.
+_TEAM_NUMBER_ATTEMPTS = 5
+# Any fixed 64-bit number, private to this application, names the advisory lock.
+_TEAM_NUMBER_LOCK = 0x636F6E6E5F746E
+
+
+class Store:
+    """Organizations, API keys and connectors over one SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        # expire_on_commit=False: rows are turned into records after commit, without reloads.
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    # Organizations
+
+    def create_organization(self, *, slug: str, name: str | None = None) -> Organization:
+        """Create an organization with the next team number; `DuplicateOrganization` if taken."""
+        if not _SLUG.fullmatch(slug):
+            raise ValueError(f"slug must match {_SLUG.pattern}, got {slug!r}")
+        for _attempt in range(_TEAM_NUMBER_ATTEMPTS):
+            try:
+                with self._sessions.begin() as session:
+                    return _insert_organization(session, slug=slug, name=name or slug)
+            except IntegrityError:
+                # The slug and the team number are both unique: only a taken slug is final.
+                if self.get_organization(slug) is not None:
+                    raise DuplicateOrganization(f"organization {slug!r} already exists") from None
+        raise RuntimeError(f"no free team number after {_TEAM_NUMBER_ATTEMPTS} attempts")
+
+    def get_organization(self, slug: str) -> Organization | None:
+        """Return the organization with this slug, or None."""
+        with self._sessions() as session:
+            row = session.scalars(select(OrganizationRow).filter_by(slug=slug)).one_or_none()
+            return None if row is None else _organization(row)
+
+    def list_organizations(self) -> list[Organization]:
+        """Return every organization in creation order."""
+        with self._sessions() as session:
+            rows = session.scalars(select(OrganizationRow).order_by(OrganizationRow.team_number))
+            return [_organization(row) for row in rows]
+
+    # API keys
+
+    def create_api_key(
+        self, *, organization_id: str, scopes: Iterable[str] = SCOPES
+    ) -> tuple[ApiKeyInfo, str]:
+        """Create a key for an organization; return its info and the plaintext, shown once."""
+        scope_list = tuple(dict.fromkeys(scopes))
+        unknown = [scope for scope in scope_list if scope not in SCOPES]
+        if unknown or not scope_list:
+            raise ValueError(f"scopes must be a non-empty subset of {SCOPES}, got {scope_list}")
+        plaintext = _KEY_PREFIX + secrets.token_urlsafe(32)
+        with self._sessions.begin() as session:
+            if session.get(OrganizationRow, organization_id) is None:
+                raise UnknownOrganization(f"unknown organization id {organization_id!r}")
+            row = ApiKeyRow(
+                id=new_id("key"),
+                organization_id=organization_id,
+                principal_id=new_id("prn"),
+                prefix=plaintext[:_DISPLAY_PREFIX_LENGTH],
+                key_hash=_hash_key(plaintext),
+                scopes=" ".join(scope_list),
+                created_at=utc_now(),
+                revoked_at=None,
+            )
+            session.add(row)
+            session.flush()
+            return _api_key_info(row), plaintext
+
+    def list_api_keys(self, *, organization_id: str | None = None) -> list[ApiKeyInfo]:
+        """Return the keys, revoked ones included, of one organization or of all."""
+        query = select(ApiKeyRow).order_by(ApiKeyRow.id)
+        if organization_id is not None:
+            query = query.filter_by(organization_id=organization_id)
+        with self._sessions() as session:
+            return [_api_key_info(row) for row in session.scalars(query)]
+
+    def revoke_api_key(self, key_id: str) -> bool:
+        """Revoke a key; False when it is unknown or already revoked."""
+        with self._sessions.begin() as session:
+            # The session's Core connection: its result is typed with `rowcount`.
+            result = session.connection().execute(
+                update(ApiKeyRow)
+                .where(ApiKeyRow.id == key_id, ApiKeyRow.revoked_at.is_(None))
+                .values(revoked_at=utc_now())
+            )
+            return result.rowcount == 1
+
+    def resolve_api_key(self, plaintext: str) -> Principal | None:
+        """Return the principal of a valid key, or None for an unknown or revoked one."""
+        if not plaintext.startswith(_KEY_PREFIX):
+            return None
+        # The key is 256 random bits, so a fast unsalted sha256 cannot be brute-forced and an
+        # equality lookup on the unique hash index replaces a constant-time comparison: the
+        # timing of the lookup leaks nothing about a key that nobody can guess.
+        query = (
+            select(ApiKeyRow, OrganizationRow.team_number)
+            .join(OrganizationRow, OrganizationRow.id == ApiKeyRow.organization_id)
+            .where(ApiKeyRow.key_hash == _hash_key(plaintext), ApiKeyRow.revoked_at.is_(None))
+        )
+        with self._sessions() as session:
+            found = session.execute(query).one_or_none()
+            if found is None:
+                return None
+            key, team_number = found
+            return Principal(
+                organization_id=key.organization_id,
+                principal_id=key.principal_id,
+                team_number=team_number,
+                scopes=frozenset(key.scopes.split()),
+            )
+
+    # Connectors
+
+    def insert_connector(self, record: ConnectorRecord) -> ConnectorRecord:
+        """Insert a new connector; `DuplicateServiceName` when the organization has its name."""
+        try:
+            with self._sessions.begin() as session:
+                row = ConnectorRow(id=record.id, organization_id=record.organization_id)
+                _copy_into(row, record)
+                row.created_at = record.created_at
+                row.created_by = record.created_by
+                session.add(row)
+                session.flush()
+                return _connector(row)
+        except IntegrityError:
+            # The same error class covers a reused id or an unknown organization; only a
+            # service name that is now present is the caller's 409.
+            if record.service_name is not None and (
+                self.get_connector_by_service_name(
+                    organization_id=record.organization_id, service_name=record.service_name
+                )
+                is not None
+            ):
+                raise DuplicateServiceName(_duplicate(record.service_name)) from None
+            raise
+
+    def get_connector(self, *, organization_id: str, connector_id: str) -> ConnectorRecord | None:
+        """Return the organization's connector with this id, or None."""
+        return self._one_connector(id=connector_id, organization_id=organization_id)
+
+    def get_connector_by_service_name(
+        self, *, organization_id: str, service_name: str
+    ) -> ConnectorRecord | None:
+        """Return the organization's connector with this service name, or None."""
+        return self._one_connector(organization_id=organization_id, service_name=service_name)
+
+    def replace_connector(
+        self, record: ConnectorRecord, *, expected_version: int
+    ) -> ConnectorRecord | None:
+        """Overwrite a connector if it still has `expected_version`; None when no row matched."""
+        # Optimistic concurrency: the version check and the write are one UPDATE, so two
+        # writers that read the same version cannot both succeed (DOMAIN: If-Match).
+        values = _mutable_columns(record)
+        try:
+            with self._sessions.begin() as session:
+                result = session.connection().execute(
+                    update(ConnectorRow)
+                    .where(
+                        ConnectorRow.id == record.id,
+                        ConnectorRow.organization_id == record.organization_id,
+                        ConnectorRow.version == expected_version,
+                    )
+                    .values(**values)
+                )
+                if result.rowcount != 1:
+                    return None
+                row = session.get_one(ConnectorRow, record.id, populate_existing=True)
+                return _connector(row)
+        except IntegrityError:
+            if record.service_name is not None:
+                raise DuplicateServiceName(_duplicate(record.service_name)) from None
+            raise
+
+    def delete_connector(self, *, organization_id: str, connector_id: str) -> bool:
+        """Delete the organization's connector; False when there was none."""
+        with self._sessions.begin() as session:
+            row = session.scalars(
+                select(ConnectorRow).filter_by(id=connector_id, organization_id=organization_id)
+            ).one_or_none()
+            if row is None:
+                return False
+            session.delete(row)
+            return True
+
+    def list_connectors(
+        self,
+        *,
+        organization_id: str,
+        limit: int,
+        after_id: str | None = None,
+        descending: bool = False,
+        provider: str | None = None,
+        type: str | None = None,
+    ) -> list[ConnectorRecord]:
+        """Return up to `limit` connectors ordered by id, strictly after `after_id`."""
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, got {limit}")
+        # Keyset pagination: a page starts after the last id seen, so rows inserted or deleted
+        # meanwhile never shift a page the way OFFSET would.
+        query = select(ConnectorRow).filter_by(organization_id=organization_id)
+        if after_id is not None:
+            query = query.where(
+                ConnectorRow.id < after_id if descending else ConnectorRow.id > after_id
+            )
+        if provider is not None:
+            query = query.filter_by(provider=provider)
+        if type is not None:
+            query = query.filter_by(type=type)
+        order = ConnectorRow.id.desc() if descending else ConnectorRow.id.asc()
+        with self._sessions() as session:
+            rows = session.scalars(query.order_by(order).limit(limit))
+            return [_connector(row) for row in rows]
+
+    def _one_connector(self, **criteria: str) -> ConnectorRecord | None:
+        with self._sessions() as session:
+            row = session.scalars(select(ConnectorRow).filter_by(**criteria)).one_or_none()
+            return None if row is None else _connector(row)
+
+
+def _insert_organization(session: Session, *, slug: str, name: str) -> Organization:
+    if session.get_bind().dialect.name == "postgresql":
+        # Under READ COMMITTED two creators would read the same max and one would fail;
+        # a transaction-scoped advisory lock queues them instead of burning retries.
+        session.execute(select(func.pg_advisory_xact_lock(_TEAM_NUMBER_LOCK)))
+    # max + 1 inside the INSERT itself: SQLite takes its write lock before running the
+    # statement, so this is atomic there; on PostgreSQL the lock above makes it so.
+    next_number = select(
+        func.coalesce(func.max(OrganizationRow.team_number), 0) + 1
+    ).scalar_subquery()
+    organization_id = new_id("org")
+    session.execute(
+        insert(OrganizationRow).values(
+            id=organization_id,
+            slug=slug,
+            name=name,
+            team_number=next_number,
+            created_at=utc_now(),
+        )
+    )
+    return _organization(session.get_one(OrganizationRow, organization_id))
+
+
+def _duplicate(service_name: str) -> str:
+    return f"a connector with service name {service_name!r} already exists"
+
+
+def _hash_key(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def _mutable_columns(record: ConnectorRecord) -> dict[str, Any]:
+    # id, organization_id and created_* identify the row and never change after insert.
+    return {
+        "name": record.name,
+        "description": record.description,
+        "provider": record.provider,
+        "type": record.type,
+        "service_name": record.service_name,
+        "icon_url": record.icon_url,
+        "fields": copy.deepcopy(record.fields),
+        "http": copy.deepcopy(record.http),
+        "data": copy.deepcopy(record.data),
+        "version": record.version,
+        "updated_at": to_utc_ms(record.updated_at),
+        "updated_by": record.updated_by,
+    }
+
+
+def _copy_into(row: ConnectorRow, record: ConnectorRecord) -> None:
+    for column, value in _mutable_columns(record).items():
+        setattr(row, column, value)
+
+
+def _organization(row: OrganizationRow) -> Organization:
+    return Organization(
+        id=row.id,
+        slug=row.slug,
+        name=row.name,
+        team_number=row.team_number,
+        created_at=to_utc_ms(row.created_at),
+    )
+
+
+def _api_key_info(row: ApiKeyRow) -> ApiKeyInfo:
+    return ApiKeyInfo(
+        id=row.id,
+        organization_id=row.organization_id,
+        principal_id=row.principal_id,
+        prefix=row.prefix,
+        scopes=tuple(row.scopes.split()),
+        created_at=to_utc_ms(row.created_at),
+        revoked_at=None if row.revoked_at is None else to_utc_ms(row.revoked_at),
+    )
+
+
+def _connector(row: ConnectorRow) -> ConnectorRecord:
+    # Deep copies: a caller mutating a record's dicts must not reach a live ORM row.
+    return ConnectorRecord(
+        id=row.id,
+        organization_id=row.organization_id,
+        name=row.name,
+        description=row.description,
+        provider=row.provider,
+        type=row.type,
+        service_name=row.service_name,
+        icon_url=row.icon_url,
+        fields=copy.deepcopy(row.fields),
+        http=copy.deepcopy(row.http),
+        data=copy.deepcopy(row.data),
+        version=row.version,
+        created_at=to_utc_ms(row.created_at),
+        created_by=row.created_by,
+        updated_at=to_utc_ms(row.updated_at),
+        updated_by=row.updated_by,
+    )

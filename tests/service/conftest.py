@@ -1,0 +1,54 @@
+"""Service test fixtures: SQLite per test, or PostgreSQL when DATABASE_URL names it."""
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from connectors_service.db import create_engine_from_url, create_schema
+from connectors_service.store import Store, metadata
+from sqlalchemy import Engine
+from ulid import ULID
+
+_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+_ON_POSTGRES = _DATABASE_URL.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def _postgres_engine() -> Iterator[Engine]:
+    # Tables are rebuilt once per session; tests stay apart through unique slugs.
+    engine = create_engine_from_url(_DATABASE_URL)
+    metadata.drop_all(engine)
+    create_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine with the schema created: shared PostgreSQL, or a fresh SQLite file per test."""
+    if _ON_POSTGRES:
+        yield request.getfixturevalue("_postgres_engine")
+        return
+    sqlite_engine = create_engine_from_url(f"sqlite:///{tmp_path / 'connectors.db'}")
+    create_schema(sqlite_engine)
+    yield sqlite_engine
+    sqlite_engine.dispose()
+
+
+@pytest.fixture
+def database_url(engine: Engine) -> str:
+    """The URL of `engine`, for code that builds its own engine from settings."""
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def store(engine: Engine) -> Store:
+    """A store over the test engine."""
+    return Store(engine)
+
+
+@pytest.fixture
+def new_slug() -> Callable[[], str]:
+    """Make organization slugs unique across tests that share one PostgreSQL database."""
+    return lambda: f"t-{str(ULID()).lower()}"

@@ -1,0 +1,232 @@
+"""The `oaskit` command line; the only place findings become exit codes.
+
+Exit codes: 0 clean, 1 findings (lint errors, stale generated code, fuzz failures),
+2 usage or unusable input (with a one-line reason and a position, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from oaskit.config import ApiConfig, ProjectConfig, find_project, load_config
+from oaskit.emit import FormatError, sync_tree
+from oaskit.errors import Finding, Level, SpecInputError
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class _UsageError(Exception):
+    """Bad arguments or configuration: exit 2 with this one-line message."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `oaskit` with `argv` (default: sys.argv[1:]) and return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except SpecInputError as exc:
+        _print_finding(exc.finding, root=Path.cwd(), stream=sys.stderr)
+        return EXIT_USAGE
+    except _UsageError as exc:
+        print(f"oaskit: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("oaskit: interrupted", file=sys.stderr)
+        return EXIT_USAGE
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="oaskit", description="Spec-first OpenAPI toolkit.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    lint = commands.add_parser("lint", help="validate specs and enforce the house rules")
+    lint.add_argument("specs", nargs="*", type=Path, help="root spec files (default: all configured)")
+    lint.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    lint.set_defaults(run=_run_lint)
+
+    regen = commands.add_parser("regen", help="generate models, clients and server stubs")
+    regen.add_argument("--check", action="store_true", help="change nothing; exit 1 with a diff when stale")
+    regen.add_argument("--dry-run", action="store_true", help="change nothing; list what would change")
+    regen.add_argument("--spec", type=Path, help="generate from this spec instead of the configured ones")
+    regen.add_argument("--out", type=Path, help="output folder (with --spec)")
+    regen.add_argument("--package", help="import name of the output package (with --spec)")
+    regen.set_defaults(run=_run_regen)
+
+    fuzz = commands.add_parser("fuzz", help="property-test a running implementation with schemathesis")
+    fuzz.add_argument("--spec", type=Path, required=True, help="root spec file")
+    fuzz.add_argument("--url", required=True, help="base URL of the server under test")
+    fuzz.add_argument("--token", help="bearer token sent as `Authorization: Bearer …`")
+    fuzz.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="extra header")
+    fuzz.add_argument("--max-examples", type=int, default=25, help="examples per operation and phase")
+    fuzz.add_argument("--seed", type=int, help="random seed, to replay a run")
+    fuzz.add_argument("--phases", default="examples,coverage,fuzzing,stateful", help="comma-separated")
+    fuzz.add_argument("--checks", default="all", help="comma-separated check names, or `all`")
+    fuzz.add_argument("--workers", type=int, default=1, help="concurrent workers")
+    fuzz.set_defaults(run=_run_fuzz)
+    return parser
+
+
+def _project() -> ProjectConfig:
+    root = find_project(Path.cwd())
+    if root is None:
+        raise _UsageError("no pyproject.toml with [tool.oaskit] here or above; pass a spec path")
+    return load_config(root)
+
+
+def _configured_apis(project: ProjectConfig) -> tuple[ApiConfig, ...]:
+    if not project.apis:
+        raise _UsageError("[tool.oaskit] lists no apis")
+    return project.apis
+
+
+def _run_lint(args: argparse.Namespace) -> int:
+    from oaskit.lint import lint_spec
+
+    root = Path.cwd()
+    if args.specs:
+        specs = list(args.specs)
+    else:
+        project = _project()
+        root = project.root
+        specs = [project.root / api.spec for api in _configured_apis(project)]
+    findings: list[Finding] = []
+    for spec in specs:
+        findings.extend(lint_spec(spec))
+    if args.format == "json":
+        payload = [
+            {
+                "file": _relative(f.location.file, root),
+                "line": f.location.line,
+                "col": f.location.col,
+                "code": f.code,
+                "level": f.level.label,
+                "message": f.message,
+            }
+            for f in findings
+        ]
+        print(json.dumps(payload, indent=2))
+    else:
+        for finding in findings:
+            _print_finding(finding, root=root, stream=sys.stdout)
+        errors = sum(f.level is Level.ERROR for f in findings)
+        print(f"lint: {len(specs)} spec(s), {errors} error(s), {len(findings) - errors} other finding(s)",
+              file=sys.stderr)
+    return EXIT_FINDINGS if any(f.level is Level.ERROR for f in findings) else EXIT_OK
+
+
+def _run_regen(args: argparse.Namespace) -> int:
+    from oaskit.pipeline import GenerationFailed, generate_package
+
+    if args.spec is not None:
+        if args.out is None:
+            raise _UsageError("--spec needs --out")
+        root = Path.cwd()
+        package = args.package or args.out.name
+        if not package.replace(".", "_").isidentifier():
+            raise _UsageError(f"--package {package!r} is not a Python import name")
+        jobs = [(ApiConfig(name=args.out.name, spec=args.spec, package=package), args.out)]
+        templates: list[Path] = []
+    else:
+        if args.out is not None or args.package is not None:
+            raise _UsageError("--out and --package need --spec")
+        project = _project()
+        root = project.root
+        jobs = [(api, project.root / api.output_dir) for api in _configured_apis(project)]
+        templates = [project.root / project.templates] if project.templates else []
+    apply = not (args.check or args.dry_run)
+    stale = False
+    failed = False
+    for api, out_dir in jobs:
+        spec_path = api.spec if api.spec.is_absolute() else root / api.spec
+        try:
+            files = generate_package(
+                spec_path, name=api.name, package=api.package, source=_relative(spec_path, root),
+                templates=templates,
+            )
+        except GenerationFailed as exc:
+            for finding in exc.findings:
+                _print_finding(finding, root=root, stream=sys.stderr)
+            failed = True
+            continue
+        except FormatError as exc:
+            print(f"oaskit: generated code for {api.name} does not parse: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        result = sync_tree(out_dir, files, apply=apply, display_root=root)
+        stale = stale or result.changed
+        _report_sync(result, root=root, apply=apply, check=args.check)
+    if failed:
+        return EXIT_USAGE
+    if args.check and stale:
+        print("regen: generated code is stale; run `oaskit regen` and commit the result", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _report_sync(result: object, *, root: Path, apply: bool, check: bool) -> None:
+    from oaskit.emit import SyncResult
+
+    assert isinstance(result, SyncResult)
+    if check:
+        sys.stdout.write(result.diff)
+        return
+    verb = ("wrote", "removed") if apply else ("would write", "would remove")
+    for path in result.written:
+        print(f"{verb[0]} {_relative(path, root)}")
+    for path in result.removed:
+        print(f"{verb[1]} {_relative(path, root)}")
+
+
+def _run_fuzz(args: argparse.Namespace) -> int:
+    from oaskit.fuzz import FuzzOptions, FuzzUsageError, format_report, run_fuzz
+
+    headers = {}
+    for item in args.header:
+        name, sep, value = item.partition(":")
+        if not sep or not name.strip():
+            raise _UsageError(f"--header {item!r} is not NAME:VALUE")
+        headers[name.strip()] = value.strip()
+    if args.token:
+        headers["Authorization"] = f"Bearer {args.token}"
+    if not args.spec.is_file():
+        raise _UsageError(f"{args.spec}: no such file")
+    checks = None if args.checks == "all" else tuple(c.strip() for c in args.checks.split(",") if c.strip())
+    try:
+        options = FuzzOptions(
+            spec_path=args.spec,
+            base_url=args.url,
+            headers=headers,
+            max_examples=args.max_examples,
+            seed=args.seed,
+            phases=tuple(p.strip() for p in args.phases.split(",") if p.strip()),
+            checks=checks,
+            workers=args.workers,
+        )
+        report = run_fuzz(options)
+    except FuzzUsageError as exc:
+        raise _UsageError(str(exc)) from None
+    print(format_report(report))
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _print_finding(finding: Finding, *, root: Path, stream: TextIO) -> None:
+    where = f"{_relative(finding.location.file, root)}:{finding.location.line}:{finding.location.col}"
+    print(f"{where} {finding.code} {finding.message}", file=stream)

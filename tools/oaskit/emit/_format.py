@@ -1,0 +1,45 @@
+"""Format generated sources with ruff, once, on a staging tree."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from ruff.__main__ import find_ruff_bin
+
+__all__ = ["FormatError", "format_tree"]
+
+# Isolated from any project's ruff settings, so the output is the same on every machine.
+_COMMON = ("--isolated", "--line-length", "100", "--target-version", "py311", "--quiet")
+
+
+class FormatError(Exception):
+    """ruff refused the generated source: a template produced invalid Python."""
+
+
+def format_tree(files: Mapping[str, str], *, package: str) -> dict[str, str]:
+    """The same files, import-sorted, unused imports removed and ruff-formatted."""
+    python = {name: text for name, text in files.items() if name.endswith(".py")}
+    with tempfile.TemporaryDirectory(prefix="oaskit-") as staging:
+        # The files sit at their package path and ruff runs from the staging root, so import
+        # sorting sees the package as first-party whatever the caller's working directory.
+        base = Path(staging)
+        root = base.joinpath(*package.split("."))
+        for name, text in python.items():
+            target = root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        ruff = find_ruff_bin()
+        _run([ruff, "check", *_COMMON, "--fix-only", "--select", "I,F401,F541,UP,RUF022,RUF036", "--exit-zero", "."], cwd=base)
+        _run([ruff, "format", *_COMMON, "."], cwd=base)
+        formatted = {name: (root / name).read_text(encoding="utf-8") for name in python}
+    return {name: formatted.get(name, text) for name, text in files.items()}
+
+
+def _run(command: list[str], *, cwd: Path) -> None:
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise FormatError(detail[0] if detail else f"ruff exited with {result.returncode}")

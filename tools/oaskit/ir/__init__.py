@@ -1,0 +1,18 @@
+"""The intermediate model between a bundled spec and the templates."""
+
+from oaskit.ir._build import build_api
+from oaskit.ir._model import Api, Body, Operation, Parameter, Response, Tag
+from oaskit.ir._naming import class_name, snake_name, unique
+
+__all__ = [
+    "Api",
+    "Body",
+    "Operation",
+    "Parameter",
+    "Response",
+    "Tag",
+    "build_api",
+    "class_name",
+    "snake_name",
+    "unique",
+]

@@ -1,0 +1,186 @@
+"""Build the intermediate model from a bundled spec. No IO, no Jinja."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oaskit.ir._model import Api, Body, Operation, Parameter, Response, Tag
+from oaskit.ir._naming import class_name, snake_name, unique
+from oaskit.ir._types import annotation_for, constraints_for, model_for
+
+__all__ = ["build_api"]
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_JSON_MEDIA = ("application/json",)
+
+
+def build_api(spec: dict[str, Any], *, name: str, source: str, package: str) -> Api:
+    """The IR of a valid, bundled OpenAPI 3.x document."""
+    info = spec.get("info") or {}
+    components = spec.get("components") or {}
+    schemas = components.get("schemas") or {}
+    default_security = _security(spec.get("security"))
+    declared_tags = {t["name"]: t.get("description", "") for t in spec.get("tags") or [] if "name" in t}
+    by_tag: dict[str, list[Operation]] = {}
+    paths: list[tuple[str, tuple[str, ...]]] = []
+    taken_names: set[str] = set()
+    for path, item in (spec.get("paths") or {}).items():
+        item = _deref(item, spec)
+        methods = tuple(m.upper() for m in _METHODS if isinstance(item.get(m), dict))
+        paths.append((path, methods))
+        shared = [_deref(p, spec) for p in item.get("parameters") or []]
+        for method in _METHODS:
+            raw = item.get(method)
+            if not isinstance(raw, dict):
+                continue
+            operation = _operation(
+                raw, spec=spec, schemas=schemas, method=method, path=path, shared=shared,
+                default_security=default_security, taken_names=taken_names,
+            )
+            by_tag.setdefault(operation.tag, []).append(operation)
+    tags = tuple(
+        Tag(name=tag, protocol=f"{class_name(tag)}Handlers", description=declared_tags.get(tag, ""),
+            operations=tuple(ops))
+        for tag, ops in sorted(by_tag.items())
+    )
+    schemes = tuple(sorted((components.get("securitySchemes") or {}).keys()))
+    return Api(
+        name=name,
+        title=str(info.get("title", name)),
+        version=str(info.get("version", "")),
+        source=source,
+        package=package,
+        client_class=f"{class_name(name)}Client",
+        tags=tags,
+        paths=tuple(paths),
+        security_schemes=schemes,
+    )
+
+
+def _operation(
+    raw: dict[str, Any], *, spec: dict[str, Any], schemas: dict[str, Any], method: str, path: str,
+    shared: list[dict[str, Any]], default_security: tuple[tuple[str, tuple[str, ...]], ...],
+    taken_names: set[str],
+) -> Operation:
+    operation_id = str(raw.get("operationId") or f"{method}_{path}")
+    parameters = _parameters(shared, [_deref(p, spec) for p in raw.get("parameters") or []], schemas)
+    security = _security(raw["security"]) if "security" in raw else default_security
+    responses = tuple(
+        _response(str(status), _deref(response, spec))
+        for status, response in sorted((raw.get("responses") or {}).items(), key=lambda kv: str(kv[0]))
+    )
+    successes = [r.annotation for r in responses if r.is_success and r.annotation]
+    return_annotation = " | ".join(dict.fromkeys(successes)) if successes else "None"
+    return Operation(
+        operation_id=operation_id,
+        name=unique(snake_name(operation_id), taken_names),
+        method=method.upper(),
+        path=path,
+        summary=" ".join(str(raw.get("summary", "")).split()),
+        description=str(raw.get("description", "")).strip(),
+        tag=str((raw.get("tags") or ["default"])[0]),
+        parameters=parameters,
+        body=_body(_deref(raw["requestBody"], spec)) if "requestBody" in raw else None,
+        responses=responses,
+        security=security,
+        return_annotation=return_annotation,
+        client_path=_client_path(path, parameters),
+    )
+
+
+def _client_path(path: str, parameters: tuple[Parameter, ...]) -> str:
+    # Literal braces in a path are not expected, but f-string syntax must stay valid.
+    text = path.replace("{", "{{").replace("}", "}}")
+    for parameter in parameters:
+        if parameter.location == "path":
+            text = text.replace("{{" + parameter.name + "}}", "{_segment(" + parameter.python_name + ")}")
+    return text
+
+
+def _parameters(
+    shared: list[dict[str, Any]], own: list[dict[str, Any]], schemas: dict[str, Any]
+) -> tuple[Parameter, ...]:
+    # Operation parameters override path-item ones with the same name and location (OAS 4.8.10).
+    merged = {(p.get("in"), p.get("name")): p for p in [*shared, *own]}
+    taken: set[str] = set()
+    result = []
+    for (location, name), raw in merged.items():
+        schema = raw.get("schema") or {}
+        required = bool(raw.get("required")) or location == "path"
+        annotation = annotation_for(schema, components=schemas)
+        if not required:
+            annotation = f"{annotation} | None" if not annotation.endswith("| None") else annotation
+        result.append(
+            Parameter(
+                name=str(name),
+                python_name=unique(snake_name(str(name)), taken),
+                location=str(location),
+                required=required,
+                annotation=annotation,
+                constraints=constraints_for(_resolve_schema(schema, schemas)),
+                description=" ".join(str(raw.get("description", "")).split()),
+            )
+        )
+    order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+    return tuple(sorted(result, key=lambda p: (order.get(p.location, 4), not p.required, p.python_name)))
+
+
+def _body(raw: dict[str, Any]) -> Body:
+    content = raw.get("content") or {}
+    media_types = tuple(content)
+    json_media = next((m for m in media_types if _is_json(m)), None)
+    schema = (content.get(json_media) or {}).get("schema") if json_media else None
+    model = model_for(schema)
+    annotation = f"models.{model}" if model else "Any"
+    return Body(annotation=annotation, model=model, media_types=media_types or _JSON_MEDIA,
+                required=bool(raw.get("required")))
+
+
+def _response(status: str, raw: dict[str, Any]) -> Response:
+    content = raw.get("content") or {}
+    json_media = next((m for m in content if _is_json(m)), None)
+    schema = (content.get(json_media) or {}).get("schema") if json_media else None
+    model = model_for(schema)
+    annotation = f"models.{model}" if model else ("Any" if json_media else None)
+    return Response(
+        status=status,
+        annotation=annotation,
+        model=model,
+        description=" ".join(str(raw.get("description", "")).split()),
+        headers=tuple(sorted((raw.get("headers") or {}).keys())),
+    )
+
+
+def _security(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    # Only the first requirement object is enforced by stubs; alternatives come with issue 5.
+    if not isinstance(raw, list) or not raw:
+        return ()
+    first = raw[0] if isinstance(raw[0], dict) else {}
+    return tuple((str(scheme), tuple(str(s) for s in scopes or ())) for scheme, scopes in sorted(first.items()))
+
+
+def _deref(node: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    seen: set[str] = set()
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+        ref = node["$ref"]
+        if ref in seen:
+            break
+        seen.add(ref)
+        target: Any = spec
+        for token in ref[2:].split("/"):
+            token = token.replace("~1", "/").replace("~0", "~")
+            target = target.get(token) if isinstance(target, dict) else None
+        node = target
+    return node if isinstance(node, dict) else {}
+
+
+def _resolve_schema(schema: Any, schemas: dict[str, Any]) -> Any:
+    model = model_for(schema)
+    if model is not None and isinstance(schema, dict):
+        return schemas.get(str(schema["$ref"]).rsplit("/", 1)[-1], {})
+    return schema
+
+
+def _is_json(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")

@@ -1,0 +1,63 @@
+"""The lint rule registry: built-in rules register exactly as a user's rule would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from oaskit.errors import Finding, Level
+from oaskit.spec import Bundle
+
+__all__ = ["Rule", "RuleCheck", "RuleRegistry", "registry", "rule"]
+
+# A rule reads the bundle and yields (pointer, message) pairs; the registry adds code and place.
+RuleCheck = Callable[[Bundle], Iterator[tuple[tuple[str | int, ...], str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A named property every spec should have, with its default level."""
+
+    name: str
+    level: Level
+    check: RuleCheck
+    description: str
+
+    def run(self, bundle: Bundle) -> list[Finding]:
+        """The rule's findings on `bundle`, at source locations."""
+        return [Finding(self.name, message, bundle.locate(pointer), self.level)
+                for pointer, message in self.check(bundle)]
+
+
+class RuleRegistry:
+    """Rules by name; a second rule with a taken name is refused."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, Rule] = {}
+
+    def register(self, new: Rule) -> Rule:
+        """Add `new`; raises ValueError when its name is taken."""
+        if new.name in self._rules:
+            raise ValueError(f"a lint rule named {new.name!r} is already registered")
+        self._rules[new.name] = new
+        return new
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self._rules.values(), key=lambda r: r.name))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._rules
+
+
+registry = RuleRegistry()
+
+
+def rule(name: str, *, level: Level = Level.ERROR) -> Callable[[RuleCheck], RuleCheck]:
+    """Register the decorated function as the lint rule `name`."""
+
+    def decorate(check: RuleCheck) -> RuleCheck:
+        description = (check.__doc__ or name).strip().splitlines()[0]
+        registry.register(Rule(name=name, level=level, check=check, description=description))
+        return check
+
+    return decorate

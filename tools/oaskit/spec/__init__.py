@@ -1,0 +1,18 @@
+"""Loading, bundling and validating hand-written OpenAPI documents."""
+
+from oaskit.spec._bundle import Bundle, bundle_spec
+from oaskit.spec._load import Document, Pointer, load_document
+from oaskit.spec._pointer import format_pointer, parse_pointer
+from oaskit.spec._validate import openapi_version, validate_bundle
+
+__all__ = [
+    "Bundle",
+    "Document",
+    "Pointer",
+    "bundle_spec",
+    "format_pointer",
+    "load_document",
+    "openapi_version",
+    "parse_pointer",
+    "validate_bundle",
+]

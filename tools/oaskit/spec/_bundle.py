@@ -1,0 +1,241 @@
+"""Bundle a multi-file spec into one document with only local `$ref`s.
+
+Like `redocly bundle`: a reference to a whole file that the root's
+`components` names, or that lives in a `components/<section>/` folder, becomes
+a reference into `#/components/<section>/<name>`; any other external reference
+is inlined. Every node of the result keeps the location of its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from oaskit.errors import Finding, Location, SpecInputError
+from oaskit.spec._load import Document, Pointer, load_document
+from oaskit.spec._pointer import format_pointer, parse_pointer
+
+__all__ = ["Bundle", "bundle_spec"]
+
+# OAS 3.x `components` sections a whole-file reference can be hoisted into.
+_SECTIONS = frozenset(
+    {
+        "schemas",
+        "responses",
+        "parameters",
+        "examples",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
+    }
+)
+
+# A reference target: which file, which node in it.
+_Target = tuple[Path, Pointer]
+
+
+@dataclass(slots=True)
+class Bundle:
+    """A whole spec as one document, with a source location for every node."""
+
+    root: Path
+    data: Any
+    files: tuple[Path, ...]
+    origins: dict[Pointer, Location] = field(default_factory=dict)
+    problems: list[Finding] = field(default_factory=list)
+
+    def locate(self, pointer: Pointer) -> Location:
+        """The source location of `pointer` in the bundle, or of its nearest ancestor."""
+        probe = pointer
+        while probe not in self.origins and probe:
+            probe = probe[:-1]
+        return self.origins.get(probe, Location(self.root))
+
+
+def bundle_spec(root: Path) -> Bundle:
+    """Load `root` and everything it references; a broken root raises SpecInputError."""
+    return _Bundler(root.resolve()).run()
+
+
+class _Bundler:
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._documents: dict[Path, Document] = {}
+        self._problems: list[Finding] = []
+        self._origins: dict[Pointer, Location] = {}
+        # Whole-file or fragment targets that have a name under #/components.
+        self._names: dict[_Target, tuple[str, str]] = {}
+        # Hoisted targets still to be copied into components, in discovery order.
+        self._pending: list[tuple[_Target, tuple[str, str]]] = []
+
+    def run(self) -> Bundle:
+        root_doc = self._document(self._root, referrer=None)
+        if root_doc is None:  # pragma: no cover - _document raises for the root
+            raise AssertionError("root document missing")
+        if not isinstance(root_doc.data, dict):
+            raise SpecInputError(
+                Finding("input-not-openapi", "not an OpenAPI document: the top level is not a mapping",
+                        root_doc.locate(()))
+            )
+        self._register_root_components(root_doc)
+        data = self._walk(root_doc.data, doc=root_doc, src=(), out=(), stack=())
+        components = data.setdefault("components", {}) if isinstance(data, dict) else {}
+        while self._pending:
+            (path, pointer), (section, name) = self._pending.pop(0)
+            target_doc = self._documents[path]
+            node = target_doc.resolve(pointer)
+            out = ("components", section, name)
+            components.setdefault(section, {})[name] = self._walk(
+                node, doc=target_doc, src=pointer, out=out, stack=((path, pointer),)
+            )
+        files = tuple(sorted(self._documents))
+        problems = [p for d in self._documents.values() for p in d.problems] + self._problems
+        return Bundle(self._root, data, files, self._origins, problems)
+
+    def _register_root_components(self, root_doc: Document) -> None:
+        components = root_doc.data.get("components")
+        if not isinstance(components, dict):
+            return
+        for section, entries in components.items():
+            if section not in _SECTIONS or not isinstance(entries, dict):
+                continue
+            for name, entry in entries.items():
+                ref = entry.get("$ref") if isinstance(entry, dict) else None
+                if isinstance(ref, str) and not ref.startswith("#"):
+                    target = self._target(ref, doc=root_doc, at=("components", section, name, "$ref"))
+                    if target is not None:
+                        self._names.setdefault(target, (section, name))
+
+    def _document(self, path: Path, *, referrer: Location | None) -> Document | None:
+        if path in self._documents:
+            return self._documents[path]
+        try:
+            document = load_document(path)
+        except SpecInputError as exc:
+            if referrer is None:
+                raise
+            # A broken referenced file is reported at the `$ref` that names it.
+            finding = exc.finding
+            message = f"cannot use {path.name}: {finding.message} ({finding.location.display()})"
+            self._problems.append(Finding("ref-unresolvable", message, referrer))
+            return None
+        self._documents[path] = document
+        return document
+
+    def _target(self, ref: str, *, doc: Document, at: Pointer) -> _Target | None:
+        file_part, _, fragment = ref.partition("#")
+        path = (doc.path.parent / file_part).resolve() if file_part else doc.path
+        try:
+            pointer = parse_pointer(fragment)
+        except ValueError as exc:
+            self._problems.append(Finding("ref-unresolvable", str(exc), doc.locate(at)))
+            return None
+        return path, pointer
+
+    def _walk(self, node: Any, *, doc: Document, src: Pointer, out: Pointer, stack: tuple[_Target, ...]) -> Any:
+        self._origins[out] = doc.locate(src)
+        if isinstance(node, list):
+            return [
+                self._walk(item, doc=doc, src=(*src, i), out=(*out, i), stack=stack)
+                for i, item in enumerate(node)
+            ]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not _is_example_value(out):
+            return self._follow(node, ref, doc=doc, src=src, out=out, stack=stack)
+        return {
+            key: self._walk(value, doc=doc, src=(*src, key), out=(*out, key), stack=stack)
+            for key, value in node.items()
+        }
+
+    def _follow(
+        self, node: dict[str, Any], ref: str, *, doc: Document, src: Pointer, out: Pointer,
+        stack: tuple[_Target, ...],
+    ) -> Any:
+        at = doc.locate((*src, "$ref"))
+        target = self._target(ref, doc=doc, at=(*src, "$ref"))
+        if target is None:
+            return dict(node)
+        path, pointer = target
+        siblings = {
+            key: self._walk(value, doc=doc, src=(*src, key), out=(*out, key), stack=stack)
+            for key, value in node.items()
+            if key != "$ref"
+        }
+        defining = len(out) == 3 and out[0] == "components" and self._names.get(target) == (out[1], out[2])
+        name = None if defining else self._names.get(target) or self._hoistable(target)
+        if path == self._root and not defining:
+            # Local references stay local; check they land somewhere.
+            if not self._exists(target, at=at, ref=ref):
+                return {"$ref": ref, **siblings}
+            return {"$ref": format_pointer(pointer), **siblings}
+        if name is not None:
+            if self._document(path, referrer=at) is None or not self._exists(target, at=at, ref=ref):
+                return {"$ref": ref, **siblings}
+            return {"$ref": format_pointer(("components", *name)), **siblings}
+        target_doc = self._document(path, referrer=at)
+        if target_doc is None or not self._exists(target, at=at, ref=ref):
+            return {"$ref": ref, **siblings}
+        if target in stack:
+            message = f"reference cycle through {ref!r} cannot be inlined; name the target under components"
+            self._problems.append(Finding("ref-cycle", message, at))
+            return {"$ref": ref, **siblings}
+        inlined = self._walk(target_doc.resolve(pointer), doc=target_doc, src=pointer, out=out,
+                             stack=(*stack, target))
+        # Keep where the reference was written as the origin of the node that replaced it.
+        self._origins[out] = at
+        if isinstance(inlined, dict) and siblings:
+            # OAS 3.1 lets `summary`/`description` beside `$ref` override the target's.
+            return {**inlined, **siblings}
+        return inlined
+
+    def _hoistable(self, target: _Target) -> tuple[str, str] | None:
+        path, pointer = target
+        if pointer or path == self._root or path.parent.name not in _SECTIONS:
+            return None
+        section = path.parent.name
+        taken = {name for s, name in self._names.values() if s == section}
+        base = path.stem
+        name = base
+        counter = 2
+        while name in taken:
+            name = f"{base}{counter}"
+            counter += 1
+        self._names[target] = (section, name)
+        self._pending.append((target, (section, name)))
+        return section, name
+
+    def _exists(self, target: _Target, *, at: Location, ref: str) -> bool:
+        path, pointer = target
+        document = self._documents.get(path)
+        if document is None:
+            document = self._document(path, referrer=at)
+            if document is None:
+                return False
+        try:
+            document.resolve(pointer)
+        except KeyError:
+            self._problems.append(Finding("ref-unresolvable", f"$ref {ref!r} points at nothing", at))
+            return False
+        return True
+
+
+def _is_example_value(out: Pointer) -> bool:
+    """Whether `out` lies inside literal data, where `$ref` is a plain member, not a reference."""
+    for index, token in enumerate(out):
+        if index > 0 and out[index - 1] in ("properties", "patternProperties"):
+            continue  # a property that happens to be named `default` or `value`
+        if token in ("example", "const", "default", "enum") or str(token).startswith("x-"):
+            return True
+        after = out[index + 1] if index + 1 < len(out) else None
+        # Schema `examples` is a list of values; media-type `examples` maps names to Example Objects.
+        if token == "examples" and isinstance(after, int):
+            return True
+        if token == "value" and index >= 2 and out[index - 2] == "examples":
+            return True
+    return False
