@@ -20,7 +20,7 @@ _Models = Mapping[str, type[BaseModel] | None]
 
 
 class ApiResponseError(Exception):
-    """An error response: its status, the parsed error body (None if undocumented) and request id."""
+    """An error response: status, parsed error body (None if undocumented), request id."""
 
     def __init__(self, response: httpx.Response, error: BaseModel | None) -> None:
         self.status_code = response.status_code
@@ -135,6 +135,7 @@ class ConnectorsClient:
                     "401": models.ErrorEnvelope,
                     "403": models.ErrorEnvelope,
                     "415": models.ErrorEnvelope,
+                    "422": models.ErrorEnvelope,
                     "500": models.ErrorEnvelope,
                 },
             ),
@@ -207,6 +208,7 @@ class ConnectorsClient:
                     "403": models.ErrorEnvelope,
                     "404": models.ErrorEnvelope,
                     "415": models.ErrorEnvelope,
+                    "422": models.ErrorEnvelope,
                     "500": models.ErrorEnvelope,
                 },
             ),
@@ -279,6 +281,7 @@ class AsyncConnectorsClient:
                     "401": models.ErrorEnvelope,
                     "403": models.ErrorEnvelope,
                     "415": models.ErrorEnvelope,
+                    "422": models.ErrorEnvelope,
                     "500": models.ErrorEnvelope,
                 },
             ),
@@ -351,6 +354,7 @@ class AsyncConnectorsClient:
                     "403": models.ErrorEnvelope,
                     "404": models.ErrorEnvelope,
                     "415": models.ErrorEnvelope,
+                    "422": models.ErrorEnvelope,
                     "500": models.ErrorEnvelope,
                 },
             ),

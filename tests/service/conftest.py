@@ -5,10 +5,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from connectors_service.db import create_engine_from_url, create_schema
-from connectors_service.store import Store, metadata
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from ulid import ULID
+
+from connectors_service.app import create_app
+from connectors_service.db import create_engine_from_url, create_schema
+from connectors_service.settings import Settings
+from connectors_service.store import Store, metadata
 
 _DATABASE_URL = os.environ.get("DATABASE_URL", "")
 _ON_POSTGRES = _DATABASE_URL.startswith("postgresql")
@@ -52,3 +57,26 @@ def store(engine: Engine) -> Store:
 def new_slug() -> Callable[[], str]:
     """Make organization slugs unique across tests that share one PostgreSQL database."""
     return lambda: f"t-{str(ULID()).lower()}"
+
+
+class Service:
+    """The app under test with one organization and a read-write API key."""
+
+    def __init__(self, app: FastAPI, key: str, organization_id: str) -> None:
+        self.app = app
+        self.key = key
+        self.organization_id = organization_id
+        self.auth = {"Authorization": f"Bearer {key}"}
+
+    def client(self) -> TestClient:
+        """A test client that does not raise server exceptions, so 500s are seen as responses."""
+        return TestClient(self.app, raise_server_exceptions=False)
+
+
+@pytest.fixture
+def service(database_url: str, store: Store, new_slug: Callable[[], str]) -> Service:
+    """The reference service on the test database, with a fresh organization and key."""
+    app = create_app(Settings(database_url=database_url))
+    organization = store.create_organization(slug=new_slug())
+    _, key = store.create_api_key(organization_id=organization.id)
+    return Service(app, key, organization.id)

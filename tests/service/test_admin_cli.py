@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import inspect
+
 from connectors_service import admin
 from connectors_service.admin import main
 from connectors_service.db import create_engine_from_url
 from connectors_service.settings import Settings
 from connectors_service.store import Store
-from sqlalchemy import inspect
 
 NewSlug = Callable[[], str]
 

@@ -6,8 +6,10 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
-import connectors_service.store as store_module
 import pytest
+from sqlalchemy import Engine, text
+
+import connectors_service.store as store_module
 from connectors_service.store import (
     ConnectorRecord,
     DuplicateOrganization,
@@ -18,7 +20,6 @@ from connectors_service.store import (
     new_id,
     utc_now,
 )
-from sqlalchemy import Engine, text
 
 NewSlug = Callable[[], str]
 

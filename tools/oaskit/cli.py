@@ -51,26 +51,42 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     lint = commands.add_parser("lint", help="validate specs and enforce the house rules")
-    lint.add_argument("specs", nargs="*", type=Path, help="root spec files (default: all configured)")
+    lint.add_argument(
+        "specs", nargs="*", type=Path, help="root spec files (default: all configured)"
+    )
     lint.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     lint.set_defaults(run=_run_lint)
 
     regen = commands.add_parser("regen", help="generate models, clients and server stubs")
-    regen.add_argument("--check", action="store_true", help="change nothing; exit 1 with a diff when stale")
-    regen.add_argument("--dry-run", action="store_true", help="change nothing; list what would change")
-    regen.add_argument("--spec", type=Path, help="generate from this spec instead of the configured ones")
+    regen.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 with a diff when stale"
+    )
+    regen.add_argument(
+        "--dry-run", action="store_true", help="change nothing; list what would change"
+    )
+    regen.add_argument(
+        "--spec", type=Path, help="generate from this spec instead of the configured ones"
+    )
     regen.add_argument("--out", type=Path, help="output folder (with --spec)")
     regen.add_argument("--package", help="import name of the output package (with --spec)")
     regen.set_defaults(run=_run_regen)
 
-    fuzz = commands.add_parser("fuzz", help="property-test a running implementation with schemathesis")
+    fuzz = commands.add_parser(
+        "fuzz", help="property-test a running implementation with schemathesis"
+    )
     fuzz.add_argument("--spec", type=Path, required=True, help="root spec file")
     fuzz.add_argument("--url", required=True, help="base URL of the server under test")
     fuzz.add_argument("--token", help="bearer token sent as `Authorization: Bearer …`")
-    fuzz.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="extra header")
-    fuzz.add_argument("--max-examples", type=int, default=25, help="examples per operation and phase")
+    fuzz.add_argument(
+        "--header", action="append", default=[], metavar="NAME:VALUE", help="extra header"
+    )
+    fuzz.add_argument(
+        "--max-examples", type=int, default=25, help="examples per operation and phase"
+    )
     fuzz.add_argument("--seed", type=int, help="random seed, to replay a run")
-    fuzz.add_argument("--phases", default="examples,coverage,fuzzing,stateful", help="comma-separated")
+    fuzz.add_argument(
+        "--phases", default="examples,coverage,fuzzing,stateful", help="comma-separated"
+    )
     fuzz.add_argument("--checks", default="all", help="comma-separated check names, or `all`")
     fuzz.add_argument("--workers", type=int, default=1, help="concurrent workers")
     fuzz.set_defaults(run=_run_fuzz)
@@ -120,13 +136,16 @@ def _run_lint(args: argparse.Namespace) -> int:
         for finding in findings:
             _print_finding(finding, root=root, stream=sys.stdout)
         errors = sum(f.level is Level.ERROR for f in findings)
-        print(f"lint: {len(specs)} spec(s), {errors} error(s), {len(findings) - errors} other finding(s)",
-              file=sys.stderr)
+        print(
+            f"lint: {len(specs)} spec(s), {errors} error(s), "
+            f"{len(findings) - errors} other finding(s)",
+            file=sys.stderr,
+        )
     return EXIT_FINDINGS if any(f.level is Level.ERROR for f in findings) else EXIT_OK
 
 
 def _run_regen(args: argparse.Namespace) -> int:
-    from oaskit.pipeline import GenerationFailed, generate_package
+    from oaskit.pipeline import GenerationError, generate_package
 
     if args.spec is not None:
         if args.out is None:
@@ -151,10 +170,13 @@ def _run_regen(args: argparse.Namespace) -> int:
         spec_path = api.spec if api.spec.is_absolute() else root / api.spec
         try:
             files = generate_package(
-                spec_path, name=api.name, package=api.package, source=_relative(spec_path, root),
+                spec_path,
+                name=api.name,
+                package=api.package,
+                source=_relative(spec_path, root),
                 templates=templates,
             )
-        except GenerationFailed as exc:
+        except GenerationError as exc:
             for finding in exc.findings:
                 _print_finding(finding, root=root, stream=sys.stderr)
             failed = True
@@ -169,7 +191,10 @@ def _run_regen(args: argparse.Namespace) -> int:
     if failed:
         return EXIT_USAGE
     if args.check and stale:
-        print("regen: generated code is stale; run `oaskit regen` and commit the result", file=sys.stderr)
+        print(
+            "regen: generated code is stale; run `oaskit regen` and commit the result",
+            file=sys.stderr,
+        )
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -201,7 +226,11 @@ def _run_fuzz(args: argparse.Namespace) -> int:
         headers["Authorization"] = f"Bearer {args.token}"
     if not args.spec.is_file():
         raise _UsageError(f"{args.spec}: no such file")
-    checks = None if args.checks == "all" else tuple(c.strip() for c in args.checks.split(",") if c.strip())
+    checks = (
+        None
+        if args.checks == "all"
+        else tuple(c.strip() for c in args.checks.split(",") if c.strip())
+    )
     try:
         options = FuzzOptions(
             spec_path=args.spec,
@@ -228,5 +257,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _print_finding(finding: Finding, *, root: Path, stream: TextIO) -> None:
-    where = f"{_relative(finding.location.file, root)}:{finding.location.line}:{finding.location.col}"
+    where = (
+        f"{_relative(finding.location.file, root)}:{finding.location.line}:{finding.location.col}"
+    )
     print(f"{where} {finding.code} {finding.message}", file=stream)

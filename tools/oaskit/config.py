@@ -49,13 +49,21 @@ def load_config(root: Path) -> ProjectConfig:
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("oaskit", {})
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SpecInputError(Finding("config-invalid", f"cannot read config: {exc}", Location(path))) from None
+        raise SpecInputError(
+            Finding("config-invalid", f"cannot read config: {exc}", Location(path))
+        ) from None
     apis = []
     for index, entry in enumerate(table.get("apis", [])):
         try:
-            apis.append(ApiConfig(name=str(entry["name"]), spec=Path(entry["spec"]), package=str(entry["package"])))
+            apis.append(
+                ApiConfig(
+                    name=str(entry["name"]), spec=Path(entry["spec"]), package=str(entry["package"])
+                )
+            )
         except (KeyError, TypeError):
             message = f"[[tool.oaskit.apis]] entry {index + 1} needs name, spec and package"
             raise SpecInputError(Finding("config-invalid", message, Location(path))) from None
     templates = table.get("templates")
-    return ProjectConfig(root=root, apis=tuple(apis), templates=Path(templates) if templates else None)
+    return ProjectConfig(
+        root=root, apis=tuple(apis), templates=Path(templates) if templates else None
+    )

@@ -7,12 +7,13 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from ruff.__main__ import find_ruff_bin
+# ruff ships no type information for its locator; it finds the binary of this environment.
+from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
 __all__ = ["FormatError", "format_tree"]
 
 # Isolated from any project's ruff settings, so the output is the same on every machine.
-_COMMON = ("--isolated", "--line-length", "100", "--target-version", "py311", "--quiet")
+_COMMON = ("--isolated", "--line-length", "100", "--target-version", "py311")
 
 
 class FormatError(Exception):
@@ -31,8 +32,20 @@ def format_tree(files: Mapping[str, str], *, package: str) -> dict[str, str]:
             target = root / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        ruff = find_ruff_bin()
-        _run([ruff, "check", *_COMMON, "--fix-only", "--select", "I,F401,F541,UP,RUF022,RUF036", "--exit-zero", "."], cwd=base)
+        ruff = str(find_ruff_bin())
+        _run(
+            [
+                ruff,
+                "check",
+                *_COMMON,
+                "--fix-only",
+                "--select",
+                "I,F401,F541,UP,RUF022,RUF036",
+                "--exit-zero",
+                ".",
+            ],
+            cwd=base,
+        )
         _run([ruff, "format", *_COMMON, "."], cwd=base)
         formatted = {name: (root / name).read_text(encoding="utf-8") for name in python}
     return {name: formatted.get(name, text) for name, text in files.items()}

@@ -27,7 +27,9 @@ class SyncResult:
         return bool(self.written or self.removed)
 
 
-def sync_tree(out_dir: Path, files: Mapping[str, str], *, apply: bool, display_root: Path) -> SyncResult:
+def sync_tree(
+    out_dir: Path, files: Mapping[str, str], *, apply: bool, display_root: Path
+) -> SyncResult:
     """Make `out_dir` hold exactly `files`; with apply=False only report what differs."""
     written: list[Path] = []
     removed: list[Path] = []

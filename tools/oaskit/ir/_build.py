@@ -20,7 +20,9 @@ def build_api(spec: dict[str, Any], *, name: str, source: str, package: str) -> 
     components = spec.get("components") or {}
     schemas = components.get("schemas") or {}
     default_security = _security(spec.get("security"))
-    declared_tags = {t["name"]: t.get("description", "") for t in spec.get("tags") or [] if "name" in t}
+    declared_tags = {
+        t["name"]: t.get("description", "") for t in spec.get("tags") or [] if "name" in t
+    }
     by_tag: dict[str, list[Operation]] = {}
     paths: list[tuple[str, tuple[str, ...]]] = []
     taken_names: set[str] = set()
@@ -34,13 +36,23 @@ def build_api(spec: dict[str, Any], *, name: str, source: str, package: str) -> 
             if not isinstance(raw, dict):
                 continue
             operation = _operation(
-                raw, spec=spec, schemas=schemas, method=method, path=path, shared=shared,
-                default_security=default_security, taken_names=taken_names,
+                raw,
+                spec=spec,
+                schemas=schemas,
+                method=method,
+                path=path,
+                shared=shared,
+                default_security=default_security,
+                taken_names=taken_names,
             )
             by_tag.setdefault(operation.tag, []).append(operation)
     tags = tuple(
-        Tag(name=tag, protocol=f"{class_name(tag)}Handlers", description=declared_tags.get(tag, ""),
-            operations=tuple(ops))
+        Tag(
+            name=tag,
+            protocol=f"{class_name(tag)}Handlers",
+            description=declared_tags.get(tag, ""),
+            operations=tuple(ops),
+        )
         for tag, ops in sorted(by_tag.items())
     )
     schemes = tuple(sorted((components.get("securitySchemes") or {}).keys()))
@@ -58,16 +70,26 @@ def build_api(spec: dict[str, Any], *, name: str, source: str, package: str) -> 
 
 
 def _operation(
-    raw: dict[str, Any], *, spec: dict[str, Any], schemas: dict[str, Any], method: str, path: str,
-    shared: list[dict[str, Any]], default_security: tuple[tuple[str, tuple[str, ...]], ...],
+    raw: dict[str, Any],
+    *,
+    spec: dict[str, Any],
+    schemas: dict[str, Any],
+    method: str,
+    path: str,
+    shared: list[dict[str, Any]],
+    default_security: tuple[tuple[str, tuple[str, ...]], ...],
     taken_names: set[str],
 ) -> Operation:
     operation_id = str(raw.get("operationId") or f"{method}_{path}")
-    parameters = _parameters(shared, [_deref(p, spec) for p in raw.get("parameters") or []], schemas)
+    parameters = _parameters(
+        shared, [_deref(p, spec) for p in raw.get("parameters") or []], schemas
+    )
     security = _security(raw["security"]) if "security" in raw else default_security
     responses = tuple(
         _response(str(status), _deref(response, spec))
-        for status, response in sorted((raw.get("responses") or {}).items(), key=lambda kv: str(kv[0]))
+        for status, response in sorted(
+            (raw.get("responses") or {}).items(), key=lambda kv: str(kv[0])
+        )
     )
     successes = [r.annotation for r in responses if r.is_success and r.annotation]
     return_annotation = " | ".join(dict.fromkeys(successes)) if successes else "None"
@@ -93,7 +115,9 @@ def _client_path(path: str, parameters: tuple[Parameter, ...]) -> str:
     text = path.replace("{", "{{").replace("}", "}}")
     for parameter in parameters:
         if parameter.location == "path":
-            text = text.replace("{{" + parameter.name + "}}", "{_segment(" + parameter.python_name + ")}")
+            text = text.replace(
+                "{{" + parameter.name + "}}", "{_segment(" + parameter.python_name + ")}"
+            )
     return text
 
 
@@ -122,7 +146,9 @@ def _parameters(
             )
         )
     order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
-    return tuple(sorted(result, key=lambda p: (order.get(p.location, 4), not p.required, p.python_name)))
+    return tuple(
+        sorted(result, key=lambda p: (order.get(p.location, 4), not p.required, p.python_name))
+    )
 
 
 def _body(raw: dict[str, Any]) -> Body:
@@ -132,8 +158,12 @@ def _body(raw: dict[str, Any]) -> Body:
     schema = (content.get(json_media) or {}).get("schema") if json_media else None
     model = model_for(schema)
     annotation = f"models.{model}" if model else "Any"
-    return Body(annotation=annotation, model=model, media_types=media_types or _JSON_MEDIA,
-                required=bool(raw.get("required")))
+    return Body(
+        annotation=annotation,
+        model=model,
+        media_types=media_types or _JSON_MEDIA,
+        required=bool(raw.get("required")),
+    )
 
 
 def _response(status: str, raw: dict[str, Any]) -> Response:
@@ -156,12 +186,19 @@ def _security(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(raw, list) or not raw:
         return ()
     first = raw[0] if isinstance(raw[0], dict) else {}
-    return tuple((str(scheme), tuple(str(s) for s in scopes or ())) for scheme, scopes in sorted(first.items()))
+    return tuple(
+        (str(scheme), tuple(str(s) for s in scopes or ()))
+        for scheme, scopes in sorted(first.items())
+    )
 
 
 def _deref(node: Any, spec: dict[str, Any]) -> dict[str, Any]:
     seen: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+    while (
+        isinstance(node, dict)
+        and isinstance(node.get("$ref"), str)
+        and node["$ref"].startswith("#/")
+    ):
         ref = node["$ref"]
         if ref in seen:
             break

@@ -16,8 +16,12 @@ def model_for(schema: Any) -> str | None:
     """The generated model class for a `$ref` to a component schema, else None."""
     if isinstance(schema, dict):
         ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith(_COMPONENT_SCHEMA) and "/" not in ref[len(_COMPONENT_SCHEMA):]:
-            return class_name(ref[len(_COMPONENT_SCHEMA):])
+        if (
+            isinstance(ref, str)
+            and ref.startswith(_COMPONENT_SCHEMA)
+            and "/" not in ref[len(_COMPONENT_SCHEMA) :]
+        ):
+            return class_name(ref[len(_COMPONENT_SCHEMA) :])
     return None
 
 
@@ -54,7 +58,7 @@ def annotation_for(schema: Any, *, components: dict[str, Any]) -> str:
 
 def model_ref_name(schema: dict[str, Any]) -> str:
     """The component name a `#/components/schemas/<name>` reference names."""
-    return str(schema["$ref"])[len(_COMPONENT_SCHEMA):]
+    return str(schema["$ref"])[len(_COMPONENT_SCHEMA) :]
 
 
 def constraints_for(schema: Any) -> tuple[tuple[str, str], ...]:
@@ -68,7 +72,9 @@ def constraints_for(schema: Any) -> tuple[tuple[str, str], ...]:
         if isinstance(schema.get(keyword), int):
             found.append((argument, repr(schema[keyword])))
     for keyword, argument in (("minimum", "ge"), ("maximum", "le")):
-        if isinstance(schema.get(keyword), int | float) and not isinstance(schema.get(keyword), bool):
+        if isinstance(schema.get(keyword), int | float) and not isinstance(
+            schema.get(keyword), bool
+        ):
             found.append((argument, repr(schema[keyword])))
     # OAS 3.1 (JSON Schema 2020-12) writes exclusive bounds as numbers.
     for keyword, argument in (("exclusiveMinimum", "gt"), ("exclusiveMaximum", "lt")):

@@ -25,8 +25,10 @@ class Rule:
 
     def run(self, bundle: Bundle) -> list[Finding]:
         """The rule's findings on `bundle`, at source locations."""
-        return [Finding(self.name, message, bundle.locate(pointer), self.level)
-                for pointer, message in self.check(bundle)]
+        return [
+            Finding(self.name, message, bundle.locate(pointer), self.level)
+            for pointer, message in self.check(bundle)
+        ]
 
 
 class RuleRegistry:

@@ -45,7 +45,7 @@ def create_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
         loader=loader,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        autoescape=False,  # noqa: S701 - the output is Python source, not HTML
+        autoescape=False,
     )
     environment.filters["pyrepr"] = _pyrepr
     environment.filters["oneline"] = _oneline

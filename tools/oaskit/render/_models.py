@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+from datamodel_code_generator import InputFileType, PythonVersion, TargetPydanticVersion, generate
+from datamodel_code_generator.enums import DataModelType
 
 from oaskit.ir import class_name
 
@@ -18,6 +19,9 @@ def render_models(spec: dict[str, Any], *, header: str, base_class: str) -> str:
         input_file_type=InputFileType.OpenAPI,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,
+        # 2.14 made MISSING public (`from pydantic import MISSING`); older targets import it
+        # from pydantic.experimental, which 2.14 deprecates with a warning at import time.
+        target_pydantic_version=TargetPydanticVersion.V2_14,
         base_class=base_class,
         custom_file_header=header,
         # Our own naming, so the IR can name the same classes without reading this output.
@@ -27,7 +31,7 @@ def render_models(spec: dict[str, Any], *, header: str, base_class: str) -> str:
         use_standard_collections=True,
         use_union_operator=True,
         use_double_quotes=True,
-        # Absent and null differ (a PUT keeps absent members, null deletes); MISSING keeps them apart.
+        # Absent and null differ (PUT keeps absent members, null deletes): MISSING tells them apart.
         use_missing_sentinel=True,
         strict_nullable=True,
         keep_model_order=True,

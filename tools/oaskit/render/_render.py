@@ -28,6 +28,8 @@ def render_api(api: Api, spec: dict[str, Any], *, templates: Sequence[Path] = ()
         name: environment.get_template(template).render(api=api)
         for name, template in _TEMPLATES.items()
     }
-    files["models.py"] = render_models(spec, header=api.header, base_class=f"{api.package}._base.ApiModel")
+    files["models.py"] = render_models(
+        spec, header=api.header, base_class=f"{api.package}._base.ApiModel"
+    )
     files["py.typed"] = ""
     return dict(sorted(files.items()))

@@ -78,8 +78,11 @@ class _Bundler:
             raise AssertionError("root document missing")
         if not isinstance(root_doc.data, dict):
             raise SpecInputError(
-                Finding("input-not-openapi", "not an OpenAPI document: the top level is not a mapping",
-                        root_doc.locate(()))
+                Finding(
+                    "input-not-openapi",
+                    "not an OpenAPI document: the top level is not a mapping",
+                    root_doc.locate(()),
+                )
             )
         self._register_root_components(root_doc)
         data = self._walk(root_doc.data, doc=root_doc, src=(), out=(), stack=())
@@ -106,7 +109,9 @@ class _Bundler:
             for name, entry in entries.items():
                 ref = entry.get("$ref") if isinstance(entry, dict) else None
                 if isinstance(ref, str) and not ref.startswith("#"):
-                    target = self._target(ref, doc=root_doc, at=("components", section, name, "$ref"))
+                    target = self._target(
+                        ref, doc=root_doc, at=("components", section, name, "$ref")
+                    )
                     if target is not None:
                         self._names.setdefault(target, (section, name))
 
@@ -136,7 +141,9 @@ class _Bundler:
             return None
         return path, pointer
 
-    def _walk(self, node: Any, *, doc: Document, src: Pointer, out: Pointer, stack: tuple[_Target, ...]) -> Any:
+    def _walk(
+        self, node: Any, *, doc: Document, src: Pointer, out: Pointer, stack: tuple[_Target, ...]
+    ) -> Any:
         self._origins[out] = doc.locate(src)
         if isinstance(node, list):
             return [
@@ -154,7 +161,13 @@ class _Bundler:
         }
 
     def _follow(
-        self, node: dict[str, Any], ref: str, *, doc: Document, src: Pointer, out: Pointer,
+        self,
+        node: dict[str, Any],
+        ref: str,
+        *,
+        doc: Document,
+        src: Pointer,
+        out: Pointer,
         stack: tuple[_Target, ...],
     ) -> Any:
         at = doc.locate((*src, "$ref"))
@@ -167,7 +180,9 @@ class _Bundler:
             for key, value in node.items()
             if key != "$ref"
         }
-        defining = len(out) == 3 and out[0] == "components" and self._names.get(target) == (out[1], out[2])
+        defining = (
+            len(out) == 3 and out[0] == "components" and self._names.get(target) == (out[1], out[2])
+        )
         name = None if defining else self._names.get(target) or self._hoistable(target)
         if path == self._root and not defining:
             # Local references stay local; check they land somewhere.
@@ -175,18 +190,28 @@ class _Bundler:
                 return {"$ref": ref, **siblings}
             return {"$ref": format_pointer(pointer), **siblings}
         if name is not None:
-            if self._document(path, referrer=at) is None or not self._exists(target, at=at, ref=ref):
+            if self._document(path, referrer=at) is None or not self._exists(
+                target, at=at, ref=ref
+            ):
                 return {"$ref": ref, **siblings}
             return {"$ref": format_pointer(("components", *name)), **siblings}
         target_doc = self._document(path, referrer=at)
         if target_doc is None or not self._exists(target, at=at, ref=ref):
             return {"$ref": ref, **siblings}
         if target in stack:
-            message = f"reference cycle through {ref!r} cannot be inlined; name the target under components"
+            message = (
+                f"reference cycle through {ref!r} cannot be inlined; "
+                "name the target under components"
+            )
             self._problems.append(Finding("ref-cycle", message, at))
             return {"$ref": ref, **siblings}
-        inlined = self._walk(target_doc.resolve(pointer), doc=target_doc, src=pointer, out=out,
-                             stack=(*stack, target))
+        inlined = self._walk(
+            target_doc.resolve(pointer),
+            doc=target_doc,
+            src=pointer,
+            out=out,
+            stack=(*stack, target),
+        )
         # Keep where the reference was written as the origin of the node that replaced it.
         self._origins[out] = at
         if isinstance(inlined, dict) and siblings:
@@ -220,7 +245,9 @@ class _Bundler:
         try:
             document.resolve(pointer)
         except KeyError:
-            self._problems.append(Finding("ref-unresolvable", f"$ref {ref!r} points at nothing", at))
+            self._problems.append(
+                Finding("ref-unresolvable", f"$ref {ref!r} points at nothing", at)
+            )
             return False
         return True
 
@@ -233,7 +260,7 @@ def _is_example_value(out: Pointer) -> bool:
         if token in ("example", "const", "default", "enum") or str(token).startswith("x-"):
             return True
         after = out[index + 1] if index + 1 < len(out) else None
-        # Schema `examples` is a list of values; media-type `examples` maps names to Example Objects.
+        # Schema `examples` lists values; media-type `examples` maps names to Example Objects.
         if token == "examples" and isinstance(after, int):
             return True
         if token == "value" and index >= 2 and out[index - 2] == "examples":

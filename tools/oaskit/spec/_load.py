@@ -49,10 +49,16 @@ class Document:
         """The node at `pointer`; raises KeyError when it does not exist."""
         node = self.data
         for token in pointer:
-            if isinstance(node, dict) and token in node:
+            if isinstance(node, dict):
+                if token not in node:
+                    raise KeyError(token)
                 node = node[token]
-            elif isinstance(node, list) and isinstance(token, int) and 0 <= token < len(node):
-                node = node[token]
+            elif isinstance(node, list):
+                # Pointers parsed from a `$ref` carry list indexes as strings (RFC 6901 4).
+                index = int(token) if isinstance(token, str) and token.isdigit() else token
+                if not isinstance(index, int) or not 0 <= index < len(node):
+                    raise KeyError(token)
+                node = node[index]
             else:
                 raise KeyError(token)
         return node
@@ -111,12 +117,20 @@ class _Builder:
                 continue
             key = self._constructor.construct_object(key_node, deep=True)
             # JSON object keys are strings; YAML would let `200:` be an int.
-            name = key if isinstance(key, str) else str(key).lower() if isinstance(key, bool) else str(key)
+            name = (
+                key
+                if isinstance(key, str)
+                else str(key).lower()
+                if isinstance(key, bool)
+                else str(key)
+            )
             if name in result:
                 self._problem(key_node, "duplicate-key", f"duplicate key {name!r}")
             result[name] = self.build(value_node, (*pointer, name))
         return result
 
     def _problem(self, node: yaml.Node, code: str, message: str) -> None:
-        location = Location(self._document.path, node.start_mark.line + 1, node.start_mark.column + 1)
+        location = Location(
+            self._document.path, node.start_mark.line + 1, node.start_mark.column + 1
+        )
         self._document.problems.append(Finding(code, message, location, Level.ERROR))

@@ -29,15 +29,21 @@ def openapi_version(bundle: Bundle) -> str:
         )
     if not isinstance(version, str):
         raise SpecInputError(
-            Finding("input-not-openapi", "not an OpenAPI document: no `openapi` version field",
-                    bundle.locate(()))
+            Finding(
+                "input-not-openapi",
+                "not an OpenAPI document: no `openapi` version field",
+                bundle.locate(()),
+            )
         )
     for prefix in ("3.0", "3.1"):
         if version == prefix or version.startswith(prefix + "."):
             return prefix
     raise SpecInputError(
-        Finding("input-not-supported", f"OpenAPI {version} is not supported; use 3.0 or 3.1",
-                bundle.locate(("openapi",)))
+        Finding(
+            "input-not-supported",
+            f"OpenAPI {version} is not supported; use 3.0 or 3.1",
+            bundle.locate(("openapi",)),
+        )
     )
 
 
@@ -48,7 +54,9 @@ def validate_bundle(bundle: Bundle) -> list[Finding]:
     findings = []
     for error in _iter_errors(validator_class(bundle.data)):
         pointer = _pointer_in(bundle.data, tuple(error.absolute_path))
-        findings.append(Finding("oas-schema", _one_line(error), bundle.locate(pointer), Level.ERROR))
+        findings.append(
+            Finding("oas-schema", _one_line(error), bundle.locate(pointer), Level.ERROR)
+        )
     return sorted(set(findings), key=lambda f: (f.location, f.message))
 
 
@@ -62,7 +70,7 @@ def _iter_errors(validator: Any) -> Iterator[ValidationError]:
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:
-    best = {}
+    best: dict[tuple[str | int, ...], ValidationError] = {}
     for sub in error.context or []:
         if sub.context:
             yield from _leaves(sub)
@@ -89,7 +97,7 @@ def _pointer_in(data: Any, path: tuple[Any, ...]) -> tuple[str | int, ...]:
 
 
 def _one_line(error: ValidationError) -> str:
-    # The validator appends "Failed validating ... On instance ..." to messages; the first part says it.
+    # The validator appends "Failed validating ... On instance ..."; the first part says it all.
     text = str(error.message).split("\n\nFailed validating")[0].split(" Failed validating ")[0]
     message = " ".join(text.split())
     return message if len(message) <= 200 else message[:197] + "..."

@@ -55,7 +55,10 @@ def operation_id_is_unique(bundle: Bundle) -> Found:
             continue
         where = f"{str(pointer[2]).upper()} {pointer[1]}"
         if operation_id in seen:
-            yield (*pointer, "operationId"), f"operationId {operation_id!r} is also used by {seen[operation_id]}"
+            yield (
+                (*pointer, "operationId"),
+                f"operationId {operation_id!r} is also used by {seen[operation_id]}",
+            )
         else:
             seen[operation_id] = where
 
@@ -78,7 +81,10 @@ def operation_has_declared_tag(bundle: Bundle) -> Found:
             yield pointer, "operation has no tag"
         for index, tag in enumerate(tags):
             if tag not in declared:
-                yield (*pointer, "tags", index), f"tag {tag!r} is not declared in the top-level tags"
+                yield (
+                    (*pointer, "tags", index),
+                    f"tag {tag!r} is not declared in the top-level tags",
+                )
 
 
 @rule("operation-has-success-response")

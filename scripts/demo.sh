@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `make run`'s last stage: the reference service on a fresh SQLite file, fuzzed over 127.0.0.1.
+set -euo pipefail
+BIN=${BIN:-.venv/bin}
+SPEC=${SPEC:-spec/connectors/openapi.yaml}
+MAX_EXAMPLES=${MAX_EXAMPLES:-25}
+SEED=${SEED:-20261123}
+
+workdir=$(mktemp -d "${TMPDIR:-/tmp}/connectors-demo.XXXXXX")
+export DATABASE_URL="sqlite:///$workdir/connectors.db"
+port=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+log="$workdir/service.log"
+
+key=$("$BIN/python" -m connectors_service keys create --org demo | tail -n 1)
+"$BIN/python" -m connectors_service serve --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
+server=$!
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+# Wait up to 30 s for the port to answer.
+for _ in $(seq 1 150); do
+  if "$BIN/python" -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $port)))"; then
+    break
+  fi
+  if ! kill -0 "$server" 2>/dev/null; then
+    echo "the service did not start; its log:" >&2
+    cat "$log" >&2
+    exit 2
+  fi
+  sleep 0.2
+done
+
+echo "== fuzzing $SPEC against http://127.0.0.1:$port (seed $SEED)"
+status=0
+"$BIN/oaskit" fuzz --spec "$SPEC" --url "http://127.0.0.1:$port" --token "$key" \
+  --max-examples "$MAX_EXAMPLES" --seed "$SEED" || status=$?
+if grep -q '"status":500' "$log"; then
+  echo "the service logged a 500 during the run" >&2
+  status=1
+fi
+exit "$status"

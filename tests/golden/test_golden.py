@@ -1,0 +1,142 @@
+"""Golden files: generated/ matches the specs, and each feature spec matches its expected output.
+
+`make golden` (OASKIT_UPDATE_GOLDEN=1) rewrites the expected files of the feature specs;
+generated/ itself is rewritten only by `oaskit regen`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oaskit.config import load_config
+from oaskit.pipeline import generate_package
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+SPECS = sorted((HERE / "specs").glob("*.yaml"))
+EXPECTED = HERE / "expected"
+UPDATE = os.environ.get("OASKIT_UPDATE_GOLDEN") == "1"
+
+
+def _package_for(spec: Path) -> str:
+    return f"golden_{spec.stem}"
+
+
+def _empty_mypy_config(folder: Path) -> Path:
+    # Isolated from the project's [tool.mypy], whose `files` would pull in the whole repository.
+    config = folder / "mypy.ini"
+    config.write_text("[mypy]\nplugins = pydantic.mypy\n", encoding="utf-8")
+    return config
+
+
+def _diff(expected: str, actual: str, name: str) -> str:
+    lines = difflib.unified_diff(
+        expected.splitlines(keepends=True),
+        actual.splitlines(keepends=True),
+        f"expected/{name}",
+        f"actual/{name}",
+    )
+    return "".join(lines)
+
+
+def _compare(files: dict[str, str], folder: Path) -> list[str]:
+    problems = []
+    for name, text in files.items():
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"missing: {path}")
+        elif (current := path.read_text(encoding="utf-8")) != text:
+            problems.append(_diff(current, text, name))
+    known = {
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    problems.extend(f"unexpected: {folder / extra}" for extra in sorted(known - set(files)))
+    return problems
+
+
+def test_generated_tree_is_current_when_regenerated_from_the_specs() -> None:
+    """generated/ is what `oaskit regen` makes of spec/ and templates/ today."""
+    config = load_config(ROOT)
+    for api in config.apis:
+        files = generate_package(
+            ROOT / api.spec,
+            name=api.name,
+            package=api.package,
+            source=api.spec.as_posix(),
+            templates=[ROOT / config.templates] if config.templates else [],
+        )
+        problems = _compare(files, ROOT / api.output_dir)
+        assert not problems, "generated/ is stale; run `oaskit regen`:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.stem for s in SPECS])
+def test_feature_spec_output_matches_golden_when_generated(spec: Path) -> None:
+    """Each output kind of each feature spec is byte-identical to its golden file."""
+    package = _package_for(spec)
+    files = generate_package(
+        spec, name=spec.stem, package=package, source=f"tests/golden/specs/{spec.name}"
+    )
+    folder = EXPECTED / package
+    if UPDATE:
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*"):
+            if stale.is_file():
+                stale.unlink()
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    problems = _compare(files, folder)
+    assert not problems, (
+        "golden files differ; run `make golden` if the change is intended:\n" + "\n".join(problems)
+    )
+
+
+def test_golden_output_is_ruff_and_mypy_strict_clean_when_checked(tmp_path: Path) -> None:
+    """Generated code passes `ruff check` and `mypy --strict` as it is."""
+    bin_dir = Path(sys.executable).parent
+    ruff = subprocess.run(
+        [
+            str(bin_dir / "ruff"),
+            "check",
+            "--isolated",
+            "--select",
+            "E,F,W,I,UP,B",
+            "--ignore",
+            "E501",
+            "--line-length",
+            "100",
+            str(EXPECTED),
+            str(ROOT / "generated"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+    packages = sorted(p.name for p in EXPECTED.iterdir() if p.is_dir() and p.name.isidentifier())
+    assert packages, "no golden packages found"
+    mypy = subprocess.run(
+        [
+            str(bin_dir / "mypy"),
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--config-file",
+            str(_empty_mypy_config(tmp_path)),
+            *[arg for package in packages for arg in ("-p", package)],
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=EXPECTED,
+        env={**os.environ, "MYPYPATH": str(EXPECTED)},
+    )
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr

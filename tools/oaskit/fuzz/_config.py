@@ -1,0 +1,79 @@
+"""Translation of `FuzzOptions` into a schemathesis configuration, the way `st run` builds one."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from schemathesis.config import (
+    ConfigError,
+    OutputConfig,
+    SanitizationConfig,
+    SchemathesisConfig,
+)
+from schemathesis.config._checks import POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES
+from schemathesis.config._operations import OperationConfig
+
+from oaskit.fuzz._errors import FuzzUsageError
+from oaskit.fuzz._options import FuzzOptions
+
+# What schemathesis writes in place of a credential in curl commands and messages.
+REDACTED = "***"
+
+
+# Documented statuses that mean "well formed, but breaks a rule of stored state" (409 is already
+# in schemathesis' default). An operation that documents one can refuse schema-valid data with it.
+_STATE_RULE_STATUSES = ("422",)
+
+
+def accept_documented_state_rules(config: SchemathesisConfig, spec: Mapping[str, Any]) -> None:
+    """Let `positive_data_acceptance` accept 422 on operations whose spec documents a 422.
+
+    A schema cannot say "the same provider as stored"; an API that documents 422 for such rules
+    (DOMAIN.md: 400 breaks the schema, 422 breaks a rule of stored state) is not wrong to use it.
+    Operations that do not document 422 keep the strict default.
+    """
+    for item in (spec.get("paths") or {}).values():
+        for operation in item.values() if isinstance(item, Mapping) else ():
+            if not isinstance(operation, Mapping) or "operationId" not in operation:
+                continue
+            documented = {str(code) for code in operation.get("responses") or {}}
+            extra = [code for code in _STATE_RULE_STATUSES if code in documented]
+            if not extra:
+                continue
+            statuses = [*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, *extra]
+            override = OperationConfig.from_dict(
+                {
+                    "include-operation-id": str(operation["operationId"]),
+                    "checks": {"positive_data_acceptance": {"expected-statuses": statuses}},
+                }
+            )
+            config.projects.override.operations.operations.append(override)
+
+
+def build_config(options: FuzzOptions, *, base_url: str) -> SchemathesisConfig:
+    """A fresh schemathesis configuration for one run; no `schemathesis.toml` is consulted."""
+    # `SchemathesisConfig.discover()` would pick up a stray `schemathesis.toml` from the working
+    # directory; the fuzz run must depend on its options and nothing else.
+    config = SchemathesisConfig(
+        output=OutputConfig(sanitization=SanitizationConfig(replacement=REDACTED)),
+    )
+    # schemathesis' `max-time` is whole seconds (an integer in its config schema); round up so a
+    # budget is never cut short.
+    max_time = math.ceil(options.max_time) if options.max_time is not None else None
+    config.update(seed=options.seed, max_failures=None, max_time=max_time)
+    # CLI options land in the `override` project, which wins over every other project config
+    # (mirrors `schemathesis.cli.commands.run.run`).
+    project = config.projects.override
+    try:
+        project.update(base_url=base_url, headers=dict(options.headers), workers=options.workers)
+    except ConfigError as exc:
+        raise FuzzUsageError(f"invalid base URL {base_url}: {exc}") from None
+    project.phases.update(phases=list(options.phases))
+    project.checks.update(
+        included_check_names=list(options.checks) if options.checks is not None else None
+    )
+    # No example database: the seed alone reproduces a run, not failures replayed from earlier ones.
+    project.generation.update(max_examples=options.max_examples, database="none")
+    return config

@@ -1,0 +1,72 @@
+"""What a fuzz run is asked to do, checked against what schemathesis knows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import KW_ONLY, dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.engine.run import TESTING_PHASES
+
+from oaskit.fuzz._errors import FuzzUsageError
+
+DEFAULT_PHASES = tuple(phase.value for phase in TESTING_PHASES)
+
+
+def known_phases() -> tuple[str, ...]:
+    """Names of the test phases schemathesis can run, in the order it runs them."""
+    return DEFAULT_PHASES
+
+
+def known_checks() -> tuple[str, ...]:
+    """Names of every check registered with schemathesis, built-in and custom, sorted."""
+    # Open API checks register on import; schemathesis' own CLI calls this at import time too.
+    load_all_checks()
+    return tuple(sorted(CHECKS.get_all_names()))
+
+
+@dataclass(frozen=True)
+class FuzzOptions:
+    """Settings for one fuzz run of a spec against an implementation."""
+
+    spec_path: Path
+    _: KW_ONLY
+    base_url: str | None = None
+    # Headers usually carry credentials, so they stay out of `repr` and the tracebacks using it.
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+    max_examples: int = 25
+    seed: int | None = None
+    phases: tuple[str, ...] = DEFAULT_PHASES
+    # `None` runs every check schemathesis enables by default, which is all of them except
+    # `max_response_time`: that one only runs once given a limit.
+    checks: tuple[str, ...] | None = None
+    workers: int = 1
+    max_time: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "headers", MappingProxyType(dict(self.headers)))
+        _require_known("phase", self.phases, known_phases())
+        if self.checks is not None:
+            _require_known("check", self.checks, known_checks())
+        if not self.phases:
+            raise FuzzUsageError(
+                "no phases to run: pass at least one of " + ", ".join(DEFAULT_PHASES)
+            )
+        if self.checks is not None and not self.checks:
+            raise FuzzUsageError("no checks to run: pass at least one check name")
+        for name, value in (("max_examples", self.max_examples), ("workers", self.workers)):
+            if value < 1:
+                raise FuzzUsageError(f"{name} must be at least 1, got {value}")
+        if self.max_time is not None and self.max_time <= 0:
+            raise FuzzUsageError(f"max_time must be positive, got {self.max_time:g}")
+
+
+def _require_known(kind: str, names: tuple[str, ...], known: tuple[str, ...]) -> None:
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        raise FuzzUsageError(
+            f"unknown {kind}{plural} {', '.join(unknown)} (known: {', '.join(known)})"
+        )

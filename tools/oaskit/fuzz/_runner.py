@@ -1,0 +1,98 @@
+"""Drives the schemathesis engine over a hand-written spec and collects a `FuzzReport`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.core.errors import InvalidSchema, LoaderError
+from schemathesis.engine import from_schema
+from schemathesis.python import asgi
+from schemathesis.schemas import BaseSchema
+from schemathesis.transport import is_asgi_app
+
+from oaskit.errors import SpecInputError
+from oaskit.fuzz._collector import ReportCollector
+from oaskit.fuzz._config import accept_documented_state_rules, build_config
+from oaskit.fuzz._errors import FuzzUsageError
+from oaskit.fuzz._options import FuzzOptions
+from oaskit.fuzz._probe import ensure_reachable
+from oaskit.fuzz._report import FuzzReport
+from oaskit.spec import bundle_spec
+
+# Base URL for in-process runs: the `Host` schemathesis' ASGI client sends by default.
+IN_PROCESS_BASE_URL = f"http://{asgi.HOST}"
+# Header names (lower case) whose values are credentials, besides any name containing a marker.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+CREDENTIAL_MARKERS = ("token", "key", "secret", "auth", "session", "password")
+
+
+def run_fuzz(options: FuzzOptions, *, app: object | None = None) -> FuzzReport:
+    """Fuzz the implementation behind `options.base_url`, or the ASGI `app` in process."""
+    if app is not None and not is_asgi_app(app):
+        raise FuzzUsageError(f"not an ASGI application: {app!r}")
+    if app is None:
+        if options.base_url is None:
+            raise FuzzUsageError("nothing to fuzz: pass a base URL or an ASGI app")
+        base_url = options.base_url
+        ensure_reachable(base_url)
+    else:
+        # A given base URL still contributes its path prefix; the host is never dialled.
+        base_url = options.base_url or IN_PROCESS_BASE_URL
+    config = build_config(options, base_url=base_url)
+    schema = _load_schema(options.spec_path, config=config)
+    # This is what `schemathesis.openapi.from_asgi` does after fetching the schema from the app;
+    # loading the hand-written file instead keeps the code-derived schema out of the picture.
+    schema.app = app
+    collector = ReportCollector(secrets=_credentials(options.headers))
+    started = time.monotonic()
+    try:
+        for event in from_schema(schema).execute():
+            collector.on_event(event)
+            if event.is_terminal:
+                break
+    finally:
+        if app is not None:
+            # The ASGI transport starts the app's lifespan once and keeps it for the whole process;
+            # end it with the run, as schemathesis' pytest plugin does after each test.
+            asgi.shutdown_lifespans()
+    return collector.build(elapsed=time.monotonic() - started, seed=config.seed)
+
+
+def _load_schema(path: Path, *, config: SchemathesisConfig) -> BaseSchema:
+    # Our bundler, not `from_path`: schemathesis resolves a relative `$ref` inside a file that
+    # was itself reached through a `$ref` against the root's folder, not that file's own, and
+    # so cannot read this project's multi-file specs.
+    if not path.is_file():
+        raise FuzzUsageError(f"cannot read spec {path}: no such file")
+    try:
+        bundle = bundle_spec(path)
+    except SpecInputError as exc:
+        raise FuzzUsageError(
+            f"cannot load spec {exc.finding.location.display()}: {exc.finding.message}"
+        ) from None
+    if bundle.problems:
+        first = bundle.problems[0]
+        raise FuzzUsageError(f"cannot load spec {first.location.display()}: {first.message}")
+    accept_documented_state_rules(config, bundle.data)
+    try:
+        return schemathesis.openapi.from_dict(bundle.data, config=config)
+    except (LoaderError, InvalidSchema) as exc:
+        first_line = (
+            exc.message.strip().splitlines()[0] if exc.message.strip() else type(exc).__name__
+        )
+        raise FuzzUsageError(f"cannot load spec {path}: {first_line}") from None
+
+
+def _credentials(headers: Mapping[str, str]) -> Iterable[str]:
+    for name, value in headers.items():
+        lowered = name.lower()
+        if lowered in CREDENTIAL_HEADERS or any(marker in lowered for marker in CREDENTIAL_MARKERS):
+            yield value
+            # "Bearer <token>": the token alone may show up too, e.g. echoed in a response body.
+            scheme, _, token = value.partition(" ")
+            if token and scheme.isalpha():
+                yield token.strip()
