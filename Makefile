@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint regen golden serve fuzz check-style
+.PHONY: help setup run test test-service lint regen golden serve fuzz
 
 help: ## List the entry points.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,13 +23,18 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## Create .venv and install the project (skipped when up to date).
 
 run: $(STAMP) ## Lint, regen --check, start the service on a fresh SQLite file, fuzz it, print the report.
-	$(PY) -m connectors_service.demo
+	$(BIN)/oaskit lint
+	$(BIN)/oaskit regen --check
+	BIN=$(BIN) bash scripts/demo.sh
 
 test: $(STAMP) ## ruff, mypy --strict, pytest.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+test-service: $(STAMP) ## Only the service tests (CI runs them again against PostgreSQL).
+	$(BIN)/pytest tests/service
 
 lint: $(STAMP) ## Lint every configured spec.
 	$(BIN)/oaskit lint

@@ -5,11 +5,13 @@ import hashlib
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
 import connectors_service.store as store_module
+from connectors_service.db import create_engine_from_url
 from connectors_service.store import (
     ConnectorRecord,
     DuplicateOrganization,
@@ -297,13 +299,14 @@ def test_new_id_sorts_by_creation_when_called_in_sequence() -> None:
     assert all(len(value) == len("con_") + 26 for value in ids)
 
 
-def test_sqlite_connections_enforce_wal_and_foreign_keys_when_opened(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas")
+def test_sqlite_connections_enforce_wal_and_foreign_keys_when_opened(tmp_path: Path) -> None:
+    # Always on a SQLite file of its own: the pragmas are SQLite's, whatever DATABASE_URL says.
+    engine = create_engine_from_url(f"sqlite:///{tmp_path / 'pragmas.db'}")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    engine.dispose()
 
 
 def test_create_api_key_raises_when_organization_is_unknown(store: Store) -> None:
