@@ -105,7 +105,7 @@ def test_reports_failure_when_app_has_planted_defect(
     assert failed_checks(report, other) == set()
 
 
-def test_reports_error_when_a_ref_does_not_resolve(
+def test_refuses_spec_when_a_ref_does_not_resolve(
     tmp_path: Path, make_options: MakeOptions
 ) -> None:
     spec = json.loads(json.dumps(SPEC))
@@ -114,12 +114,14 @@ def test_reports_error_when_a_ref_does_not_resolve(
     spec_path = tmp_path / "broken.json"
     spec_path.write_text(json.dumps(spec))
 
-    report = run_fuzz(make_options(spec_path=spec_path), app=build_app())
+    # schemathesis alone would only warn and skip validating that response; oaskit bundles the
+    # spec first and refuses it, naming the file and position of the broken `$ref`.
+    with pytest.raises(FuzzUsageError) as refused:
+        run_fuzz(make_options(spec_path=spec_path), app=build_app())
 
-    assert not report.ok
-    assert report.errors == (
-        "GET /items/{id}: response `200` - unresolvable reference `./missing.yaml#/Item`",
-    )
+    message = str(refused.value)
+    assert f"{spec_path}:1:" in message
+    assert "missing.yaml: cannot read file" in message
 
 
 def test_reports_error_when_app_raises_in_process(make_options: MakeOptions) -> None:

@@ -125,7 +125,12 @@ class _Bundler:
                 raise
             # A broken referenced file is reported at the `$ref` that names it.
             finding = exc.finding
-            message = f"cannot use {path.name}: {finding.message} ({finding.location.display()})"
+            where = (
+                ""
+                if finding.location.line == 1 and finding.location.col == 1
+                else (f" at {finding.location.line}:{finding.location.col}")
+            )
+            message = f"{path.name}{where}: {finding.message}"
             self._problems.append(Finding("ref-unresolvable", message, referrer))
             return None
         self._documents[path] = document
