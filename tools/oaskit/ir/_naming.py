@@ -31,7 +31,10 @@ def class_name(text: str) -> str:
     """`connector-create` → `ConnectorCreate`; keeps existing PascalCase as it is."""
     words = _words(text) or ["Model"]
     name = "".join(w[:1].upper() + w[1:] for w in words)
-    return f"M{name}" if name[0].isdigit() else name
+    if name[0].isdigit():
+        return f"M{name}"
+    # `None`, `True` and `False` are keywords even capitalised; a class cannot take those names.
+    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 def unique(name: str, taken: set[str]) -> str:

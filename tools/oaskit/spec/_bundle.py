@@ -71,6 +71,8 @@ class _Bundler:
         self._names: dict[_Target, tuple[str, str]] = {}
         # Hoisted targets still to be copied into components, in discovery order.
         self._pending: list[tuple[_Target, tuple[str, str]]] = []
+        # Names the root's components already use, section by section: hoisting never takes one.
+        self._taken: dict[str, set[str]] = {}
 
     def run(self) -> Bundle:
         root_doc = self._document(self._root, referrer=None)
@@ -106,6 +108,7 @@ class _Bundler:
         for section, entries in components.items():
             if section not in _SECTIONS or not isinstance(entries, dict):
                 continue
+            self._taken.setdefault(section, set()).update(entries)
             for name, entry in entries.items():
                 ref = entry.get("$ref") if isinstance(entry, dict) else None
                 if isinstance(ref, str) and not ref.startswith("#"):
@@ -185,24 +188,18 @@ class _Bundler:
             for key, value in node.items()
             if key != "$ref"
         }
+        target_doc = self._document(path, referrer=at)
+        if target_doc is None or not self._exists(target_doc, pointer, at=at, ref=ref):
+            # Reported at the `$ref`; the reference stays as written so nothing is lost.
+            return {"$ref": ref, **siblings}
         defining = (
             len(out) == 3 and out[0] == "components" and self._names.get(target) == (out[1], out[2])
         )
-        name = None if defining else self._names.get(target) or self._hoistable(target)
         if path == self._root and not defining:
-            # Local references stay local; check they land somewhere.
-            if not self._exists(target, at=at, ref=ref):
-                return {"$ref": ref, **siblings}
             return {"$ref": format_pointer(pointer), **siblings}
+        name = None if defining else self._names.get(target) or self._hoistable(target)
         if name is not None:
-            if self._document(path, referrer=at) is None or not self._exists(
-                target, at=at, ref=ref
-            ):
-                return {"$ref": ref, **siblings}
             return {"$ref": format_pointer(("components", *name)), **siblings}
-        target_doc = self._document(path, referrer=at)
-        if target_doc is None or not self._exists(target, at=at, ref=ref):
-            return {"$ref": ref, **siblings}
         if target in stack:
             message = (
                 f"reference cycle through {ref!r} cannot be inlined; "
@@ -229,45 +226,72 @@ class _Bundler:
         if pointer or path == self._root or path.parent.name not in _SECTIONS:
             return None
         section = path.parent.name
-        taken = {name for s, name in self._names.values() if s == section}
+        taken = self._taken.setdefault(section, set())
         base = path.stem
         name = base
         counter = 2
         while name in taken:
             name = f"{base}{counter}"
             counter += 1
+        taken.add(name)
         self._names[target] = (section, name)
         self._pending.append((target, (section, name)))
         return section, name
 
-    def _exists(self, target: _Target, *, at: Location, ref: str) -> bool:
-        path, pointer = target
-        document = self._documents.get(path)
-        if document is None:
-            document = self._document(path, referrer=at)
-            if document is None:
-                return False
+    def _exists(self, document: Document, pointer: Pointer, *, at: Location, ref: str) -> bool:
         try:
             document.resolve(pointer)
         except KeyError:
-            self._problems.append(
-                Finding("ref-unresolvable", f"$ref {ref!r} points at nothing", at)
-            )
+            message = f"$ref {ref!r} points at nothing"
+            self._problems.append(Finding("ref-unresolvable", message, at))
             return False
         return True
 
 
+# Keywords whose value is literal data: a `$ref` inside is a plain member, not a reference.
+_DATA_KEYWORDS = frozenset({"example", "examples", "const", "default", "enum", "value"})
+# Keywords whose value maps names the author chose (a property named `default`, a response
+# `default`, a header `x-rate-limit`) to objects: a name is never a keyword.
+_NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "dependentSchemas",
+        "$defs",
+        "definitions",
+        "paths",
+        "responses",
+        "content",
+        "encoding",
+        "headers",
+        "links",
+        "callbacks",
+        "variables",
+        "mapping",
+        "scopes",
+        "webhooks",
+        "securitySchemes",
+        *_SECTIONS,
+    }
+)
+
+
 def _is_example_value(out: Pointer) -> bool:
     """Whether `out` lies inside literal data, where `$ref` is a plain member, not a reference."""
+    name_position = False
     for index, token in enumerate(out):
-        if index > 0 and out[index - 1] in ("properties", "patternProperties"):
-            continue  # a property that happens to be named `default` or `value`
-        if token in ("example", "const", "default", "enum") or str(token).startswith("x-"):
+        if name_position or isinstance(token, int):
+            # A name (or an array index) is not a keyword; what lies below it is read afresh.
+            name_position = False
+            continue
+        if token == "examples":
+            # Schema `examples` lists values; elsewhere `examples` maps names to Example Objects.
+            after = out[index + 1] if index + 1 < len(out) else None
+            if isinstance(after, int):
+                return True
+            name_position = True
+            continue
+        if token in _DATA_KEYWORDS or token.startswith("x-"):
             return True
-        after = out[index + 1] if index + 1 < len(out) else None
-        # Schema `examples` lists values; media-type `examples` maps names to Example Objects.
-        if token == "examples" and isinstance(after, int):
-            return True
-        if token == "value" and index >= 2 and out[index - 2] == "examples":
-            return True
+        name_position = token in _NAME_MAPS
     return False

@@ -73,6 +73,10 @@ def load_document(path: Path) -> Document:
         raise SpecInputError(
             Finding("input-unreadable", f"cannot read file: {reason}", Location(path))
         ) from None
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
+        # RFC 8259 allows tabs between tokens, YAML does not; a raw tab cannot occur inside a
+        # valid JSON string, so turning each into a space keeps every line and column.
+        text = text.replace("\t", " ")
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -88,7 +92,18 @@ def load_document(path: Path) -> Document:
         ) from None
     document = Document(path=path, data=None)
     if root is not None:
-        document.data = _Builder(document).build(root, ())
+        try:
+            document.data = _Builder(document).build(root, ())
+        except yaml.MarkedYAMLError as exc:
+            # Values are constructed after composing: an unknown tag (`!custom`) fails here.
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            reason = exc.problem or exc.context or "invalid value"
+            raise SpecInputError(
+                Finding(
+                    "input-syntax", f"not valid YAML or JSON: {reason}", Location(path, line, col)
+                )
+            ) from None
     return document
 
 
@@ -98,15 +113,28 @@ class _Builder:
     def __init__(self, document: Document) -> None:
         self._document = document
         self._constructor = _Loader("")
+        # Collections being built right now: an alias to one of them is a cycle (`a: &a [*a]`).
+        self._open: set[int] = set()
 
     def build(self, node: yaml.Node, pointer: Pointer) -> Any:
         """Plain data for `node`, recording positions below `pointer`."""
         self._document.positions[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            return self._build_mapping(node, pointer)
-        if isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            return self._constructor.construct_object(node, deep=True)
+        if id(node) in self._open:
+            # JSON has no cycles, so such a document cannot be used at all.
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+            message = "not valid YAML or JSON: an alias refers to a node that contains it"
+            raise SpecInputError(
+                Finding("input-syntax", message, Location(self._document.path, line, col))
+            )
+        self._open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._build_mapping(node, pointer)
             return [self.build(item, (*pointer, index)) for index, item in enumerate(node.value)]
-        return self._constructor.construct_object(node, deep=True)
+        finally:
+            self._open.discard(id(node))
 
     def _build_mapping(self, node: yaml.MappingNode, pointer: Pointer) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -6,7 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
+from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation import keywords
+from referencing.exceptions import Unresolvable
 
 from oaskit.errors import Finding, Level, SpecInputError
 from oaskit.spec._bundle import Bundle
@@ -25,6 +28,14 @@ def openapi_version(bundle: Bundle) -> str:
                 "Swagger 2.0 is not supported; convert it to OpenAPI 3 first "
                 "(for example with `npx swagger2openapi`)",
                 bundle.locate(("swagger",)),
+            )
+        )
+    if isinstance(version, int | float) and not isinstance(version, bool):
+        raise SpecInputError(
+            Finding(
+                "input-not-openapi",
+                f'`openapi: {version}` is a number; write the version as a string, e.g. "3.1.0"',
+                bundle.locate(("openapi",)),
             )
         )
     if not isinstance(version, str):
@@ -47,26 +58,73 @@ def openapi_version(bundle: Bundle) -> str:
     )
 
 
+# Where a schema error lies: the validator reports paths relative to the Schema Object it was
+# checking, so the located validators below record that object's place in the document.
+_BASE = "oaskit_schema_base"
+
+
+def _locating(base: type[keywords.SchemaValidator]) -> type[keywords.SchemaValidator]:
+    class Locating(base):  # type: ignore[valid-type,misc]
+        def __call__(
+            self, schema: SchemaPath, require_properties: bool = True, meta_checked: bool = False
+        ) -> Iterator[ValidationError]:
+            for error in super().__call__(schema, require_properties, meta_checked):
+                # Nested schemas are checked through this same method, so the innermost wins.
+                if not hasattr(error, _BASE):
+                    setattr(error, _BASE, tuple(schema.parts))
+                yield error
+
+    return Locating
+
+
+class _V30(OpenAPIV30SpecValidator):
+    # The base class declares a plain dict; it is only ever read.
+    keyword_validators = {  # noqa: RUF012
+        **OpenAPIV30SpecValidator.keyword_validators,
+        "schema": _locating(keywords.OpenAPIV30SchemaValidator),
+    }
+
+
+class _V31(OpenAPIV31SpecValidator):
+    # The base class declares a plain dict; it is only ever read.
+    keyword_validators = {  # noqa: RUF012
+        **OpenAPIV31SpecValidator.keyword_validators,
+        "schema": _locating(keywords.OpenAPIV31SchemaValidator),
+    }
+
+
 def validate_bundle(bundle: Bundle) -> list[Finding]:
     """Every meta-schema violation, each at its source location (not just the first)."""
     version = openapi_version(bundle)
-    validator_class = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
+    validator = (_V31 if version == "3.1" else _V30)(bundle.data)
     findings = []
-    for error in _iter_errors(validator_class(bundle.data)):
-        pointer = _pointer_in(bundle.data, tuple(error.absolute_path))
-        findings.append(
-            Finding("oas-schema", _one_line(error), bundle.locate(pointer), Level.ERROR)
-        )
+    try:
+        for base, error in _iter_errors(validator):
+            path = (*base, *error.absolute_path)
+            pointer = _pointer_in(bundle.data, path)
+            findings.append(
+                Finding("oas-schema", _one_line(error), bundle.locate(pointer), Level.ERROR)
+            )
+    except Unresolvable as exc:
+        # The validator cannot go past a `$ref` that misses; the bundler has already reported
+        # each such reference at its own place, so only say it when it has not.
+        if not any(p.code.startswith("ref-") for p in bundle.problems):
+            message = f"validation stopped at an unresolvable reference: {exc}"
+            findings.append(Finding("ref-unresolvable", message, bundle.locate(()), Level.ERROR))
     return sorted(set(findings), key=lambda f: (f.location, f.message))
 
 
-def _iter_errors(validator: Any) -> Iterator[ValidationError]:
-    # The validator reports nested errors through `context`; the leaves say the most.
+def _iter_errors(validator: Any) -> Iterator[tuple[tuple[Any, ...], ValidationError]]:
+    # Nested errors come through `context`; the leaves say the most. A leaf's absolute path runs
+    # through its parents, so it shares the top error's base.
     for error in validator.iter_errors():
-        if isinstance(error, ValidationError) and error.context:
-            yield from _leaves(error)
-        elif isinstance(error, ValidationError):
-            yield error
+        if not isinstance(error, ValidationError):
+            continue
+        base = getattr(error, _BASE, ())
+        if error.context:
+            yield from ((base, leaf) for leaf in _leaves(error))
+        else:
+            yield base, error
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:

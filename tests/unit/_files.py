@@ -1,0 +1,59 @@
+"""Helpers that lay out small spec trees in a temporary folder."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+
+__all__ = ["CLEAN_SPEC", "write_tree"]
+
+# Valid OpenAPI 3.1 that every built-in lint rule accepts.
+CLEAN_SPEC = """\
+openapi: 3.1.0
+info:
+  title: Items
+  version: "1"
+tags:
+  - name: items
+paths:
+  /items/{id}:
+    get:
+      operationId: getItem
+      summary: Read an item.
+      tags: [items]
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema:
+            type: string
+      responses:
+        "200":
+          description: The item.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Item"
+        "404":
+          description: Not found.
+components:
+  schemas:
+    Item:
+      type: object
+      required: [id]
+      properties:
+        id:
+          type: string
+"""
+
+
+def write_tree(root: Path, files: Mapping[str, str]) -> Path:
+    """Write each `relative path: text` below `root` (text dedented); return the first path."""
+    paths = []
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        paths.append(path)
+    return paths[0]

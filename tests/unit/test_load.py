@@ -1,0 +1,158 @@
+"""`oaskit.spec.load_document`: data plus 1-based positions, problems as values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from oaskit.errors import Level, Location, SpecInputError
+from oaskit.spec import load_document
+from tests.unit._files import write_tree
+
+NESTED = """\
+openapi: 3.1.0
+info:
+  title: Items
+  version: "1"
+tags:
+  - name: first
+  - name: second
+    description: The second tag.
+"""
+
+
+def test_records_positions_of_nested_values_when_loading_yaml(tmp_path: Path) -> None:
+    document = load_document(write_tree(tmp_path, {"openapi.yaml": NESTED}))
+
+    assert document.positions[()] == (1, 1)
+    assert document.positions[("openapi",)] == (1, 10)
+    assert document.positions[("info", "title")] == (3, 10)
+    assert document.positions[("info", "version")] == (4, 12)
+    assert document.positions[("tags", 1, "description")] == (8, 18)
+
+
+def test_records_positions_of_list_items_when_loading_yaml(tmp_path: Path) -> None:
+    document = load_document(write_tree(tmp_path, {"openapi.yaml": NESTED}))
+
+    # A list item is where its mapping starts, after the `- `.
+    assert document.positions[("tags", 0)] == (6, 5)
+    assert document.positions[("tags", 1)] == (7, 5)
+    assert document.locate(("tags", 1, "name")) == Location(tmp_path / "openapi.yaml", 7, 11)
+
+
+def test_locates_nearest_ancestor_when_pointer_is_unknown(tmp_path: Path) -> None:
+    document = load_document(write_tree(tmp_path, {"openapi.yaml": NESTED}))
+
+    assert document.locate(("tags", 1, "missing", "deeper")) == document.locate(("tags", 1))
+
+
+def test_reports_duplicate_key_at_second_key_when_mapping_repeats_a_key(tmp_path: Path) -> None:
+    path = write_tree(
+        tmp_path,
+        {
+            "openapi.yaml": """\
+            openapi: 3.1.0
+            info:
+              title: One
+              version: "1"
+              title: Two
+            """
+        },
+    )
+
+    document = load_document(path)
+
+    assert [(p.code, p.message, p.location, p.level) for p in document.problems] == [
+        ("duplicate-key", "duplicate key 'title'", Location(path, 5, 3), Level.ERROR)
+    ]
+    assert document.data["info"]["title"] == "Two"
+
+
+def test_raises_input_syntax_at_bad_line_when_yaml_is_broken(tmp_path: Path) -> None:
+    path = write_tree(tmp_path, {"openapi.yaml": "openapi: 3.1.0\ntags: [a, b\ninfo: {}\n"})
+
+    with pytest.raises(SpecInputError) as caught:
+        load_document(path)
+
+    assert caught.value.finding.code == "input-syntax"
+    assert caught.value.finding.location.file == path
+    assert caught.value.finding.location.line == 3
+    assert caught.value.finding.message.startswith("not valid YAML or JSON: ")
+
+
+def test_keeps_string_when_date_is_unquoted(tmp_path: Path) -> None:
+    path = write_tree(
+        tmp_path, {"openapi.yaml": "released: 2024-01-02\nat: 2024-01-02T03:04:05Z\n"}
+    )
+
+    document = load_document(path)
+
+    assert document.data == {"released": "2024-01-02", "at": "2024-01-02T03:04:05Z"}
+
+
+def test_turns_keys_into_strings_when_yaml_keys_are_numbers(tmp_path: Path) -> None:
+    path = write_tree(tmp_path, {"openapi.yaml": "responses:\n  200: {}\n  true: {}\n"})
+
+    document = load_document(path)
+
+    assert list(document.data["responses"]) == ["200", "true"]
+
+
+def test_loads_data_and_positions_when_input_is_json(tmp_path: Path) -> None:
+    path = write_tree(
+        tmp_path, {"openapi.json": '{\n  "openapi": "3.0.3",\n  "tags": [{"name": "a"}]\n}\n'}
+    )
+
+    document = load_document(path)
+
+    assert document.data == {"openapi": "3.0.3", "tags": [{"name": "a"}]}
+    assert document.positions[("tags", 0, "name")] == (3, 21)
+
+
+def test_loads_json_when_it_is_indented_with_tabs(tmp_path: Path) -> None:
+    # RFC 8259 allows tabs as whitespace; json.dumps(indent="\t") and Go's MarshalIndent emit them.
+    data = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {}}
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(data, indent="\t"), encoding="utf-8")
+
+    document = load_document(path)
+
+    assert document.data == data
+
+
+def test_raises_spec_input_error_at_tag_when_yaml_has_unknown_tag(tmp_path: Path) -> None:
+    path = write_tree(tmp_path, {"openapi.yaml": "openapi: 3.1.0\ninfo: !custom value\n"})
+
+    with pytest.raises(SpecInputError) as caught:
+        load_document(path)
+
+    assert caught.value.finding.location.line == 2
+
+
+def test_raises_spec_input_error_when_yaml_alias_is_recursive(tmp_path: Path) -> None:
+    path = write_tree(tmp_path, {"openapi.yaml": "openapi: 3.1.0\nloop: &loop [*loop]\n"})
+
+    with pytest.raises(SpecInputError):
+        load_document(path)
+
+
+def test_raises_input_unreadable_when_file_is_missing(tmp_path: Path) -> None:
+    path = tmp_path / "missing.yaml"
+
+    with pytest.raises(SpecInputError) as caught:
+        load_document(path)
+
+    assert caught.value.finding.code == "input-unreadable"
+    assert caught.value.finding.location == Location(path, 1, 1)
+
+
+def test_raises_input_unreadable_when_file_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "openapi.yaml"
+    path.write_bytes(b"title: \xff\xfe\n")
+
+    with pytest.raises(SpecInputError) as caught:
+        load_document(path)
+
+    assert caught.value.finding.code == "input-unreadable"
