@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from oaskit.cli import main
-from tests.cli._specs import CLEAN_SPEC, write
+from tests._specs import CLEAN_SPEC, write
 
 
 @pytest.fixture

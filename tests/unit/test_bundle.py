@@ -8,7 +8,7 @@ from typing import Any
 
 from oaskit.errors import Location
 from oaskit.spec import bundle_spec
-from tests.unit._files import write_tree
+from tests._specs import write_tree
 
 THREE_FILES = {
     "openapi.yaml": """\

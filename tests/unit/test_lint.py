@@ -13,7 +13,7 @@ from oaskit.errors import Level
 from oaskit.lint import Rule, RuleRegistry, lint_spec, registry, rule
 from oaskit.lint.rules import operations
 from oaskit.spec import Bundle
-from tests.unit._files import CLEAN_SPEC, write_tree
+from tests._specs import CLEAN_SPEC, write_tree
 
 REAL_SPEC = Path(__file__).resolve().parents[2] / "spec" / "connectors" / "openapi.yaml"
 

@@ -9,7 +9,7 @@ import pytest
 
 from oaskit.errors import Level, Location, SpecInputError
 from oaskit.spec import load_document
-from tests.unit._files import write_tree
+from tests._specs import write_tree
 
 NESTED = """\
 openapi: 3.1.0

@@ -8,7 +8,7 @@ import pytest
 
 from oaskit.errors import Level, SpecInputError
 from oaskit.spec import bundle_spec, openapi_version, validate_bundle
-from tests.unit._files import CLEAN_SPEC, write_tree
+from tests._specs import CLEAN_SPEC, write_tree
 
 TWO_ERRORS = """\
 openapi: {version}

@@ -1,4 +1,4 @@
-"""Helpers that lay out small spec trees in a temporary folder."""
+"""Small specs and the helpers that lay them out as files, shared by the unit and CLI tests."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["CLEAN_SPEC", "write_tree"]
+__all__ = ["CLEAN_SPEC", "write", "write_tree"]
 
 # Valid OpenAPI 3.1 that every built-in lint rule accepts.
 CLEAN_SPEC = """\
@@ -57,3 +57,8 @@ def write_tree(root: Path, files: Mapping[str, str]) -> Path:
         path.write_text(textwrap.dedent(text), encoding="utf-8")
         paths.append(path)
     return paths[0]
+
+
+def write(path: str, text: str) -> Path:
+    """Write `text` (dedented) to `path` below the working directory."""
+    return write_tree(Path(), {path: text})
