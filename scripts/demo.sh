@@ -2,12 +2,15 @@
 # `make run`'s last stage: the reference service on a fresh SQLite file, fuzzed over 127.0.0.1.
 set -euo pipefail
 BIN=${BIN:-.venv/bin}
-SPEC=${SPEC:-spec/connectors/openapi.yaml}
+SPECS=${SPECS:-spec/connectors/openapi.yaml spec/census/openapi.yaml spec/supermetrics/openapi.yaml}
 MAX_EXAMPLES=${MAX_EXAMPLES:-25}
 SEED=${SEED:-20261123}
 
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/connectors-demo.XXXXXX")
 export DATABASE_URL="sqlite:///$workdir/connectors.db"
+# Fuzzing should exercise the API, not the rate limiter.
+export CONNECTORS_RATE_LIMIT_PER_MINUTE=${CONNECTORS_RATE_LIMIT_PER_MINUTE:-1000000}
+export CONNECTORS_SECRET_KEY_FILE="$workdir/secret.key"
 port=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log="$workdir/service.log"
 
@@ -34,10 +37,12 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 
-echo "== fuzzing $SPEC against http://127.0.0.1:$port (seed $SEED)"
 status=0
-"$BIN/oaskit" fuzz --spec "$SPEC" --url "http://127.0.0.1:$port" --token "$key" \
-  --max-examples "$MAX_EXAMPLES" --seed "$SEED" || status=$?
+for spec in $SPECS; do
+  echo "== fuzzing $spec against http://127.0.0.1:$port (seed $SEED)"
+  "$BIN/oaskit" fuzz --spec "$spec" --url "http://127.0.0.1:$port" --token "$key" \
+    --max-examples "$MAX_EXAMPLES" --seed "$SEED" || status=$?
+done
 if grep -q '"status":500' "$log"; then
   echo "the service logged a 500 during the run" >&2
   status=1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, cast
+from typing import Any, Literal, cast
 from urllib.parse import quote
 
 import httpx
@@ -104,10 +104,57 @@ class ConnectorsClient:
     ) -> None:
         self.close()
 
+    def list_connectors(
+        self,
+        *,
+        cursor: str | None = None,
+        limit: int | None = None,
+        order: Literal["asc", "desc"] | None = None,
+        provider: str | None = None,
+        type: str | None = None,
+        x_request_id: str | None = None,
+    ) -> models.ConnectorListEnvelope:
+        """GET /v1/connectors: List connectors."""
+        response = self._http.request(
+            "GET",
+            "/v1/connectors",
+            params=_params(
+                {
+                    "cursor": cursor,
+                    "limit": limit,
+                    "order": order,
+                    "provider": provider,
+                    "type": type,
+                }
+            ),
+            headers=_headers(
+                {
+                    "X-Request-Id": x_request_id,
+                }
+            ),
+        )
+        return cast(
+            "models.ConnectorListEnvelope",
+            _parse(
+                response,
+                success={
+                    "200": models.ConnectorListEnvelope,
+                },
+                errors={
+                    "400": models.ErrorEnvelope,
+                    "401": models.ErrorEnvelope,
+                    "403": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
+                    "500": models.ErrorEnvelope,
+                },
+            ),
+        )
+
     def create_connector(
         self,
         *,
-        body: models.ConnectorCreate,
+        body: models.ConnectorCreateRequest,
+        idempotency_key: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """POST /v1/connectors: Create a connector."""
@@ -119,6 +166,7 @@ class ConnectorsClient:
             headers=_headers(
                 {
                     "Content-Type": "application/json",
+                    "Idempotency-Key": idempotency_key,
                     "X-Request-Id": x_request_id,
                 }
             ),
@@ -134,8 +182,11 @@ class ConnectorsClient:
                     "400": models.ErrorEnvelope,
                     "401": models.ErrorEnvelope,
                     "403": models.ErrorEnvelope,
+                    "409": models.ErrorEnvelope,
+                    "413": models.ErrorEnvelope,
                     "415": models.ErrorEnvelope,
                     "422": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
                     "500": models.ErrorEnvelope,
                 },
             ),
@@ -145,6 +196,7 @@ class ConnectorsClient:
         self,
         id: str,
         *,
+        if_none_match: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """GET /v1/connectors/{id}: Get a connector."""
@@ -154,6 +206,7 @@ class ConnectorsClient:
             params=_params({}),
             headers=_headers(
                 {
+                    "If-None-Match": if_none_match,
                     "X-Request-Id": x_request_id,
                 }
             ),
@@ -164,12 +217,14 @@ class ConnectorsClient:
                 response,
                 success={
                     "200": models.ConnectorEnvelope,
+                    "304": None,
                 },
                 errors={
                     "400": models.ErrorEnvelope,
                     "401": models.ErrorEnvelope,
                     "403": models.ErrorEnvelope,
                     "404": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
                     "500": models.ErrorEnvelope,
                 },
             ),
@@ -179,7 +234,8 @@ class ConnectorsClient:
         self,
         id: str,
         *,
-        body: models.ConnectorUpdate,
+        body: models.ConnectorUpdateRequest,
+        if_match: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """PUT /v1/connectors/{id}: Update a connector."""
@@ -191,6 +247,7 @@ class ConnectorsClient:
             headers=_headers(
                 {
                     "Content-Type": "application/json",
+                    "If-Match": if_match,
                     "X-Request-Id": x_request_id,
                 }
             ),
@@ -207,8 +264,132 @@ class ConnectorsClient:
                     "401": models.ErrorEnvelope,
                     "403": models.ErrorEnvelope,
                     "404": models.ErrorEnvelope,
+                    "412": models.ErrorEnvelope,
+                    "413": models.ErrorEnvelope,
                     "415": models.ErrorEnvelope,
                     "422": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
+                    "500": models.ErrorEnvelope,
+                },
+            ),
+        )
+
+    def delete_connector(
+        self,
+        id: str,
+        *,
+        if_match: str | None = None,
+        x_request_id: str | None = None,
+    ) -> None:
+        """DELETE /v1/connectors/{id}: Delete a connector."""
+        response = self._http.request(
+            "DELETE",
+            f"/v1/connectors/{_segment(id)}",
+            params=_params({}),
+            headers=_headers(
+                {
+                    "If-Match": if_match,
+                    "X-Request-Id": x_request_id,
+                }
+            ),
+        )
+        return cast(
+            "None",
+            _parse(
+                response,
+                success={
+                    "204": None,
+                },
+                errors={
+                    "400": models.ErrorEnvelope,
+                    "401": models.ErrorEnvelope,
+                    "403": models.ErrorEnvelope,
+                    "404": models.ErrorEnvelope,
+                    "412": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
+                    "500": models.ErrorEnvelope,
+                },
+            ),
+        )
+
+    def patch_connector(
+        self,
+        id: str,
+        *,
+        body: models.ConnectorPatch,
+        idempotency_key: str | None = None,
+        if_match: str | None = None,
+        x_request_id: str | None = None,
+    ) -> models.ConnectorEnvelope:
+        """PATCH /v1/connectors/{id}: Patch a connector."""
+        response = self._http.request(
+            "PATCH",
+            f"/v1/connectors/{_segment(id)}",
+            content=None if body is None else _content(body),
+            params=_params({}),
+            headers=_headers(
+                {
+                    "Content-Type": "application/merge-patch+json",
+                    "Idempotency-Key": idempotency_key,
+                    "If-Match": if_match,
+                    "X-Request-Id": x_request_id,
+                }
+            ),
+        )
+        return cast(
+            "models.ConnectorEnvelope",
+            _parse(
+                response,
+                success={
+                    "200": models.ConnectorEnvelope,
+                },
+                errors={
+                    "400": models.ErrorEnvelope,
+                    "401": models.ErrorEnvelope,
+                    "403": models.ErrorEnvelope,
+                    "404": models.ErrorEnvelope,
+                    "409": models.ErrorEnvelope,
+                    "412": models.ErrorEnvelope,
+                    "413": models.ErrorEnvelope,
+                    "415": models.ErrorEnvelope,
+                    "422": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
+                    "500": models.ErrorEnvelope,
+                },
+            ),
+        )
+
+    def test_connector(
+        self,
+        id: str,
+        *,
+        x_request_id: str | None = None,
+    ) -> models.ConnectorTestEnvelope:
+        """POST /v1/connectors/{id}/test: Test a connector."""
+        response = self._http.request(
+            "POST",
+            f"/v1/connectors/{_segment(id)}/test",
+            params=_params({}),
+            headers=_headers(
+                {
+                    "X-Request-Id": x_request_id,
+                }
+            ),
+        )
+        return cast(
+            "models.ConnectorTestEnvelope",
+            _parse(
+                response,
+                success={
+                    "200": models.ConnectorTestEnvelope,
+                },
+                errors={
+                    "400": models.ErrorEnvelope,
+                    "401": models.ErrorEnvelope,
+                    "403": models.ErrorEnvelope,
+                    "404": models.ErrorEnvelope,
+                    "422": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
                     "500": models.ErrorEnvelope,
                 },
             ),
@@ -250,10 +431,57 @@ class AsyncConnectorsClient:
     ) -> None:
         await self.close()
 
+    async def list_connectors(
+        self,
+        *,
+        cursor: str | None = None,
+        limit: int | None = None,
+        order: Literal["asc", "desc"] | None = None,
+        provider: str | None = None,
+        type: str | None = None,
+        x_request_id: str | None = None,
+    ) -> models.ConnectorListEnvelope:
+        """GET /v1/connectors: List connectors."""
+        response = await self._http.request(
+            "GET",
+            "/v1/connectors",
+            params=_params(
+                {
+                    "cursor": cursor,
+                    "limit": limit,
+                    "order": order,
+                    "provider": provider,
+                    "type": type,
+                }
+            ),
+            headers=_headers(
+                {
+                    "X-Request-Id": x_request_id,
+                }
+            ),
+        )
+        return cast(
+            "models.ConnectorListEnvelope",
+            _parse(
+                response,
+                success={
+                    "200": models.ConnectorListEnvelope,
+                },
+                errors={
+                    "400": models.ErrorEnvelope,
+                    "401": models.ErrorEnvelope,
+                    "403": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
+                    "500": models.ErrorEnvelope,
+                },
+            ),
+        )
+
     async def create_connector(
         self,
         *,
-        body: models.ConnectorCreate,
+        body: models.ConnectorCreateRequest,
+        idempotency_key: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """POST /v1/connectors: Create a connector."""
@@ -265,6 +493,7 @@ class AsyncConnectorsClient:
             headers=_headers(
                 {
                     "Content-Type": "application/json",
+                    "Idempotency-Key": idempotency_key,
                     "X-Request-Id": x_request_id,
                 }
             ),
@@ -280,8 +509,11 @@ class AsyncConnectorsClient:
                     "400": models.ErrorEnvelope,
                     "401": models.ErrorEnvelope,
                     "403": models.ErrorEnvelope,
+                    "409": models.ErrorEnvelope,
+                    "413": models.ErrorEnvelope,
                     "415": models.ErrorEnvelope,
                     "422": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
                     "500": models.ErrorEnvelope,
                 },
             ),
@@ -291,6 +523,7 @@ class AsyncConnectorsClient:
         self,
         id: str,
         *,
+        if_none_match: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """GET /v1/connectors/{id}: Get a connector."""
@@ -300,6 +533,7 @@ class AsyncConnectorsClient:
             params=_params({}),
             headers=_headers(
                 {
+                    "If-None-Match": if_none_match,
                     "X-Request-Id": x_request_id,
                 }
             ),
@@ -310,12 +544,14 @@ class AsyncConnectorsClient:
                 response,
                 success={
                     "200": models.ConnectorEnvelope,
+                    "304": None,
                 },
                 errors={
                     "400": models.ErrorEnvelope,
                     "401": models.ErrorEnvelope,
                     "403": models.ErrorEnvelope,
                     "404": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
                     "500": models.ErrorEnvelope,
                 },
             ),
@@ -325,7 +561,8 @@ class AsyncConnectorsClient:
         self,
         id: str,
         *,
-        body: models.ConnectorUpdate,
+        body: models.ConnectorUpdateRequest,
+        if_match: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """PUT /v1/connectors/{id}: Update a connector."""
@@ -337,6 +574,7 @@ class AsyncConnectorsClient:
             headers=_headers(
                 {
                     "Content-Type": "application/json",
+                    "If-Match": if_match,
                     "X-Request-Id": x_request_id,
                 }
             ),
@@ -353,8 +591,132 @@ class AsyncConnectorsClient:
                     "401": models.ErrorEnvelope,
                     "403": models.ErrorEnvelope,
                     "404": models.ErrorEnvelope,
+                    "412": models.ErrorEnvelope,
+                    "413": models.ErrorEnvelope,
                     "415": models.ErrorEnvelope,
                     "422": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
+                    "500": models.ErrorEnvelope,
+                },
+            ),
+        )
+
+    async def delete_connector(
+        self,
+        id: str,
+        *,
+        if_match: str | None = None,
+        x_request_id: str | None = None,
+    ) -> None:
+        """DELETE /v1/connectors/{id}: Delete a connector."""
+        response = await self._http.request(
+            "DELETE",
+            f"/v1/connectors/{_segment(id)}",
+            params=_params({}),
+            headers=_headers(
+                {
+                    "If-Match": if_match,
+                    "X-Request-Id": x_request_id,
+                }
+            ),
+        )
+        return cast(
+            "None",
+            _parse(
+                response,
+                success={
+                    "204": None,
+                },
+                errors={
+                    "400": models.ErrorEnvelope,
+                    "401": models.ErrorEnvelope,
+                    "403": models.ErrorEnvelope,
+                    "404": models.ErrorEnvelope,
+                    "412": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
+                    "500": models.ErrorEnvelope,
+                },
+            ),
+        )
+
+    async def patch_connector(
+        self,
+        id: str,
+        *,
+        body: models.ConnectorPatch,
+        idempotency_key: str | None = None,
+        if_match: str | None = None,
+        x_request_id: str | None = None,
+    ) -> models.ConnectorEnvelope:
+        """PATCH /v1/connectors/{id}: Patch a connector."""
+        response = await self._http.request(
+            "PATCH",
+            f"/v1/connectors/{_segment(id)}",
+            content=None if body is None else _content(body),
+            params=_params({}),
+            headers=_headers(
+                {
+                    "Content-Type": "application/merge-patch+json",
+                    "Idempotency-Key": idempotency_key,
+                    "If-Match": if_match,
+                    "X-Request-Id": x_request_id,
+                }
+            ),
+        )
+        return cast(
+            "models.ConnectorEnvelope",
+            _parse(
+                response,
+                success={
+                    "200": models.ConnectorEnvelope,
+                },
+                errors={
+                    "400": models.ErrorEnvelope,
+                    "401": models.ErrorEnvelope,
+                    "403": models.ErrorEnvelope,
+                    "404": models.ErrorEnvelope,
+                    "409": models.ErrorEnvelope,
+                    "412": models.ErrorEnvelope,
+                    "413": models.ErrorEnvelope,
+                    "415": models.ErrorEnvelope,
+                    "422": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
+                    "500": models.ErrorEnvelope,
+                },
+            ),
+        )
+
+    async def test_connector(
+        self,
+        id: str,
+        *,
+        x_request_id: str | None = None,
+    ) -> models.ConnectorTestEnvelope:
+        """POST /v1/connectors/{id}/test: Test a connector."""
+        response = await self._http.request(
+            "POST",
+            f"/v1/connectors/{_segment(id)}/test",
+            params=_params({}),
+            headers=_headers(
+                {
+                    "X-Request-Id": x_request_id,
+                }
+            ),
+        )
+        return cast(
+            "models.ConnectorTestEnvelope",
+            _parse(
+                response,
+                success={
+                    "200": models.ConnectorTestEnvelope,
+                },
+                errors={
+                    "400": models.ErrorEnvelope,
+                    "401": models.ErrorEnvelope,
+                    "403": models.ErrorEnvelope,
+                    "404": models.ErrorEnvelope,
+                    "422": models.ErrorEnvelope,
+                    "429": models.ErrorEnvelope,
                     "500": models.ErrorEnvelope,
                 },
             ),

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import MISSING, AwareDatetime, ConfigDict, Field
+from pydantic import MISSING, AwareDatetime, ConfigDict, Field, RootModel, StringConstraints
+from typing_extensions import TypeAliasType
 
 from generated.connectors._base import ApiModel
+
+
+class AuthMethod(StrEnum):
+    credentials = "credentials"
+    oauth = "oauth"
+    other = "other"
 
 
 class Connector(ApiModel):
@@ -27,7 +35,7 @@ class Connector(ApiModel):
             examples=["Braze"],
             max_length=255,
             min_length=1,
-            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$",
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ]
     description: Annotated[
@@ -54,16 +62,63 @@ class Connector(ApiModel):
             pattern="^[a-z][a-z0-9_]{0,31}$",
         ),
     ]
+    serviceName: Annotated[
+        str | None,
+        Field(
+            description="The key the Census dialect knows the connector by, unique in the organization\n(a second connector with the same one is a conflict). Set on create only.\n",
+            examples=["braze"],
+            pattern="^[a-z][a-z0-9_]{1,63}$",
+        ),
+    ]
+    iconUrl: Annotated[
+        str | None,
+        Field(
+            description="An https URL of the connector's icon.",
+            examples=["https://example.com/icon.png"],
+            max_length=2048,
+            pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
+        ),
+    ]
+    fields: Annotated[
+        list[FieldDefinition] | None,
+        Field(
+            description="The configuration definition: one entry per configuration value, ids unique.\nDefines which values of `data` are secret, required and what they default to.\n",
+            max_length=100,
+        ),
+    ]
+    http: Annotated[
+        HttpTemplate | None,
+        Field(description="The HTTP request template the connector sends (Census `data`)."),
+    ]
     maskedData: Annotated[
         dict[str, Any],
         Field(
-            description="Computed on every read, never stored: the configuration values with every\nsecret that is set replaced by `**********`.\n"
+            description="Computed on every read, never stored: the configuration values with defaults\napplied, every secret that is set replaced by `**********` and unset secrets left out.\n"
+        ),
+    ]
+    authMethod: Annotated[
+        AuthMethod, Field(description="`credentials` when any field is secret, else `other`.")
+    ]
+    documentationSlug: Annotated[
+        str,
+        Field(
+            description="Where the connector's documentation lives; its service name, else its provider."
+        ),
+    ]
+    creatableViaApi: Annotated[
+        bool,
+        Field(description="Whether connections can be created through the API; always true here."),
+    ]
+    creatableViaConnectLink: Annotated[
+        bool,
+        Field(
+            description="Whether a person can set the connector up through a connect link (every required field is user-editable)."
         ),
     ]
     version: Annotated[
         int,
         Field(
-            description="Starts at 1 and grows by one on every change; the `ETag` is its quoted value.",
+            description="Starts at 1 and grows by one on every change of stored state; the `ETag` is its quoted value.",
             ge=1,
         ),
     ]
@@ -90,7 +145,7 @@ class ConnectorCreate(ApiModel):
             examples=["Braze"],
             max_length=255,
             min_length=1,
-            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$",
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ]
     description: Annotated[
@@ -117,23 +172,75 @@ class ConnectorCreate(ApiModel):
             pattern="^[a-z][a-z0-9_]{0,31}$",
         ),
     ]
+    serviceName: Annotated[
+        str | MISSING | None,
+        Field(
+            description="The key the Census dialect knows the connector by, unique in the organization\n(a second connector with the same one is a conflict). Set on create only.\n",
+            examples=["braze"],
+            pattern="^[a-z][a-z0-9_]{1,63}$",
+        ),
+    ] = MISSING
+    iconUrl: Annotated[
+        str | MISSING | None,
+        Field(
+            description="An https URL of the connector's icon.",
+            examples=["https://example.com/icon.png"],
+            max_length=2048,
+            pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
+        ),
+    ] = MISSING
+    fields: Annotated[
+        list[FieldDefinition] | MISSING | None,
+        Field(
+            description="The configuration definition: one entry per configuration value, ids unique.\nDefines which values of `data` are secret, required and what they default to.\n",
+            max_length=100,
+        ),
+    ] = MISSING
+    http: Annotated[
+        HttpTemplate | MISSING | None,
+        Field(description="The HTTP request template the connector sends (Census `data`)."),
+    ] = MISSING
     data: Annotated[
         dict[str, Any] | MISSING,
         Field(
-            description="Configuration values keyed by field id, secrets included. Never returned:\nreads show `maskedData` instead.\n",
+            description='Configuration values keyed by field id, secrets included, at most 64 KiB as JSON.\nNever returned: reads show `maskedData`. For a secret value, an absent key, `""`\nor the mask `**********` keeps the stored value, `null` deletes it and any other\nstring replaces it.\n',
             examples=[
                 {"instance_url": "https://rest.iad-01.braze.com", "api_token": "brz_live_51H8"}
             ],
         ),
     ] = MISSING
-    id: Annotated[str | MISSING, Field(description="Ignored.")] = MISSING
-    organizationId: Annotated[str | MISSING, Field(description="Ignored.")] = MISSING
-    maskedData: Annotated[dict[str, Any] | MISSING, Field(description="Ignored.")] = MISSING
-    version: Annotated[int | MISSING, Field(description="Ignored.")] = MISSING
-    createdAt: Annotated[str | MISSING, Field(description="Ignored.")] = MISSING
-    createdBy: Annotated[str | MISSING, Field(description="Ignored.")] = MISSING
-    updatedAt: Annotated[str | MISSING, Field(description="Ignored.")] = MISSING
-    updatedBy: Annotated[str | MISSING, Field(description="Ignored.")] = MISSING
+    id: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = MISSING
+    organizationId: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    maskedData: Annotated[
+        dict[str, Any] | MISSING, Field(description="Read-only; ignored when sent.")
+    ] = MISSING
+    authMethod: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    documentationSlug: Annotated[
+        str | MISSING, Field(description="Read-only; ignored when sent.")
+    ] = MISSING
+    creatableViaApi: Annotated[
+        bool | MISSING, Field(description="Read-only; ignored when sent.")
+    ] = MISSING
+    creatableViaConnectLink: Annotated[
+        bool | MISSING, Field(description="Read-only; ignored when sent.")
+    ] = MISSING
+    version: Annotated[int | MISSING, Field(description="Read-only; ignored when sent.")] = MISSING
+    createdAt: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    createdBy: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    updatedAt: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    updatedBy: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
 
 
 class ConnectorEnvelope(ApiModel):
@@ -149,7 +256,33 @@ class ConnectorEnvelope(ApiModel):
     ]
 
 
-class ConnectorUpdate(ApiModel):
+class ConnectorListEnvelope(ApiModel):
+    code: Annotated[int, Field(description="The HTTP status code of the response.", ge=200, le=299)]
+    message: Annotated[Literal["success"], Field(description="Always `success`.")]
+    data: ConnectorPage
+    requestId: Annotated[
+        str,
+        Field(
+            description="The request id, also sent in the `X-Request-Id` header.",
+            pattern="^[A-Za-z0-9_-]{8,64}$",
+        ),
+    ]
+
+
+class ConnectorPage(ApiModel):
+    items: Annotated[
+        list[Connector], Field(description="The connectors of this page.", max_length=100)
+    ]
+    nextCursor: Annotated[
+        str | None,
+        Field(
+            description="Pass as `cursor` for the next page; null on the last page.",
+            pattern="^[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+
+
+class ConnectorPatch(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -160,7 +293,7 @@ class ConnectorUpdate(ApiModel):
             examples=["Braze"],
             max_length=255,
             min_length=1,
-            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$",
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ] = MISSING
     description: Annotated[
@@ -187,23 +320,203 @@ class ConnectorUpdate(ApiModel):
             pattern="^[a-z][a-z0-9_]{0,31}$",
         ),
     ] = MISSING
+    serviceName: Annotated[
+        str | MISSING | None,
+        Field(
+            description="The key the Census dialect knows the connector by, unique in the organization\n(a second connector with the same one is a conflict). Set on create only.\n",
+            examples=["braze"],
+            pattern="^[a-z][a-z0-9_]{1,63}$",
+        ),
+    ] = MISSING
+    iconUrl: Annotated[
+        str | MISSING | None,
+        Field(
+            description="An https URL of the connector's icon.",
+            examples=["https://example.com/icon.png"],
+            max_length=2048,
+            pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
+        ),
+    ] = MISSING
+    fields: Annotated[
+        list[FieldDefinition] | MISSING | None,
+        Field(
+            description="The configuration definition: one entry per configuration value, ids unique.\nDefines which values of `data` are secret, required and what they default to.\n",
+            max_length=100,
+        ),
+    ] = MISSING
+    http: Annotated[
+        HttpTemplate | MISSING | None,
+        Field(description="The HTTP request template the connector sends (Census `data`)."),
+    ] = MISSING
     data: Annotated[
         dict[str, Any] | MISSING,
         Field(
-            description="Configuration values keyed by field id, secrets included. Never returned:\nreads show `maskedData` instead.\n",
+            description='Configuration values keyed by field id, secrets included, at most 64 KiB as JSON.\nNever returned: reads show `maskedData`. For a secret value, an absent key, `""`\nor the mask `**********` keeps the stored value, `null` deletes it and any other\nstring replaces it.\n',
             examples=[
                 {"instance_url": "https://rest.iad-01.braze.com", "api_token": "brz_live_51H8"}
             ],
         ),
     ] = MISSING
-    id: Annotated[str | MISSING, Field(description="Ignored.")] = MISSING
-    organizationId: Annotated[str | MISSING, Field(description="Ignored.")] = MISSING
-    maskedData: Annotated[dict[str, Any] | MISSING, Field(description="Ignored.")] = MISSING
-    version: Annotated[int | MISSING, Field(description="Ignored.")] = MISSING
-    createdAt: Annotated[str | MISSING, Field(description="Ignored.")] = MISSING
-    createdBy: Annotated[str | MISSING, Field(description="Ignored.")] = MISSING
-    updatedAt: Annotated[str | MISSING, Field(description="Ignored.")] = MISSING
-    updatedBy: Annotated[str | MISSING, Field(description="Ignored.")] = MISSING
+    id: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = MISSING
+    organizationId: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    maskedData: Annotated[
+        dict[str, Any] | MISSING, Field(description="Read-only; ignored when sent.")
+    ] = MISSING
+    authMethod: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    documentationSlug: Annotated[
+        str | MISSING, Field(description="Read-only; ignored when sent.")
+    ] = MISSING
+    creatableViaApi: Annotated[
+        bool | MISSING, Field(description="Read-only; ignored when sent.")
+    ] = MISSING
+    creatableViaConnectLink: Annotated[
+        bool | MISSING, Field(description="Read-only; ignored when sent.")
+    ] = MISSING
+    version: Annotated[int | MISSING, Field(description="Read-only; ignored when sent.")] = MISSING
+    createdAt: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    createdBy: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    updatedAt: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    updatedBy: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+
+
+class ConnectorTestEnvelope(ApiModel):
+    code: Annotated[int, Field(description="The HTTP status code of the response.", ge=200, le=299)]
+    message: Annotated[Literal["success"], Field(description="Always `success`.")]
+    data: ConnectorTestResult
+    requestId: Annotated[
+        str,
+        Field(
+            description="The request id, also sent in the `X-Request-Id` header.",
+            pattern="^[A-Za-z0-9_-]{8,64}$",
+        ),
+    ]
+
+
+class ConnectorTestResult(ApiModel):
+    status: Annotated[Status, Field(description="`passed` when no step failed.")]
+    testedAt: Annotated[AwareDatetime, Field(description="When the test ran.")]
+    steps: Annotated[list[TestStep], Field(description="The steps, in order.")]
+
+
+class ConnectorUpdate(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[
+        str | MISSING,
+        Field(
+            description="Display name; 1 to 255 characters once trimmed, no control characters.",
+            examples=["Braze"],
+            max_length=255,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
+        ),
+    ] = MISSING
+    description: Annotated[
+        str | MISSING | None,
+        Field(
+            description="Free text shown to the users of the connector.",
+            examples=["Sends audience updates to Braze."],
+            max_length=1000,
+        ),
+    ] = MISSING
+    provider: Annotated[
+        str | MISSING,
+        Field(
+            description="The system the connector talks to. Set on create only.",
+            examples=["braze"],
+            pattern="^[a-z0-9][a-z0-9_.-]{0,63}$",
+        ),
+    ] = MISSING
+    type: Annotated[
+        str | MISSING,
+        Field(
+            description="The connector's role, `source` or `destination` by convention. Set on create only.",
+            examples=["destination"],
+            pattern="^[a-z][a-z0-9_]{0,31}$",
+        ),
+    ] = MISSING
+    serviceName: Annotated[
+        str | MISSING | None,
+        Field(
+            description="The key the Census dialect knows the connector by, unique in the organization\n(a second connector with the same one is a conflict). Set on create only.\n",
+            examples=["braze"],
+            pattern="^[a-z][a-z0-9_]{1,63}$",
+        ),
+    ] = MISSING
+    iconUrl: Annotated[
+        str | MISSING | None,
+        Field(
+            description="An https URL of the connector's icon.",
+            examples=["https://example.com/icon.png"],
+            max_length=2048,
+            pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
+        ),
+    ] = MISSING
+    fields: Annotated[
+        list[FieldDefinition] | MISSING | None,
+        Field(
+            description="The configuration definition: one entry per configuration value, ids unique.\nDefines which values of `data` are secret, required and what they default to.\n",
+            max_length=100,
+        ),
+    ] = MISSING
+    http: Annotated[
+        HttpTemplate | MISSING | None,
+        Field(description="The HTTP request template the connector sends (Census `data`)."),
+    ] = MISSING
+    data: Annotated[
+        dict[str, Any] | MISSING,
+        Field(
+            description='Configuration values keyed by field id, secrets included, at most 64 KiB as JSON.\nNever returned: reads show `maskedData`. For a secret value, an absent key, `""`\nor the mask `**********` keeps the stored value, `null` deletes it and any other\nstring replaces it.\n',
+            examples=[
+                {"instance_url": "https://rest.iad-01.braze.com", "api_token": "brz_live_51H8"}
+            ],
+        ),
+    ] = MISSING
+    id: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = MISSING
+    organizationId: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    maskedData: Annotated[
+        dict[str, Any] | MISSING, Field(description="Read-only; ignored when sent.")
+    ] = MISSING
+    authMethod: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    documentationSlug: Annotated[
+        str | MISSING, Field(description="Read-only; ignored when sent.")
+    ] = MISSING
+    creatableViaApi: Annotated[
+        bool | MISSING, Field(description="Read-only; ignored when sent.")
+    ] = MISSING
+    creatableViaConnectLink: Annotated[
+        bool | MISSING, Field(description="Read-only; ignored when sent.")
+    ] = MISSING
+    version: Annotated[int | MISSING, Field(description="Read-only; ignored when sent.")] = MISSING
+    createdAt: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    createdBy: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    updatedAt: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
+    updatedBy: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = (
+        MISSING
+    )
 
 
 class ErrorBody(ApiModel):
@@ -275,3 +588,501 @@ class ErrorMeta(ApiModel):
             pattern="^[A-Za-z0-9_-]{8,64}$",
         ),
     ]
+
+
+class FieldDefinition(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[
+        str, Field(description="The key of the value in `data`.", pattern="^[a-z][a-z0-9_]{0,63}$")
+    ]
+    label: Annotated[
+        str,
+        Field(description="What a person filling the value in sees.", max_length=255, min_length=1),
+    ]
+    type: Annotated[
+        Type, Field(description="The JSON type of the value (Census `float` is `number`).")
+    ]
+    required: Annotated[
+        bool, Field(description="Whether the value must be set before the connector can be tested.")
+    ] = False
+    secret: Annotated[
+        bool,
+        Field(
+            description="Whether the value is secret; secret values are encrypted and only read back masked."
+        ),
+    ] = False
+    userEditable: Annotated[bool, Field(description="Whether a person may change the value.")] = (
+        True
+    )
+    default: Annotated[
+        str | float | bool | MISSING,
+        Field(
+            description="The value used when none is set; on a secret field it is itself secret."
+        ),
+    ] = MISSING
+    placeholder: Annotated[
+        str | MISSING, Field(description="Hint shown inside an empty input.", max_length=255)
+    ] = MISSING
+    hint: Annotated[
+        str | MISSING, Field(description="Help text shown next to the input.", max_length=1000)
+    ] = MISSING
+    pattern: Annotated[
+        str | MISSING,
+        Field(
+            description="An ECMA-262 regular expression a string value must match.", max_length=1000
+        ),
+    ] = MISSING
+    enum: Annotated[
+        list[str | float | bool] | MISSING,
+        Field(description="The values allowed, if the set is closed.", max_length=500),
+    ] = MISSING
+    readMoreUrl: Annotated[
+        str | MISSING,
+        Field(
+            description="An https URL with more about the value.",
+            max_length=2048,
+            pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
+        ),
+    ] = MISSING
+    inputType: Annotated[InputType | MISSING, Field(description="How the value is entered.")] = (
+        MISSING
+    )
+
+
+HeadersAdditionalProperty = TypeAliasType(
+    "HeadersAdditionalProperty", Annotated[str, Field(max_length=4096)]
+)
+
+
+class HttpTemplate(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    url: Annotated[
+        str,
+        Field(
+            description="An https URL.",
+            max_length=2048,
+            pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
+        ),
+    ]
+    headers: Annotated[
+        dict[
+            Annotated[
+                str, StringConstraints(pattern=r"^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$", max_length=256)
+            ],
+            HeadersAdditionalProperty,
+        ]
+        | MISSING,
+        Field(description="Header names (RFC 9110 tokens) and values.", max_length=50),
+    ] = MISSING
+
+
+class InputType(StrEnum):
+    text = "text"
+    textarea = "textarea"
+    password = "password"
+    select = "select"
+    checkbox = "checkbox"
+    number = "number"
+
+
+class Name(StrEnum):
+    definition = "definition"
+    configuration = "configuration"
+    template = "template"
+    connection = "connection"
+
+
+class Status(StrEnum):
+    passed = "passed"
+    failed = "failed"
+
+
+class Status1(StrEnum):
+    passed = "passed"
+    failed = "failed"
+    skipped = "skipped"
+
+
+class TestStep(ApiModel):
+    name: Annotated[Name, Field(description="What the step checks.")]
+    status: Annotated[Status1, Field(description="How it went.")]
+    message: Annotated[str, Field(description="What was found; never a secret value.")]
+
+
+class Type(StrEnum):
+    string = "string"
+    boolean = "boolean"
+    integer = "integer"
+    number = "number"
+
+
+class Type1(StrEnum):
+    string = "string"
+    boolean = "boolean"
+    integer = "integer"
+    float = "float"
+    number = "number"
+
+
+class VendorConfiguration(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    configuration_json: Annotated[
+        dict[str, Any] | MISSING,
+        Field(
+            description="The configuration values (`data`), with the same secret rules.",
+            examples=[
+                {"instance_url": "https://rest.iad-01.braze.com", "api_token": "brz_live_51H8"}
+            ],
+        ),
+    ] = MISSING
+
+
+class VendorConnector(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[
+        str | MISSING,
+        Field(
+            description="Display name; 1 to 255 characters once trimmed, no control characters.",
+            examples=["Braze"],
+            max_length=255,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
+        ),
+    ] = MISSING
+    label: Annotated[
+        str | MISSING,
+        Field(
+            description="Another spelling of `name` (Census); `name` wins when both are sent.",
+            examples=["Braze"],
+            max_length=255,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
+        ),
+    ] = MISSING
+    description: Annotated[
+        str | MISSING | None,
+        Field(
+            description="Free text shown to the users of the connector.",
+            examples=["Sends audience updates to Braze."],
+            max_length=1000,
+        ),
+    ] = MISSING
+    icon_url: Annotated[
+        str | MISSING | None,
+        Field(
+            description="An https URL of the connector's icon.",
+            examples=["https://example.com/icon.png"],
+            max_length=2048,
+            pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
+        ),
+    ] = MISSING
+    service_name: Annotated[
+        str | MISSING | None,
+        Field(
+            description="The key the Census dialect knows the connector by, unique in the organization\n(a second connector with the same one is a conflict). Set on create only.\n",
+            examples=["braze"],
+            pattern="^[a-z][a-z0-9_]{1,63}$",
+        ),
+    ] = MISSING
+    provider: Annotated[
+        str | MISSING,
+        Field(
+            description="The system the connector talks to. Set on create only.",
+            examples=["braze"],
+            pattern="^[a-z0-9][a-z0-9_.-]{0,63}$",
+        ),
+    ] = MISSING
+    type: Annotated[
+        str | MISSING,
+        Field(
+            description="The connector's role, `source` or `destination` by convention. Set on create only.",
+            examples=["destination"],
+            pattern="^[a-z][a-z0-9_]{0,31}$",
+        ),
+    ] = MISSING
+    configuration_definition: Annotated[
+        dict[
+            Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")],
+            VendorFieldDefinition,
+        ]
+        | MISSING,
+        Field(
+            description="The configuration definition as a map of field key to field (`fields`).",
+            max_length=100,
+        ),
+    ] = MISSING
+    data: Annotated[
+        HttpTemplate | MISSING, Field(description="The HTTP request template (`http`).")
+    ] = MISSING
+
+
+class VendorConnectorCreate(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    connector: VendorConnectorNew
+    configuration: VendorConfiguration | MISSING = MISSING
+
+
+class ConnectorCreateRequest(RootModel[ConnectorCreate | VendorConnectorCreate]):
+    root: Annotated[
+        ConnectorCreate | VendorConnectorCreate,
+        Field(
+            description="A create body: the flat shape or the vendor shape.",
+            title="ConnectorCreateRequest",
+        ),
+    ]
+
+
+class VendorConnectorNew1(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[
+        str,
+        Field(
+            description="Display name; 1 to 255 characters once trimmed, no control characters.",
+            examples=["Braze"],
+            max_length=255,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
+        ),
+    ]
+    label: Annotated[
+        str | MISSING,
+        Field(
+            description="Another spelling of `name` (Census); `name` wins when both are sent.",
+            examples=["Braze"],
+            max_length=255,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
+        ),
+    ] = MISSING
+    description: Annotated[
+        str | MISSING | None,
+        Field(
+            description="Free text shown to the users of the connector.",
+            examples=["Sends audience updates to Braze."],
+            max_length=1000,
+        ),
+    ] = MISSING
+    icon_url: Annotated[
+        str | MISSING | None,
+        Field(
+            description="An https URL of the connector's icon.",
+            examples=["https://example.com/icon.png"],
+            max_length=2048,
+            pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
+        ),
+    ] = MISSING
+    service_name: Annotated[
+        str | MISSING | None,
+        Field(
+            description="The key the Census dialect knows the connector by, unique in the organization\n(a second connector with the same one is a conflict). Set on create only.\n",
+            examples=["braze"],
+            pattern="^[a-z][a-z0-9_]{1,63}$",
+        ),
+    ] = MISSING
+    provider: Annotated[
+        str,
+        Field(
+            description="The system the connector talks to. Set on create only.",
+            examples=["braze"],
+            pattern="^[a-z0-9][a-z0-9_.-]{0,63}$",
+        ),
+    ]
+    type: Annotated[
+        str,
+        Field(
+            description="The connector's role, `source` or `destination` by convention. Set on create only.",
+            examples=["destination"],
+            pattern="^[a-z][a-z0-9_]{0,31}$",
+        ),
+    ]
+    configuration_definition: Annotated[
+        dict[
+            Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")],
+            VendorFieldDefinition,
+        ]
+        | MISSING,
+        Field(
+            description="The configuration definition as a map of field key to field (`fields`).",
+            max_length=100,
+        ),
+    ] = MISSING
+    data: Annotated[
+        HttpTemplate | MISSING, Field(description="The HTTP request template (`http`).")
+    ] = MISSING
+
+
+class VendorConnectorNew2(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[
+        str | MISSING,
+        Field(
+            description="Display name; 1 to 255 characters once trimmed, no control characters.",
+            examples=["Braze"],
+            max_length=255,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
+        ),
+    ] = MISSING
+    label: Annotated[
+        str,
+        Field(
+            description="Another spelling of `name` (Census); `name` wins when both are sent.",
+            examples=["Braze"],
+            max_length=255,
+            min_length=1,
+            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
+        ),
+    ]
+    description: Annotated[
+        str | MISSING | None,
+        Field(
+            description="Free text shown to the users of the connector.",
+            examples=["Sends audience updates to Braze."],
+            max_length=1000,
+        ),
+    ] = MISSING
+    icon_url: Annotated[
+        str | MISSING | None,
+        Field(
+            description="An https URL of the connector's icon.",
+            examples=["https://example.com/icon.png"],
+            max_length=2048,
+            pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
+        ),
+    ] = MISSING
+    service_name: Annotated[
+        str | MISSING | None,
+        Field(
+            description="The key the Census dialect knows the connector by, unique in the organization\n(a second connector with the same one is a conflict). Set on create only.\n",
+            examples=["braze"],
+            pattern="^[a-z][a-z0-9_]{1,63}$",
+        ),
+    ] = MISSING
+    provider: Annotated[
+        str,
+        Field(
+            description="The system the connector talks to. Set on create only.",
+            examples=["braze"],
+            pattern="^[a-z0-9][a-z0-9_.-]{0,63}$",
+        ),
+    ]
+    type: Annotated[
+        str,
+        Field(
+            description="The connector's role, `source` or `destination` by convention. Set on create only.",
+            examples=["destination"],
+            pattern="^[a-z][a-z0-9_]{0,31}$",
+        ),
+    ]
+    configuration_definition: Annotated[
+        dict[
+            Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")],
+            VendorFieldDefinition,
+        ]
+        | MISSING,
+        Field(
+            description="The configuration definition as a map of field key to field (`fields`).",
+            max_length=100,
+        ),
+    ] = MISSING
+    data: Annotated[
+        HttpTemplate | MISSING, Field(description="The HTTP request template (`http`).")
+    ] = MISSING
+
+
+class VendorConnectorNew(RootModel[VendorConnectorNew1 | VendorConnectorNew2]):
+    root: Annotated[
+        VendorConnectorNew1 | VendorConnectorNew2,
+        Field(
+            description="The `connector` member of a vendor-shaped create: `provider`, `type` and a name (`name` or `label`) are required.",
+            title="VendorConnectorNew",
+        ),
+    ]
+
+
+class VendorConnectorUpdate(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    connector: VendorConnector | MISSING = MISSING
+    configuration: VendorConfiguration | MISSING = MISSING
+
+
+class ConnectorUpdateRequest(RootModel[ConnectorUpdate | VendorConnectorUpdate]):
+    root: Annotated[
+        ConnectorUpdate | VendorConnectorUpdate,
+        Field(
+            description="A PUT body: the flat shape or the vendor shape.",
+            title="ConnectorUpdateRequest",
+        ),
+    ]
+
+
+class VendorFieldDefinition(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[
+        str | MISSING,
+        Field(
+            description="The field's id; when absent, its key in `configuration_definition`.",
+            pattern="^[a-z][a-z0-9_]{0,63}$",
+        ),
+    ] = MISSING
+    label: Annotated[
+        str,
+        Field(description="What a person filling the value in sees.", max_length=255, min_length=1),
+    ]
+    type: Annotated[Type1, Field(description="The JSON type of the value; `float` is `number`.")]
+    default: Annotated[
+        str | float | bool | MISSING, Field(description="The value used when none is set.")
+    ] = MISSING
+    user_editable: Annotated[
+        bool | MISSING, Field(description="Whether a person may change the value.")
+    ] = MISSING
+    secret: Annotated[bool | MISSING, Field(description="Whether the value is secret.")] = MISSING
+    required: Annotated[bool | MISSING, Field(description="Whether the value must be set.")] = (
+        MISSING
+    )
+    placeholder: Annotated[
+        str | MISSING, Field(description="Hint shown inside an empty input.", max_length=255)
+    ] = MISSING
+    hint: Annotated[
+        str | MISSING, Field(description="Help text shown next to the input.", max_length=1000)
+    ] = MISSING
+    matches: Annotated[
+        str | MISSING,
+        Field(
+            description="An ECMA-262 regular expression a string value must match (`pattern`).",
+            max_length=1000,
+        ),
+    ] = MISSING
+    possible_values: Annotated[
+        list[str | float | bool] | MISSING,
+        Field(description="The values allowed (`enum`).", max_length=500),
+    ] = MISSING
+    read_more: Annotated[
+        str | MISSING,
+        Field(
+            description="An https URL with more about the value (`readMoreUrl`).",
+            max_length=2048,
+            pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
+        ),
+    ] = MISSING
+    input_type: Annotated[
+        InputType | MISSING, Field(description="How the value is entered (`inputType`).")
+    ] = MISSING

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, Protocol, TypeVar
+from typing import Annotated, Any, Generic, Literal, Protocol, TypeVar
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
@@ -30,17 +30,25 @@ __all__ = [
     "Reply",
     "Security",
     "create_app",
+    "create_router",
+    "to_api_error",
 ]
 
 T = TypeVar("T")
 
 # Every method each path documents; any other method is 405 with this `Allow` (RFC 9110 15.5.6).
 PATHS: dict[str, tuple[str, ...]] = {
-    "/v1/connectors": ("POST",),
+    "/v1/connectors": (
+        "GET",
+        "POST",
+    ),
     "/v1/connectors/{id}": (
         "GET",
         "PUT",
+        "DELETE",
+        "PATCH",
     ),
+    "/v1/connectors/{id}/test": ("POST",),
 }
 _ALL_METHODS = ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE")
 
@@ -102,12 +110,27 @@ class ErrorRenderer(Protocol):
 class ConnectorsHandlers(Protocol):
     """Operations tagged `connectors`: Connectors of the caller's organization"""
 
+    async def list_connectors(
+        self,
+        request: Request,
+        *,
+        cursor: str | None,
+        limit: int | None,
+        order: Literal["asc", "desc"] | None,
+        provider: str | None,
+        type: str | None,
+        x_request_id: str | None,
+    ) -> Reply[models.ConnectorListEnvelope]:
+        """GET /v1/connectors: List connectors."""
+        ...
+
     async def create_connector(
         self,
         request: Request,
         *,
+        idempotency_key: str | None,
         x_request_id: str | None,
-        body: models.ConnectorCreate,
+        body: models.ConnectorCreateRequest,
     ) -> Reply[models.ConnectorEnvelope]:
         """POST /v1/connectors: Create a connector."""
         ...
@@ -117,6 +140,7 @@ class ConnectorsHandlers(Protocol):
         request: Request,
         *,
         id: str,
+        if_none_match: str | None,
         x_request_id: str | None,
     ) -> Reply[models.ConnectorEnvelope]:
         """GET /v1/connectors/{id}: Get a connector."""
@@ -127,10 +151,45 @@ class ConnectorsHandlers(Protocol):
         request: Request,
         *,
         id: str,
+        if_match: str | None,
         x_request_id: str | None,
-        body: models.ConnectorUpdate,
+        body: models.ConnectorUpdateRequest,
     ) -> Reply[models.ConnectorEnvelope]:
         """PUT /v1/connectors/{id}: Update a connector."""
+        ...
+
+    async def delete_connector(
+        self,
+        request: Request,
+        *,
+        id: str,
+        if_match: str | None,
+        x_request_id: str | None,
+    ) -> Reply[None]:
+        """DELETE /v1/connectors/{id}: Delete a connector."""
+        ...
+
+    async def patch_connector(
+        self,
+        request: Request,
+        *,
+        id: str,
+        idempotency_key: str | None,
+        if_match: str | None,
+        x_request_id: str | None,
+        body: models.ConnectorPatch,
+    ) -> Reply[models.ConnectorEnvelope]:
+        """PATCH /v1/connectors/{id}: Patch a connector."""
+        ...
+
+    async def test_connector(
+        self,
+        request: Request,
+        *,
+        id: str,
+        x_request_id: str | None,
+    ) -> Reply[models.ConnectorTestEnvelope]:
+        """POST /v1/connectors/{id}/test: Test a connector."""
         ...
 
 
@@ -257,6 +316,33 @@ def create_router(implementation: Implementation) -> APIRouter:
 
     @router.api_route(
         "/v1/connectors",
+        methods=["GET"],
+        operation_id="listConnectors",
+        include_in_schema=False,
+        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:read",)),)))],
+    )
+    async def list_connectors(
+        request: Request,
+        cursor: Annotated[str | None, Query(pattern="^[0-9A-HJKMNP-TV-Z]{26}$")] = None,
+        limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+        order: Annotated[Literal["asc", "desc"] | None, Query()] = None,
+        provider: Annotated[str | None, Query(pattern="^[a-z0-9][a-z0-9_.-]{0,63}$")] = None,
+        type: Annotated[str | None, Query(pattern="^[a-z][a-z0-9_]{0,31}$")] = None,
+        x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
+    ) -> Response:
+        reply = await implementation.list_connectors(
+            request,
+            cursor=cursor,
+            limit=limit,
+            order=order,
+            provider=provider,
+            type=type,
+            x_request_id=x_request_id,
+        )
+        return _render(reply)
+
+    @router.api_route(
+        "/v1/connectors",
         methods=["POST"],
         operation_id="createConnector",
         include_in_schema=False,
@@ -264,16 +350,20 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def create_connector(
         request: Request,
+        idempotency_key: Annotated[
+            str | None, Header(alias="Idempotency-Key", pattern="^[A-Za-z0-9_.:-]{1,255}$")
+        ] = None,
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
     ) -> Response:
         body = await _read_body(
             request,
-            models.ConnectorCreate,
+            models.ConnectorCreateRequest,
             media_types=("application/json",),
             required=True,
         )
         reply = await implementation.create_connector(
             request,
+            idempotency_key=idempotency_key,
             x_request_id=x_request_id,
             body=body,
         )
@@ -289,11 +379,13 @@ def create_router(implementation: Implementation) -> APIRouter:
     async def get_connector(
         request: Request,
         id: Annotated[str, Path(pattern="^[A-Za-z0-9_-]{1,100}$")],
+        if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=1024)] = None,
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
     ) -> Response:
         reply = await implementation.get_connector(
             request,
             id=id,
+            if_none_match=if_none_match,
             x_request_id=x_request_id,
         )
         return _render(reply)
@@ -308,19 +400,93 @@ def create_router(implementation: Implementation) -> APIRouter:
     async def update_connector(
         request: Request,
         id: Annotated[str, Path(pattern="^[A-Za-z0-9_-]{1,100}$")],
+        if_match: Annotated[str | None, Header(alias="If-Match", max_length=1024)] = None,
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
     ) -> Response:
         body = await _read_body(
             request,
-            models.ConnectorUpdate,
+            models.ConnectorUpdateRequest,
             media_types=("application/json",),
             required=True,
         )
         reply = await implementation.update_connector(
             request,
             id=id,
+            if_match=if_match,
             x_request_id=x_request_id,
             body=body,
+        )
+        return _render(reply)
+
+    @router.api_route(
+        "/v1/connectors/{id}",
+        methods=["DELETE"],
+        operation_id="deleteConnector",
+        include_in_schema=False,
+        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:write",)),)))],
+    )
+    async def delete_connector(
+        request: Request,
+        id: Annotated[str, Path(pattern="^[A-Za-z0-9_-]{1,100}$")],
+        if_match: Annotated[str | None, Header(alias="If-Match", max_length=1024)] = None,
+        x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
+    ) -> Response:
+        reply = await implementation.delete_connector(
+            request,
+            id=id,
+            if_match=if_match,
+            x_request_id=x_request_id,
+        )
+        return _render(reply)
+
+    @router.api_route(
+        "/v1/connectors/{id}",
+        methods=["PATCH"],
+        operation_id="patchConnector",
+        include_in_schema=False,
+        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:write",)),)))],
+    )
+    async def patch_connector(
+        request: Request,
+        id: Annotated[str, Path(pattern="^[A-Za-z0-9_-]{1,100}$")],
+        idempotency_key: Annotated[
+            str | None, Header(alias="Idempotency-Key", pattern="^[A-Za-z0-9_.:-]{1,255}$")
+        ] = None,
+        if_match: Annotated[str | None, Header(alias="If-Match", max_length=1024)] = None,
+        x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
+    ) -> Response:
+        body = await _read_body(
+            request,
+            models.ConnectorPatch,
+            media_types=("application/merge-patch+json", "application/json"),
+            required=True,
+        )
+        reply = await implementation.patch_connector(
+            request,
+            id=id,
+            idempotency_key=idempotency_key,
+            if_match=if_match,
+            x_request_id=x_request_id,
+            body=body,
+        )
+        return _render(reply)
+
+    @router.api_route(
+        "/v1/connectors/{id}/test",
+        methods=["POST"],
+        operation_id="testConnector",
+        include_in_schema=False,
+        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:write",)),)))],
+    )
+    async def test_connector(
+        request: Request,
+        id: Annotated[str, Path(pattern="^[A-Za-z0-9_-]{1,100}$")],
+        x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
+    ) -> Response:
+        reply = await implementation.test_connector(
+            request,
+            id=id,
+            x_request_id=x_request_id,
         )
         return _render(reply)
 
@@ -332,41 +498,35 @@ def create_router(implementation: Implementation) -> APIRouter:
     return router
 
 
+def to_api_error(exc: Exception) -> ApiError:
+    """Any exception raised while serving, as the ApiError that answers it.
+
+    Routing misses (404, 405), FastAPI's parameter validation (400) and unexpected
+    exceptions (500) all become ApiErrors, so one renderer writes every error body.
+    """
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, RequestValidationError):
+        return ApiError(
+            400, "BAD_REQUEST", "The request is invalid.", problems=_problems(exc.errors())
+        )
+    if isinstance(exc, StarletteHTTPException):
+        if exc.status_code == 404:
+            return ApiError(404, "NOT_FOUND", "No such route.", headers=exc.headers)
+        code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR"
+        return ApiError(exc.status_code, code, str(exc.detail), headers=exc.headers)
+    return ApiError(500, "INTERNAL_SERVER_ERROR", "An unexpected error occurred.")
+
+
 def create_app(implementation: Implementation, **settings: Any) -> FastAPI:
     """A FastAPI app serving the spec; every error goes through `implementation.render_error`."""
     # The hand-written spec is the contract; the schema FastAPI would derive is not served.
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, **settings)
     app.include_router(create_router(implementation))
 
-    async def on_api_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ApiError)
-        return implementation.render_error(request, exc)
+    async def on_error(request: Request, exc: Exception) -> Response:
+        return implementation.render_error(request, to_api_error(exc))
 
-    async def on_validation_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, RequestValidationError)
-        problems = _problems(exc.errors())
-        error = ApiError(400, "BAD_REQUEST", "The request is invalid.", problems=problems)
-        return implementation.render_error(request, error)
-
-    async def on_http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, StarletteHTTPException)
-        if exc.status_code == 404:
-            error = ApiError(404, "NOT_FOUND", "No such route.", headers=exc.headers)
-        else:
-            error = ApiError(
-                exc.status_code,
-                "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR",
-                str(exc.detail),
-                headers=exc.headers,
-            )
-        return implementation.render_error(request, error)
-
-    async def on_unexpected(request: Request, exc: Exception) -> Response:
-        error = ApiError(500, "INTERNAL_SERVER_ERROR", "An unexpected error occurred.")
-        return implementation.render_error(request, error)
-
-    app.add_exception_handler(ApiError, on_api_error)
-    app.add_exception_handler(RequestValidationError, on_validation_error)
-    app.add_exception_handler(StarletteHTTPException, on_http_error)
-    app.add_exception_handler(Exception, on_unexpected)
+    for kind in (ApiError, RequestValidationError, StarletteHTTPException, Exception):
+        app.add_exception_handler(kind, on_error)
     return app

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from connectors_service.db import create_engine_from_url, create_schema
 from connectors_service.settings import Settings
-from connectors_service.store import SCOPES, ApiKeyInfo, Organization, Store, StoreError
+from connectors_service.store import SCOPES, ApiKeyInfo, Organization, Store, StoreError, utc_now
 
 __all__ = ["build_parser", "main"]
 
@@ -58,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     revoke_key = keys.add_parser("revoke", help="revoke a key")
     revoke_key.add_argument("key_id")
     revoke_key.set_defaults(handler=_revoke_key)
+
+    idempotency = groups.add_parser(
+        "idempotency", help="manage Idempotency-Key records"
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    idempotency.add_parser("purge", help="delete records older than 24 hours").set_defaults(
+        handler=_purge_idempotency
+    )
 
     serve = groups.add_parser("serve", help="run the reference service")
     serve.add_argument("--host", default="127.0.0.1")
@@ -160,6 +167,13 @@ def _revoke_key(args: argparse.Namespace, settings: Settings) -> None:
     print(f"revoked {args.key_id}")
 
 
+def _purge_idempotency(_args: argparse.Namespace, settings: Settings) -> None:
+    # Expired records are also replaced when their key comes back; purging keeps the table small.
+    with _open_store(settings) as store:
+        removed = store.purge_idempotent(now=utc_now())
+    print(f"removed {removed} expired idempotency record(s)")
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
     # Imported here: the other commands should not pay for importing the ASGI server.
     import uvicorn
@@ -177,6 +191,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
         port=args.port,
         workers=args.workers,
         log_level=settings.log_level,
+        # The service writes its own access line (JSON, with the request id); uvicorn's would
+        # repeat it and print query strings, which may carry secrets.
+        access_log=False,
     )
 
 

@@ -1,31 +1,97 @@
-"""The ASGI application: the native dialect on the generated stubs, over one store."""
+"""The ASGI application: every dialect on its generated stubs, over one store."""
 
 from __future__ import annotations
 
 import logging
+import sys
 
 from fastapi import FastAPI
 
+from connectors_service.crypto import load_secret_box
 from connectors_service.db import create_engine_from_url, create_schema
-from connectors_service.dialects.native import NativeConnectors
+from connectors_service.dialects.census import CensusConnectors, census_error, render_census_error
+from connectors_service.dialects.native import NativeConnectors, native_error
+from connectors_service.dialects.supermetrics import (
+    SupermetricsConnectors,
+    render_supermetrics_error,
+    supermetrics_error,
+)
+from connectors_service.errors import render_native_error
 from connectors_service.middleware import RequestContextMiddleware
+from connectors_service.ratelimit import create_rate_limiter
+from connectors_service.routing import Dialect, ErrorDispatcher
+from connectors_service.services import Services
 from connectors_service.settings import Settings
 from connectors_service.store import Store
+from generated.census import server as census_server
 from generated.connectors import server as native_server
+from generated.supermetrics import server as supermetrics_server
 
 __all__ = ["create_app"]
+
+# DOMAIN.md: a body over 1 MiB is 413.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service for `settings` (default: from the environment)."""
     settings = settings or Settings()
-    logging.getLogger("connectors_service").setLevel(settings.log_level.upper())
+    _configure_logging(settings.log_level)
     engine = create_engine_from_url(settings.database_url)
     create_schema(engine)
-    store = Store(engine)
-    app = native_server.create_app(
-        NativeConnectors(store), title="Connectors API reference service"
+    services = Services(
+        store=Store(engine), limiter=create_rate_limiter(settings), box=load_secret_box(settings)
     )
-    app.add_middleware(RequestContextMiddleware)
-    app.state.store = store
+
+    # The hand-written specs are the contract; no schema is derived from this code.
+    app = FastAPI(
+        title="Connectors API reference service", openapi_url=None, docs_url=None, redoc_url=None
+    )
+    app.state.services = services
+    app.include_router(native_server.create_router(NativeConnectors(services)))
+    app.include_router(census_server.create_router(CensusConnectors(services)))
+    app.include_router(supermetrics_server.create_router(SupermetricsConnectors(services)))
+    dispatcher = ErrorDispatcher(
+        [
+            Dialect(
+                name="native",
+                prefix="/v1/connectors",
+                error_type=native_server.ApiError,
+                to_api_error=native_server.to_api_error,
+                from_domain=native_error,
+                render=render_native_error,
+            ),
+            Dialect(
+                name="supermetrics",
+                prefix="/v1/teams/",
+                error_type=supermetrics_server.ApiError,
+                to_api_error=supermetrics_server.to_api_error,
+                from_domain=supermetrics_error,
+                render=render_supermetrics_error,
+            ),
+            Dialect(
+                name="census",
+                prefix="/api/",
+                error_type=census_server.ApiError,
+                to_api_error=census_server.to_api_error,
+                from_domain=census_error,
+                render=render_census_error,
+            ),
+        ]
+    )
+    dispatcher.install(app)
+    app.add_middleware(
+        RequestContextMiddleware, max_body_bytes=MAX_BODY_BYTES, render=dispatcher.render
+    )
     return app
+
+
+def _configure_logging(level: str) -> None:
+    # One JSON line per request on stderr; a host application that configured logging itself
+    # (tests, an embedding app) keeps its own handlers.
+    logger = logging.getLogger("connectors_service")
+    logger.setLevel(level.upper())
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)

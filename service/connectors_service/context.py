@@ -1,4 +1,4 @@
-"""Per-request facts the middleware decides once: the request id and the standard headers."""
+"""Per-request facts decided once: the request id and the headers every response carries."""
 
 from __future__ import annotations
 
@@ -30,6 +30,19 @@ def request_id_of(connection: HTTPConnection) -> str:
     return request_id
 
 
-def standard_headers(request_id: str) -> dict[str, str]:
-    """Headers on every response."""
-    return {"X-Request-Id": request_id, "Cache-Control": "no-store"}
+def standard_headers(connection: HTTPConnection) -> dict[str, str]:
+    """Request id, `Cache-Control: no-store` and the caller's rate-limit state."""
+    headers = {"X-Request-Id": request_id_of(connection), "Cache-Control": "no-store"}
+    state = connection.scope.get("state", {})
+    rate = state.get("rate")
+    if rate is None:
+        # Nothing counted this request (an unknown route, a body too large): report the
+        # caller's bucket as it stands, without counting.
+        services = getattr(connection.app.state, "services", None)
+        if services is not None:
+            from connectors_service.services import client_key
+
+            rate = services.limiter.peek(client_key(connection))  # type: ignore[arg-type]
+    if rate is not None:
+        headers.update(rate.headers())
+    return headers

@@ -1,27 +1,23 @@
-"""The native error envelope (seed 001's `{meta, error}`) and the errors the service raises."""
+"""The native error envelope (seed 001's `{meta, error}`)."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from connectors_service.context import request_id_of, standard_headers
 from generated.connectors import models
-from generated.connectors.server import ApiError, Problem
+from generated.connectors.server import ApiError
 
-__all__ = ["not_found", "render_native_error", "unprocessable"]
+__all__ = ["render_native_error"]
 
 
 def render_native_error(request: Request, error: ApiError) -> Response:
     """`{meta: {request_id}, error: {code, message, details?}}` with the standard headers."""
-    request_id = request_id_of(request)
     body = models.ErrorEnvelope(
-        meta=models.ErrorMeta(request_id=request_id),
-        error=_error_body(error),
+        meta=models.ErrorMeta(request_id=request_id_of(request)), error=_error_body(error)
     )
-    headers = {**standard_headers(request_id), **error.headers}
+    headers = {**standard_headers(request), **error.headers}
     if error.status == 401:
         # RFC 6750 3: a 401 tells the client which scheme to use.
         headers.setdefault("WWW-Authenticate", "Bearer")
@@ -41,21 +37,3 @@ def _error_body(error: ApiError) -> models.ErrorBody:
         ]
         return models.ErrorBody(code=error.code, message=error.message, details=details)
     return models.ErrorBody(code=error.code, message=error.message)
-
-
-def not_found() -> ApiError:
-    """404 for a connector that does not exist in the caller's organization."""
-    return ApiError(404, "NOT_FOUND", "The requested resource was not found.")
-
-
-def unprocessable(
-    problems: Sequence[Problem], *, headers: Mapping[str, str] | None = None
-) -> ApiError:
-    """422 with every rule the request breaks, one detail each."""
-    return ApiError(
-        422,
-        "UNPROCESSABLE_ENTITY",
-        "The request breaks a rule of the API.",
-        problems=problems,
-        headers=headers,
-    )

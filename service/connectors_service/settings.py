@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
@@ -20,6 +20,18 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "CONNECTORS_DATABASE_URL"),
     )
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    # Set, the rate limit is shared through Redis by every process of the service; unset,
+    # each process counts on its own. `repr=False`: the URL may carry a password.
+    redis_url: str | None = Field(
+        default=None,
+        repr=False,
+        validation_alias=AliasChoices("REDIS_URL", "CONNECTORS_REDIS_URL"),
+    )
+    # The keys that encrypt secrets at rest, urlsafe base64 of 32 bytes each, separated by
+    # commas: the first encrypts, all decrypt (rotation). Unset, `secret_key_file` holds them
+    # and is created with a new key on first use. SecretStr keeps the keys out of reprs.
+    secret_key: SecretStr | None = None
+    secret_key_file: str = "var/secret.key"
     log_level: str = "info"
 
 

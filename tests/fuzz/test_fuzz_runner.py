@@ -39,7 +39,9 @@ def test_reports_ok_when_app_matches_spec_in_process(make_options: MakeOptions) 
     ]
     assert report.cases == sum(operation.cases for operation in report.operations) > 0
     get_item = report.operations[1]
-    assert {200, 401, 404}.issubset(get_item.statuses)
+    # 200 from valid ids, 401 from the ignored_auth check; which other statuses the generated
+    # ids reach depends on the data hypothesis draws, so they are not asserted.
+    assert {200, 401}.issubset(get_item.statuses)
 
 
 def test_reports_ok_when_app_matches_spec_over_a_socket(

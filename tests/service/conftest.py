@@ -74,9 +74,17 @@ class Service:
 
 
 @pytest.fixture
-def service(database_url: str, store: Store, new_slug: Callable[[], str]) -> Service:
+def service(
+    database_url: str, store: Store, new_slug: Callable[[], str], tmp_path: Path
+) -> Service:
     """The reference service on the test database, with a fresh organization and key."""
-    app = create_app(Settings(database_url=database_url))
+    # Fuzzing must exercise the API, not the limiter; the limiter has tests of its own.
+    settings = Settings(
+        database_url=database_url,
+        rate_limit_per_minute=1_000_000,
+        secret_key_file=str(tmp_path / "secret.key"),
+    )
+    app = create_app(settings)
     organization = store.create_organization(slug=new_slug())
     _, key = store.create_api_key(organization_id=organization.id)
     return Service(app, key, organization.id)

@@ -174,3 +174,31 @@ def test_settings_read_the_environment_when_variables_are_set(
 
     assert settings.database_url == "sqlite:///elsewhere.db"
     assert (settings.rate_limit_per_minute, settings.log_level) == (5, "debug")
+
+
+def test_idempotency_purge_reports_removed_records_when_run(
+    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`idempotency purge` deletes expired records and says how many."""
+    from datetime import timedelta
+
+    from connectors_service.admin import main
+    from connectors_service.db import create_engine_from_url
+    from connectors_service.store import Started, Store, utc_now
+
+    store = Store(create_engine_from_url(database_url))
+    then = utc_now() - timedelta(days=2)
+    outcome = store.begin_idempotent(
+        organization_id="org_purge",
+        method="POST",
+        path="/v1/connectors",
+        key=f"k-{then.timestamp()}",
+        request_hash="0" * 64,
+        now=then,
+    )
+    assert isinstance(outcome, Started)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["idempotency", "purge"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("removed ")
+    assert int(out.split()[1]) >= 1

@@ -4,188 +4,349 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Sequence
+import json
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from pydantic import MISSING
-from starlette.concurrency import run_in_threadpool
 
-from connectors_service.auth import authenticate_bearer, principal_of
 from connectors_service.context import request_id_of
-from connectors_service.errors import not_found, render_native_error, unprocessable
-from connectors_service.secrets import SecretNotSetError, mask_data, merge_data
-from connectors_service.store import ConnectorRecord, Principal, Store, new_id, utc_now
+from connectors_service.dialects._common import (
+    StoredResponse,
+    etag_matches,
+    off_loop,
+    run_idempotent,
+)
+from connectors_service.dialects._native_mapping import (
+    changes_from_create,
+    changes_from_patch,
+    changes_from_update,
+    to_connector,
+)
+from connectors_service.domain import (
+    Changes,
+    DomainError,
+    change_connector,
+    new_connector,
+    test_connector,
+    view_of,
+)
+from connectors_service.errors import render_native_error
+from connectors_service.services import Services
+from connectors_service.store import (
+    ConnectorRecord,
+    DuplicateServiceName,
+    Principal,
+    new_id,
+    utc_now,
+)
 from generated.connectors import models
 from generated.connectors.server import ApiError, Problem, Reply
 
-__all__ = ["NativeConnectors"]
+__all__ = ["NativeConnectors", "native_error"]
 
-# Optimistic writes retry this often when another writer got in between (no If-Match sent).
-_WRITE_ATTEMPTS = 5
+# Optimistic writes without If-Match retry this often when another writer got in between.
+_WRITE_ATTEMPTS = 8
+_DEFAULT_LIMIT = 20
+
+
+def native_error(error: DomainError) -> ApiError:
+    """A domain refusal as the native dialect's ApiError."""
+    problems = [Problem(field=v.field, code=v.code, message=v.message) for v in error.violations]
+    return ApiError(
+        error.status, error.code, error.message, problems=problems, headers=error.headers
+    )
 
 
 class NativeConnectors:
-    """Implements `generated.connectors.server.Implementation` over the store."""
+    """Implements `generated.connectors.server.Implementation` over the shared services."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._store = services.store
 
     async def authenticate(self, request: Request, *, scheme: str, scopes: Sequence[str]) -> None:
         """Bearer API keys are the only scheme the spec declares."""
-        await authenticate_bearer(request, self._store, scopes=scopes)
+        await self._services.authenticate(request, scopes=scopes)
 
     def render_error(self, request: Request, error: ApiError) -> Response:
         """Errors in seed 001's envelope."""
         return render_native_error(request, error)
 
+    async def list_connectors(
+        self,
+        request: Request,
+        *,
+        cursor: str | None,
+        limit: int | None,
+        order: str | None,
+        provider: str | None,
+        type: str | None,
+        x_request_id: str | None,
+    ) -> Reply[models.ConnectorListEnvelope]:
+        """A page of the organization's connectors, keyset-paginated by id."""
+        principal = self._services.principal(request)
+        size = limit or _DEFAULT_LIMIT
+        descending = order == "desc"
+        # One more than asked tells whether another page follows.
+        records = await off_loop(
+            lambda: self._store.list_connectors(
+                organization_id=principal.organization_id,
+                limit=size + 1,
+                after_id=f"con_{cursor}" if cursor else None,
+                descending=descending,
+                provider=provider,
+                type=type,
+            )
+        )
+        page = records[:size]
+        next_cursor = page[-1].id.removeprefix("con_") if len(records) > size else None
+        data = models.ConnectorPage(
+            items=[to_connector(view_of(r)) for r in page], nextCursor=next_cursor
+        )
+        envelope = models.ConnectorListEnvelope(
+            code=200, message="success", data=data, requestId=request_id_of(request)
+        )
+        return Reply(status=200, body=envelope)
+
     async def create_connector(
-        self, request: Request, *, x_request_id: str | None, body: models.ConnectorCreate
+        self,
+        request: Request,
+        *,
+        idempotency_key: str | None,
+        x_request_id: str | None,
+        body: models.ConnectorCreateRequest,
     ) -> Reply[models.ConnectorEnvelope]:
         """Create a connector in the caller's organization."""
-        principal = principal_of(request)
-        sent = body.data if body.data is not MISSING else {}
-        try:
-            data = merge_data(sent, {})
-        except SecretNotSetError as exc:
-            raise unprocessable([_secret_not_set(exc)]) from None
-        now = utc_now()
-        record = ConnectorRecord(
-            id=new_id("con"),
-            organization_id=principal.organization_id,
-            name=body.name.strip(),
-            description=_optional(body.description),
-            provider=body.provider,
-            type=body.type,
-            service_name=None,
-            icon_url=None,
-            fields=None,
-            http=None,
-            data=data,
-            version=1,
-            created_at=now,
-            created_by=principal.principal_id,
-            updated_at=now,
-            updated_by=principal.principal_id,
-        )
-        stored = await run_in_threadpool(self._store.insert_connector, record)
-        headers = {"Location": f"/v1/connectors/{stored.id}"}
-        return self._reply(request, stored, status=201, headers=headers)
+        principal = self._services.principal(request)
+        changes = changes_from_create(body)
+
+        async def create() -> StoredResponse:
+            record = new_connector(
+                changes,
+                connector_id=new_id("con"),
+                organization_id=principal.organization_id,
+                principal_id=principal.principal_id,
+                now=utc_now(),
+            )
+            stored = await self._insert(record)
+            return self._stored(request, stored, status=201, location=True)
+
+        return await self._idempotent(request, principal, idempotency_key, body, "POST", create)
 
     async def get_connector(
-        self, request: Request, *, id: str, x_request_id: str | None
+        self, request: Request, *, id: str, if_none_match: str | None, x_request_id: str | None
     ) -> Reply[models.ConnectorEnvelope]:
-        """One connector; another organization's is 404."""
-        principal = principal_of(request)
+        """One connector; 304 when If-None-Match names its current ETag."""
+        principal = self._services.principal(request)
         record = await self._load(principal, id)
+        etag = view_of(record).etag
+        if if_none_match is not None and etag_matches(if_none_match, etag):
+            return Reply(status=304, body=None, headers={"ETag": etag})
         return self._reply(request, record, status=200)
 
     async def update_connector(
-        self, request: Request, *, id: str, x_request_id: str | None, body: models.ConnectorUpdate
+        self,
+        request: Request,
+        *,
+        id: str,
+        if_match: str | None,
+        x_request_id: str | None,
+        body: models.ConnectorUpdateRequest,
     ) -> Reply[models.ConnectorEnvelope]:
         """Replace the members sent; a write that changes nothing keeps version and ETag."""
-        principal = principal_of(request)
-        for _ in range(_WRITE_ATTEMPTS):
+        principal = self._services.principal(request)
+        changes = changes_from_update(body)
+        record = await self._write(principal, id, if_match, lambda current: changes)
+        return self._reply(request, record, status=200)
+
+    async def patch_connector(
+        self,
+        request: Request,
+        *,
+        id: str,
+        idempotency_key: str | None,
+        if_match: str | None,
+        x_request_id: str | None,
+        body: models.ConnectorPatch,
+    ) -> Reply[models.ConnectorEnvelope]:
+        """Apply a JSON Merge Patch (RFC 7396) under the same rules as PUT."""
+        principal = self._services.principal(request)
+        patch = changes_from_patch(body)
+
+        async def apply() -> StoredResponse:
+            record = await self._write(
+                principal, id, if_match, lambda current: _merged(current, patch)
+            )
+            return self._stored(request, record, status=200)
+
+        return await self._idempotent(request, principal, idempotency_key, body, "PATCH", apply)
+
+    async def delete_connector(
+        self, request: Request, *, id: str, if_match: str | None, x_request_id: str | None
+    ) -> Reply[None]:
+        """Delete the connector; a second delete is 404."""
+        principal = self._services.principal(request)
+        if if_match is not None:
             current = await self._load(principal, id)
-            changed = _apply_update(current, body)
-            if changed == current:
-                return self._reply(request, current, status=200)
-            updated = dataclasses.replace(
-                changed,
-                version=current.version + 1,
-                updated_at=utc_now(),
-                updated_by=principal.principal_id,
+            if not etag_matches(if_match, view_of(current).etag):
+                raise _precondition_failed()
+        deleted = await off_loop(
+            lambda: self._store.delete_connector(
+                organization_id=principal.organization_id, connector_id=id
             )
-            stored = await run_in_threadpool(
-                functools.partial(
-                    self._store.replace_connector, updated, expected_version=current.version
-                )
-            )
-            if stored is not None:
-                return self._reply(request, stored, status=200)
-        raise ApiError(
-            503, "SERVICE_UNAVAILABLE", "The connector is being changed by others; retry."
         )
+        if not deleted:
+            raise DomainError.not_found()
+        return Reply(status=204, body=None)
+
+    async def test_connector(
+        self, request: Request, *, id: str, x_request_id: str | None
+    ) -> Reply[models.ConnectorTestEnvelope]:
+        """Check the stored configuration against its definitions and template."""
+        principal = self._services.principal(request)
+        record = await self._load(principal, id)
+        outcome = test_connector(record, now=utc_now())
+        result = models.ConnectorTestResult.model_validate_json(
+            json.dumps(
+                {
+                    "status": outcome.status,
+                    "testedAt": outcome.tested_at.isoformat(),
+                    "steps": [dataclasses.asdict(step) for step in outcome.steps],
+                }
+            )
+        )
+        envelope = models.ConnectorTestEnvelope(
+            code=200, message="success", data=result, requestId=request_id_of(request)
+        )
+        return Reply(status=200, body=envelope)
 
     async def _load(self, principal: Principal, connector_id: str) -> ConnectorRecord:
-        record = await run_in_threadpool(
+        record = await off_loop(
             lambda: self._store.get_connector(
                 organization_id=principal.organization_id, connector_id=connector_id
             )
         )
         if record is None:
-            raise not_found()
-        return record
+            raise DomainError.not_found()
+        return self._services.reveal(record)
 
-    def _reply(
+    async def _insert(self, record: ConnectorRecord) -> ConnectorRecord:
+        try:
+            stored = await off_loop(
+                lambda: self._store.insert_connector(self._services.seal(record))
+            )
+        except DuplicateServiceName:
+            raise DomainError(
+                409, "CONFLICT_ERROR", "Another connector of the organization has this serviceName."
+            ) from None
+        return self._services.reveal(stored)
+
+    async def _write(
+        self,
+        principal: Principal,
+        connector_id: str,
+        if_match: str | None,
+        changes_for: Callable[[ConnectorRecord], Changes],
+    ) -> ConnectorRecord:
+        for _ in range(_WRITE_ATTEMPTS):
+            current = await self._load(principal, connector_id)
+            if if_match is not None and not etag_matches(if_match, view_of(current).etag):
+                raise _precondition_failed()
+            changes = changes_for(current)
+            updated = change_connector(
+                current, changes, principal_id=principal.principal_id, now=utc_now()
+            )
+            if updated is current:
+                return current
+            stored = await off_loop(
+                functools.partial(
+                    self._store.replace_connector,
+                    self._services.seal(updated),
+                    expected_version=current.version,
+                )
+            )
+            if stored is not None:
+                return self._services.reveal(stored)
+            if if_match is not None:
+                # Another writer changed it after our read: the caller's ETag is stale now.
+                raise _precondition_failed()
+        raise DomainError(
+            503, "SERVICE_UNAVAILABLE", "The connector is being changed by others; retry."
+        )
+
+    async def _idempotent(
         self,
         request: Request,
-        record: ConnectorRecord,
-        *,
-        status: int,
-        headers: dict[str, str] | None = None,
+        principal: Principal,
+        key: str | None,
+        body: Any,
+        method: str,
+        run: Callable[[], Awaitable[StoredResponse]],
     ) -> Reply[models.ConnectorEnvelope]:
+        payload = body.model_dump(mode="json", by_alias=True)
+        response, replayed = await run_idempotent(
+            self._store,
+            organization_id=principal.organization_id,
+            method=method,
+            path=request.url.path,
+            key=key,
+            payload=payload,
+            run=run,
+        )
+        envelope = models.ConnectorEnvelope.model_validate_json(response.body)
+        headers = dict(response.headers)
+        if replayed:
+            envelope = envelope.model_copy(update={"requestId": request_id_of(request)})
+            headers["Idempotent-Replayed"] = "true"
+        return Reply(status=response.status, body=envelope, headers=headers)
+
+    def _stored(
+        self, request: Request, record: ConnectorRecord, *, status: int, location: bool = False
+    ) -> StoredResponse:
+        reply = self._reply(request, record, status=status)
+        headers = dict(reply.headers)
+        if location:
+            headers["Location"] = f"/v1/connectors/{record.id}"
+        assert reply.body is not None
+        return StoredResponse(
+            status=status, headers=headers, body=reply.body.model_dump_json(by_alias=True)
+        )
+
+    def _reply(
+        self, request: Request, record: ConnectorRecord, *, status: int
+    ) -> Reply[models.ConnectorEnvelope]:
+        view = view_of(record)
         envelope = models.ConnectorEnvelope(
             code=status,
             message="success",
-            data=to_connector(record),
+            data=to_connector(view),
             requestId=request_id_of(request),
         )
-        return Reply(
-            status=status, body=envelope, headers={"ETag": f'"{record.version}"', **(headers or {})}
-        )
+        return Reply(status=status, body=envelope, headers={"ETag": view.etag})
 
 
-def to_connector(record: ConnectorRecord) -> models.Connector:
-    """The read view of a stored connector: `data` masked, never returned as is."""
-    return models.Connector(
-        id=record.id,
-        organizationId=record.organization_id,
-        name=record.name,
-        description=record.description,
-        provider=record.provider,
-        type=record.type,
-        maskedData=mask_data(record.data),
-        version=record.version,
-        createdAt=record.created_at,
-        createdBy=record.created_by,
-        updatedAt=record.updated_at,
-        updatedBy=record.updated_by,
+def _precondition_failed() -> DomainError:
+    return DomainError(
+        412, "PRECONDITION_FAILED", "The connector has changed since the given ETag."
     )
 
 
-def _apply_update(current: ConnectorRecord, body: models.ConnectorUpdate) -> ConnectorRecord:
-    problems: list[Problem] = []
-    for member, stored in (("provider", current.provider), ("type", current.type)):
-        sent = getattr(body, member)
-        if sent is not MISSING and sent != stored:
-            problems.append(
-                Problem(f"/{member}", "IMMUTABLE_FIELD", f"{member} is set on create only.")
-            )
-    data = current.data
-    if body.data is not MISSING:
-        try:
-            data = merge_data(body.data, current.data)
-        except SecretNotSetError as exc:
-            problems.append(_secret_not_set(exc))
-    if problems:
-        raise unprocessable(problems)
-    return dataclasses.replace(
-        current,
-        name=body.name.strip() if body.name is not MISSING else current.name,
-        description=_optional(body.description)
-        if body.description is not MISSING
-        else current.description,
-        data=data,
-    )
+def _merged(current: ConnectorRecord, patch: Changes) -> Changes:
+    # RFC 7396: an object member merges into the stored object; `http` is the one object here.
+    if isinstance(patch.http, dict) and isinstance(current.http, dict):
+        return dataclasses.replace(patch, http=_merge_patch(current.http, patch.http))
+    return patch
 
 
-def _optional(value: Any) -> Any:
-    return None if value is MISSING else value
-
-
-def _secret_not_set(exc: SecretNotSetError) -> Problem:
-    return Problem(
-        f"/data{exc.pointer}", "SECRET_NOT_SET", "The mask was sent for a secret that is not set."
-    )
+def _merge_patch(target: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    result = dict(target)
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        elif isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = _merge_patch(result[key], value)
+        else:
+            result[key] = value
+    return result

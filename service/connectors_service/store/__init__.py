@@ -7,6 +7,13 @@ from connectors_service.store._errors import (
     StoreError,
     UnknownOrganization,
 )
+from connectors_service.store._idempotency import (
+    IdempotencyOutcome,
+    InFlight,
+    Replay,
+    Reused,
+    Started,
+)
 from connectors_service.store._records import ApiKeyInfo, ConnectorRecord, Organization, Principal
 from connectors_service.store._repository import SCOPES, Store
 from connectors_service.store._tables import metadata
@@ -17,8 +24,13 @@ __all__ = [
     "ConnectorRecord",
     "DuplicateOrganization",
     "DuplicateServiceName",
+    "IdempotencyOutcome",
+    "InFlight",
     "Organization",
     "Principal",
+    "Replay",
+    "Reused",
+    "Started",
     "Store",
     "StoreError",
     "UnknownOrganization",

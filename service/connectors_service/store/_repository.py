@@ -4,19 +4,22 @@ import copy
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from connectors_service.store import _idempotency, _listing
 from connectors_service.store._clock import new_id, to_utc_ms, utc_now
 from connectors_service.store._errors import (
     DuplicateOrganization,
     DuplicateServiceName,
     UnknownOrganization,
 )
+from connectors_service.store._idempotency import IDEMPOTENCY_TTL, IdempotencyOutcome
 from connectors_service.store._records import ApiKeyInfo, ConnectorRecord, Organization, Principal
 from connectors_service.store._tables import ApiKeyRow, ConnectorRow, OrganizationRow
 
@@ -239,10 +242,93 @@ class Store:
             rows = session.scalars(query.order_by(order).limit(limit))
             return [_connector(row) for row in rows]
 
+    # Idempotency keys
+
+    def begin_idempotent(
+        self,
+        *,
+        organization_id: str,
+        method: str,
+        path: str,
+        key: str,
+        request_hash: str,
+        now: datetime,
+        ttl: timedelta = IDEMPOTENCY_TTL,
+    ) -> IdempotencyOutcome:
+        """Claim an Idempotency-Key: `Started`, or `Replay`, `InFlight`, `Reused` if it is held.
+
+        A record whose `expires_at` is at or before `now` counts as absent and is replaced.
+        Safe across processes: the primary key lets exactly one concurrent claim start.
+        """
+        where = _idempotency.primary_key(
+            organization_id=organization_id, method=method, path=path, key=key
+        )
+        return _idempotency.begin(
+            self._sessions, where, request_hash=request_hash, now=now, ttl=ttl
+        )
+
+    def finish_idempotent(
+        self,
+        *,
+        organization_id: str,
+        method: str,
+        path: str,
+        key: str,
+        status_code: int,
+        headers: Mapping[str, str],
+        body: str,
+    ) -> None:
+        """Store the response of a started request, for replays until the record expires."""
+        where = _idempotency.primary_key(
+            organization_id=organization_id, method=method, path=path, key=key
+        )
+        _idempotency.finish(
+            self._sessions, where, status_code=status_code, headers=headers, body=body
+        )
+
+    def abandon_idempotent(self, *, organization_id: str, method: str, path: str, key: str) -> None:
+        """Release a started request's key without a response, so the client may retry."""
+        where = _idempotency.primary_key(
+            organization_id=organization_id, method=method, path=path, key=key
+        )
+        _idempotency.abandon(self._sessions, where)
+
+    def purge_idempotent(self, *, now: datetime) -> int:
+        """Delete the idempotency records expired at `now`; return how many were deleted."""
+        return _idempotency.purge(self._sessions, now=now)
+
     def _one_connector(self, **criteria: str) -> ConnectorRecord | None:
         with self._sessions() as session:
             row = session.scalars(select(ConnectorRow).filter_by(**criteria)).one_or_none()
             return None if row is None else _connector(row)
+
+    # Numbered pages (Census and Supermetrics)
+
+    def count_connectors(self, *, organization_id: str, with_service_name: bool = False) -> int:
+        """How many connectors the organization has (only those with a service name, if asked)."""
+        return _listing.count_connectors(
+            self._sessions, organization_id=organization_id, with_service_name=with_service_name
+        )
+
+    def list_connectors_offset(
+        self,
+        *,
+        organization_id: str,
+        offset: int,
+        limit: int,
+        descending: bool = False,
+        with_service_name: bool = False,
+    ) -> list[ConnectorRecord]:
+        """One numbered page of the organization's connectors, in creation order."""
+        return _listing.list_connectors_offset(
+            self._sessions,
+            organization_id=organization_id,
+            offset=offset,
+            limit=limit,
+            descending=descending,
+            with_service_name=with_service_name,
+            to_record=_connector,
+        )
 
 
 def _insert_organization(session: Session, *, slug: str, name: str) -> Organization:

@@ -123,3 +123,25 @@ class ConnectorRow(Base):
     created_by: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_by: Mapped[str] = mapped_column(String(40))
+
+
+class IdempotencyKeyRow(Base):
+    """Table `idempotency_keys`: one row per (organization, method, path, Idempotency-Key)."""
+
+    __tablename__ = "idempotency_keys"
+
+    # The primary key is the lock: concurrent first uses of a key race on one INSERT, and the
+    # database lets exactly one win, across processes (DOMAIN: Idempotency-Key). There is no
+    # foreign key to organizations, so a violation can only mean "this key is taken".
+    organization_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    method: Mapped[str] = mapped_column(String(16), primary_key=True)
+    path: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    headers: Mapped[dict[str, str] | None] = mapped_column(_NullableJson, nullable=True)
+    body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Indexed for the purge, which deletes by expiry alone.
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -27,7 +27,8 @@ from oaskit.spec import bundle_spec
 IN_PROCESS_BASE_URL = f"http://{asgi.HOST}"
 # Header names (lower case) whose values are credentials, besides any name containing a marker.
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
-CREDENTIAL_MARKERS = ("token", "key", "secret", "auth", "session", "password")
+# `api-key`, not `key`: an Idempotency-Key is no credential and helps to replay a failure.
+CREDENTIAL_MARKERS = ("token", "api-key", "apikey", "secret", "auth", "session", "password")
 
 
 def run_fuzz(options: FuzzOptions, *, app: object | None = None) -> FuzzReport:

@@ -30,6 +30,8 @@ __all__ = [
     "Security",
     "WidgetsHandlers",
     "create_app",
+    "create_router",
+    "to_api_error",
 ]
 
 T = TypeVar("T")
@@ -349,41 +351,35 @@ def create_router(implementation: Implementation) -> APIRouter:
     return router
 
 
+def to_api_error(exc: Exception) -> ApiError:
+    """Any exception raised while serving, as the ApiError that answers it.
+
+    Routing misses (404, 405), FastAPI's parameter validation (400) and unexpected
+    exceptions (500) all become ApiErrors, so one renderer writes every error body.
+    """
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, RequestValidationError):
+        return ApiError(
+            400, "BAD_REQUEST", "The request is invalid.", problems=_problems(exc.errors())
+        )
+    if isinstance(exc, StarletteHTTPException):
+        if exc.status_code == 404:
+            return ApiError(404, "NOT_FOUND", "No such route.", headers=exc.headers)
+        code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR"
+        return ApiError(exc.status_code, code, str(exc.detail), headers=exc.headers)
+    return ApiError(500, "INTERNAL_SERVER_ERROR", "An unexpected error occurred.")
+
+
 def create_app(implementation: Implementation, **settings: Any) -> FastAPI:
     """A FastAPI app serving the spec; every error goes through `implementation.render_error`."""
     # The hand-written spec is the contract; the schema FastAPI would derive is not served.
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, **settings)
     app.include_router(create_router(implementation))
 
-    async def on_api_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ApiError)
-        return implementation.render_error(request, exc)
+    async def on_error(request: Request, exc: Exception) -> Response:
+        return implementation.render_error(request, to_api_error(exc))
 
-    async def on_validation_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, RequestValidationError)
-        problems = _problems(exc.errors())
-        error = ApiError(400, "BAD_REQUEST", "The request is invalid.", problems=problems)
-        return implementation.render_error(request, error)
-
-    async def on_http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, StarletteHTTPException)
-        if exc.status_code == 404:
-            error = ApiError(404, "NOT_FOUND", "No such route.", headers=exc.headers)
-        else:
-            error = ApiError(
-                exc.status_code,
-                "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR",
-                str(exc.detail),
-                headers=exc.headers,
-            )
-        return implementation.render_error(request, error)
-
-    async def on_unexpected(request: Request, exc: Exception) -> Response:
-        error = ApiError(500, "INTERNAL_SERVER_ERROR", "An unexpected error occurred.")
-        return implementation.render_error(request, error)
-
-    app.add_exception_handler(ApiError, on_api_error)
-    app.add_exception_handler(RequestValidationError, on_validation_error)
-    app.add_exception_handler(StarletteHTTPException, on_http_error)
-    app.add_exception_handler(Exception, on_unexpected)
+    for kind in (ApiError, RequestValidationError, StarletteHTTPException, Exception):
+        app.add_exception_handler(kind, on_error)
     return app

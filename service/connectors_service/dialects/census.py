@@ -1,0 +1,252 @@
+"""The Census dialect (seed 004, `/api/v1/connectors`) on the generated server stubs."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Literal
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from connectors_service.context import standard_headers
+from connectors_service.dialects._census_mapping import (
+    census_problems,
+    changes_from_create,
+    changes_from_update,
+    definition_keys,
+    to_census_connector,
+)
+from connectors_service.dialects._common import off_loop
+from connectors_service.domain import Changes, DomainError, change_connector, new_connector, view_of
+from connectors_service.services import Services
+from connectors_service.store import (
+    ConnectorRecord,
+    DuplicateServiceName,
+    Principal,
+    new_id,
+    utc_now,
+)
+from generated.census import models
+from generated.census.server import ApiError, Problem, Reply
+
+__all__ = ["CensusConnectors", "census_error", "render_census_error"]
+
+# Optimistic writes retry this often when another writer got in between.
+_WRITE_ATTEMPTS = 8
+# The spec's defaults for `page`, `per_page` and `order`.
+_DEFAULT_PAGE = 1
+_DEFAULT_PER_PAGE = 25
+# An error message lists at most this many problems, so it stays readable.
+_MAX_PROBLEMS = 10
+# Clearer words for schema problems than the validator's own.
+_PROBLEM_MESSAGES = {
+    "REQUIRED": "This member is required.",
+    "UNKNOWN_MEMBER": "This member is not allowed.",
+}
+
+
+def census_error(error: DomainError) -> ApiError:
+    """A domain refusal as the Census dialect's ApiError."""
+    return census_problems(error)
+
+
+def render_census_error(request: Request, error: ApiError) -> Response:
+    """`{status: error|not_found, message}` with the standard headers."""
+    body = models.Error(
+        status=models.ErrorStatus.not_found if error.status == 404 else models.ErrorStatus.error,
+        message=_message(error),
+    )
+    headers = {**standard_headers(request), **error.headers}
+    if error.status == 401:
+        # RFC 6750 3: a 401 tells the client which scheme to use.
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    return Response(
+        body.model_dump_json(by_alias=True),
+        status_code=error.status,
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+def _message(error: ApiError) -> str:
+    # Census errors have no details member, so the problems go into the message. Problems
+    # name where and which rule, never the value: it may be a secret.
+    if not error.problems:
+        return error.message
+    listed = [_problem(p) for p in error.problems[:_MAX_PROBLEMS]]
+    more = len(error.problems) - _MAX_PROBLEMS
+    if more > 0:
+        listed.append(f"and {more} more.")
+    return f"{error.message.rstrip('.')}: {' '.join(listed)}"
+
+
+def _problem(problem: Problem) -> str:
+    text = _PROBLEM_MESSAGES.get(problem.code, problem.message)
+    return f"{problem.field}: {text.rstrip('.')}."
+
+
+class CensusConnectors:
+    """Implements `generated.census.server.Implementation` over the shared services."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._store = services.store
+
+    async def authenticate(self, request: Request, *, scheme: str, scopes: Sequence[str]) -> None:
+        """Bearer API tokens are the only scheme the spec declares."""
+        await self._services.authenticate(request, scopes=scopes)
+
+    def render_error(self, request: Request, error: ApiError) -> Response:
+        """Errors in Census' `{status, message}` envelope."""
+        return render_census_error(request, error)
+
+    async def list_connectors(
+        self,
+        request: Request,
+        *,
+        order: Literal["asc", "desc"] | None,
+        page: int | None,
+        per_page: int | None,
+        x_request_id: str | None,
+    ) -> Reply[models.ConnectorListResponse]:
+        """A numbered page of the connectors that have a service name."""
+        principal = self._services.principal(request)
+        number = page or _DEFAULT_PAGE
+        size = per_page or _DEFAULT_PER_PAGE
+        organization_id = principal.organization_id
+        total = await off_loop(
+            lambda: self._store.count_connectors(
+                organization_id=organization_id, with_service_name=True
+            )
+        )
+        offset = (number - 1) * size
+        records: list[ConnectorRecord] = []
+        # A page past the end is empty without asking the store (its OFFSET could overflow).
+        if offset < total:
+            records = await off_loop(
+                lambda: self._store.list_connectors_offset(
+                    organization_id=organization_id,
+                    offset=offset,
+                    limit=size,
+                    descending=order != "asc",
+                    with_service_name=True,
+                )
+            )
+        last_page = max(1, -(-total // size))
+        pagination = models.Pagination(
+            page=number,
+            per_page=size,
+            total_records=total,
+            last_page=last_page,
+            next_page=number + 1 if number < last_page else None,
+            prev_page=number - 1 if number > 1 else None,
+        )
+        body = models.ConnectorListResponse(
+            status="success",
+            data=[to_census_connector(view_of(self._services.reveal(r))) for r in records],
+            pagination=pagination,
+        )
+        return Reply(status=200, body=body)
+
+    async def create_connector(
+        self,
+        request: Request,
+        *,
+        x_request_id: str | None,
+        body: models.ConnectorCreateRequest,
+    ) -> Reply[models.ConnectorCreatedResponse]:
+        """Create a custom destination type; its service name must be free (409)."""
+        principal = self._services.principal(request)
+        service_name = body.connector.service_name
+        try:
+            record = new_connector(
+                changes_from_create(body),
+                connector_id=new_id("con"),
+                organization_id=principal.organization_id,
+                principal_id=principal.principal_id,
+                now=utc_now(),
+            )
+        except DomainError as exc:
+            raise census_problems(exc, definition_keys(body.connector)) from None
+        try:
+            stored = await off_loop(
+                lambda: self._store.insert_connector(self._services.seal(record))
+            )
+        except DuplicateServiceName:
+            raise DomainError(
+                409,
+                "CONFLICT_ERROR",
+                f"A connector with service_name '{service_name}' already exists.",
+            ) from None
+        data = to_census_connector(view_of(self._services.reveal(stored)))
+        return Reply(
+            status=201,
+            body=models.ConnectorCreatedResponse(status="created", data=data),
+            headers={"Location": f"/api/v1/connectors/{service_name}"},
+        )
+
+    async def get_connector(
+        self, request: Request, *, service_name: str, x_request_id: str | None
+    ) -> Reply[models.ConnectorResponse]:
+        """The custom destination type with this service name."""
+        principal = self._services.principal(request)
+        record = await self._load(principal, service_name)
+        body = models.ConnectorResponse(status="success", data=to_census_connector(view_of(record)))
+        return Reply(status=200, body=body)
+
+    async def update_connector(
+        self,
+        request: Request,
+        *,
+        service_name: str,
+        x_request_id: str | None,
+        body: models.ConnectorUpdateRequest,
+    ) -> Reply[models.ConnectorUpdatedResponse]:
+        """Replace the members sent; a write that changes nothing changes no version."""
+        principal = self._services.principal(request)
+        changes = changes_from_update(body)
+        try:
+            record = await self._write(principal, service_name, changes)
+        except DomainError as exc:
+            if exc.status != 422:
+                raise
+            raise census_problems(exc, definition_keys(body.connector)) from None
+        body_out = models.ConnectorUpdatedResponse(
+            status="updated", data=to_census_connector(view_of(record))
+        )
+        return Reply(status=200, body=body_out)
+
+    async def _load(self, principal: Principal, service_name: str) -> ConnectorRecord:
+        record = await off_loop(
+            lambda: self._store.get_connector_by_service_name(
+                organization_id=principal.organization_id, service_name=service_name
+            )
+        )
+        if record is None:
+            raise DomainError(404, "NOT_FOUND", "Connector not found")
+        return self._services.reveal(record)
+
+    async def _write(
+        self, principal: Principal, service_name: str, changes: Changes
+    ) -> ConnectorRecord:
+        for _ in range(_WRITE_ATTEMPTS):
+            current = await self._load(principal, service_name)
+            updated = change_connector(
+                current, changes, principal_id=principal.principal_id, now=utc_now()
+            )
+            if updated is current:
+                return current
+            stored = await off_loop(
+                functools.partial(
+                    self._store.replace_connector,
+                    self._services.seal(updated),
+                    expected_version=current.version,
+                )
+            )
+            if stored is not None:
+                return self._services.reveal(stored)
+            # Another writer got in between our read and write: read again and re-apply.
+        raise DomainError(
+            503, "SERVICE_UNAVAILABLE", "The connector is being changed by others; retry."
+        )

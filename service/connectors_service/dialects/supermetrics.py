@@ -1,0 +1,210 @@
+"""The Supermetrics Connector Builder dialect (`/v1/teams/{team_id}/…`) on its generated stubs."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from connectors_service.context import request_id_of, standard_headers
+from connectors_service.dialects._common import off_loop
+from connectors_service.dialects._supermetrics_mapping import (
+    changes_from_create,
+    changes_from_update,
+    describe_problems,
+    supermetrics_error,
+    to_connector,
+)
+from connectors_service.domain import Changes, DomainError, change_connector, new_connector, view_of
+from connectors_service.services import Services
+from connectors_service.store import ConnectorRecord, Principal, new_id, utc_now
+from generated.supermetrics import models
+from generated.supermetrics.server import ApiError, Reply
+
+__all__ = ["SupermetricsConnectors", "render_supermetrics_error", "supermetrics_error"]
+
+# Writes retry this often when another writer got in between our read and our write.
+_WRITE_ATTEMPTS = 8
+_DEFAULT_LIMIT = 20
+
+
+def render_supermetrics_error(request: Request, error: ApiError) -> Response:
+    """`{meta: {request_id}, error: {code, message, description?}}` with the standard headers."""
+    description = describe_problems(error.problems)
+    code = models.ErrorCode(error.code)
+    body = (
+        models.ErrorBody(code=code, message=error.message)
+        if description is None
+        else models.ErrorBody(code=code, message=error.message, description=description)
+    )
+    envelope = models.ErrorEnvelope(
+        meta=models.ErrorMeta(request_id=request_id_of(request)), error=body
+    )
+    headers = {**standard_headers(request), **error.headers}
+    if error.status == 401:
+        # RFC 6750 3: a 401 tells the client which scheme to use.
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    return Response(
+        envelope.model_dump_json(by_alias=True),
+        status_code=error.status,
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+class SupermetricsConnectors:
+    """Implements `generated.supermetrics.server.Implementation` over the shared services."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._store = services.store
+
+    async def authenticate(self, request: Request, *, scheme: str, scopes: Sequence[str]) -> None:
+        """Either scheme of the spec: `Authorization: Bearer` wins, else `X-API-Key`."""
+        api_key = None
+        if "authorization" not in request.headers:
+            api_key = request.headers.get("x-api-key")
+        await self._services.authenticate(request, scopes=scopes, api_key=api_key)
+
+    def render_error(self, request: Request, error: ApiError) -> Response:
+        """Errors in seed 001's envelope."""
+        return render_supermetrics_error(request, error)
+
+    async def list_connectors(
+        self,
+        request: Request,
+        *,
+        team_id: int,
+        limit: int | None,
+        offset: int | None,
+        x_request_id: str | None,
+    ) -> Reply[models.ConnectorList]:
+        """A numbered page of the team's connectors, oldest first, with the team's count."""
+        principal = self._team_member(request, team_id)
+        organization_id = principal.organization_id
+        count = await off_loop(
+            lambda: self._store.count_connectors(organization_id=organization_id)
+        )
+        records = await off_loop(
+            lambda: self._store.list_connectors_offset(
+                organization_id=organization_id,
+                offset=offset or 0,
+                limit=limit or _DEFAULT_LIMIT,
+            )
+        )
+        connectors = [
+            to_connector(view_of(self._services.reveal(r)), team_id=team_id) for r in records
+        ]
+        return Reply(status=200, body=models.ConnectorList(count=count, connectors=connectors))
+
+    async def create_connector(
+        self,
+        request: Request,
+        *,
+        team_id: int,
+        x_request_id: str | None,
+        body: models.ConnectorCreateRequest,
+    ) -> Reply[models.Connector]:
+        """Create a connector in the team; 201 with `Location`."""
+        principal = self._team_member(request, team_id)
+        record = new_connector(
+            changes_from_create(body),
+            connector_id=new_id("con"),
+            organization_id=principal.organization_id,
+            principal_id=principal.principal_id,
+            now=utc_now(),
+        )
+        sealed = self._services.seal(record)
+        stored = self._services.reveal(await off_loop(lambda: self._store.insert_connector(sealed)))
+        location = f"/v1/teams/{team_id}/connector_builder/connectors/{stored.id}"
+        return Reply(
+            status=201,
+            body=to_connector(view_of(stored), team_id=team_id),
+            headers={"Location": location},
+        )
+
+    async def get_connector(
+        self,
+        request: Request,
+        *,
+        connector_identifier: str,
+        team_id: int,
+        x_request_id: str | None,
+    ) -> Reply[models.Connector]:
+        """One connector of the team, secrets masked."""
+        principal = self._team_member(request, team_id)
+        record = await self._load(principal, connector_identifier)
+        return Reply(status=200, body=to_connector(view_of(record), team_id=team_id))
+
+    async def update_connector(
+        self,
+        request: Request,
+        *,
+        connector_identifier: str,
+        team_id: int,
+        x_request_id: str | None,
+        body: models.ConnectorUpdateRequest,
+    ) -> Reply[None]:
+        """Replace the members sent; 204 without a body, as the seed documents."""
+        principal = self._team_member(request, team_id)
+        await self._write(principal, connector_identifier, changes_from_update(body))
+        return Reply(status=204, body=None)
+
+    async def delete_connector(
+        self,
+        request: Request,
+        *,
+        connector_identifier: str,
+        team_id: int,
+        x_request_id: str | None,
+    ) -> Reply[None]:
+        """Delete the connector; a second delete is 404."""
+        principal = self._team_member(request, team_id)
+        deleted = await off_loop(
+            lambda: self._store.delete_connector(
+                organization_id=principal.organization_id, connector_id=connector_identifier
+            )
+        )
+        if not deleted:
+            raise DomainError.not_found()
+        return Reply(status=204, body=None)
+
+    def _team_member(self, request: Request, team_id: int) -> Principal:
+        principal = self._services.principal(request)
+        # DOMAIN.md: another team's id is 404, never 403, so it reveals nothing about the team.
+        if team_id != principal.team_number:
+            raise DomainError.not_found()
+        return principal
+
+    async def _load(self, principal: Principal, connector_id: str) -> ConnectorRecord:
+        record = await off_loop(
+            lambda: self._store.get_connector(
+                organization_id=principal.organization_id, connector_id=connector_id
+            )
+        )
+        if record is None:
+            raise DomainError.not_found()
+        return self._services.reveal(record)
+
+    async def _write(self, principal: Principal, connector_id: str, changes: Changes) -> None:
+        for _ in range(_WRITE_ATTEMPTS):
+            current = await self._load(principal, connector_id)
+            updated = change_connector(
+                current, changes, principal_id=principal.principal_id, now=utc_now()
+            )
+            if updated is current:
+                return
+            stored = await off_loop(
+                functools.partial(
+                    self._store.replace_connector,
+                    self._services.seal(updated),
+                    expected_version=current.version,
+                )
+            )
+            if stored is not None:
+                return
+        raise DomainError(
+            503, "SERVICE_UNAVAILABLE", "The connector is being changed by others; retry."
+        )
