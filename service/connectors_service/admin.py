@@ -44,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     create_org.add_argument("--name")
     create_org.set_defaults(handler=_create_org)
     orgs.add_parser("list", help="list organizations").set_defaults(handler=_list_orgs)
+    revoke_org = orgs.add_parser(
+        "revoke", help="revoke every active key of an organization (its data is kept)"
+    )
+    revoke_org.add_argument("--org", required=True, help="organization slug")
+    revoke_org.set_defaults(handler=_revoke_org)
 
     keys = groups.add_parser("keys", help="manage API keys").add_subparsers(
         dest="action", metavar="action", required=True, parser_class=_Parser
@@ -129,6 +134,14 @@ def _list_orgs(_args: argparse.Namespace, settings: Settings) -> None:
         print(
             f"{organization.id}\t{organization.slug}\t{organization.team_number}\t{organization.name}"
         )
+
+
+def _revoke_org(args: argparse.Namespace, settings: Settings) -> None:
+    # Keys only: the organization and its connectors stay, so new keys can restore access.
+    with _open_store(settings) as store:
+        organization = _find_org(store, args.org)
+        revoked = store.revoke_organization_keys(organization.id)
+    print(f"revoked {revoked} key(s) of organization {organization.slug}")
 
 
 def _create_key(args: argparse.Namespace, settings: Settings) -> None:

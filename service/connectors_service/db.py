@@ -3,12 +3,22 @@
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import make_url
 
-from connectors_service.store import metadata
+__all__ = ["create_engine_from_url", "create_schema", "schema_is_current"]
 
-__all__ = ["create_engine_from_url", "create_schema"]
+_MIGRATIONS = Path(__file__).parent / "migrations"
+# The revision that creates the tables create_all used to make, and those tables.
+_BASELINE_REVISION = "0001"
+_BASELINE_TABLES = frozenset({"organizations", "api_keys", "connectors", "idempotency_keys"})
+# Any fixed 64-bit number, private to this application and distinct from the store's
+# team-number lock, names the advisory lock that serializes schema upgrades.
+_SCHEMA_LOCK = 0x636F6E6E5F736368
 
 # The pragmas are per connection, so they are set on every new pool connection.
 # WAL lets readers run while one writer commits; busy_timeout makes a second writer wait
@@ -58,7 +68,51 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _connection_record: Any) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
-    # Until Alembic migrations exist (service/connectors_service/migrations/), create_all is
-    # the schema's only source; it adds missing tables and never alters existing ones.
-    metadata.create_all(engine)
+    """Upgrade the database to the newest migration; safe to call at every process start."""
+    with engine.begin() as connection:
+        _lock_schema(connection)
+        config = _alembic_config(connection)
+        if not _current_heads(connection) and _has_baseline_tables(connection):
+            # A database made by create_all before migrations existed has the baseline's
+            # tables: record it as migrated instead of failing on "table already exists".
+            command.stamp(config, _BASELINE_REVISION)
+        command.upgrade(config, "head")
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the database is at the newest migration."""
+    with engine.connect() as connection:
+        return _current_heads(connection) == _script_heads()
+
+
+def _lock_schema(connection: Connection) -> None:
+    # Several processes (uvicorn workers, an admin command) may start at once; whoever waits
+    # here sees the first one's version row and has nothing left to do.
+    if connection.dialect.name == "postgresql":
+        # Transaction-scoped: released by the commit or rollback that ends `engine.begin()`.
+        connection.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+    elif connection.dialect.name == "sqlite":
+        # pysqlite defers BEGIN until the first INSERT and runs DDL outside any transaction;
+        # BEGIN IMMEDIATE takes the file's write lock now, so the upgrade is one transaction
+        # and a concurrent one waits for it (busy_timeout) instead of racing on CREATE TABLE.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _alembic_config(connection: Connection) -> Config:
+    # No alembic.ini: the migrations ship inside the package and env.py takes this connection.
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _script_heads() -> frozenset[str]:
+    return frozenset(ScriptDirectory(str(_MIGRATIONS)).get_heads())
+
+
+def _current_heads(connection: Connection) -> frozenset[str]:
+    return frozenset(MigrationContext.configure(connection).get_current_heads())
+
+
+def _has_baseline_tables(connection: Connection) -> bool:
+    return _BASELINE_TABLES.issubset(inspect(connection).get_table_names())

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import functools
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,11 +12,28 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from connectors_service.crypto import SecretBox, open_data, seal_data
-from connectors_service.domain import DomainError, SecretRules
+from connectors_service.domain import (
+    Changes,
+    DomainError,
+    SecretRules,
+    change_connector,
+    new_connector,
+    view_of,
+)
 from connectors_service.ratelimit import RateLimiter
-from connectors_service.store import ConnectorRecord, Principal, Store
+from connectors_service.store import (
+    ConnectorRecord,
+    DuplicateServiceName,
+    Principal,
+    Store,
+    new_id,
+    utc_now,
+)
 
 __all__ = ["Services", "client_key"]
+
+# Optimistic writes without If-Match retry this often when another writer got in between.
+_WRITE_ATTEMPTS = 8
 
 
 def client_key(request: Request) -> str:
@@ -65,6 +83,88 @@ class Services:
         if not isinstance(principal, Principal):
             raise DomainError(401, "UNAUTHORIZED", "Authentication is required.")
         return principal
+
+    async def load(
+        self,
+        principal: Principal,
+        *,
+        connector_id: str | None = None,
+        service_name: str | None = None,
+    ) -> ConnectorRecord:
+        """The organization's connector by id or by service name, secrets revealed; else 404."""
+        organization_id = principal.organization_id
+        if connector_id is not None:
+            found = await run_in_threadpool(
+                lambda: self.store.get_connector(
+                    organization_id=organization_id, connector_id=connector_id
+                )
+            )
+        else:
+            found = await run_in_threadpool(
+                lambda: self.store.get_connector_by_service_name(
+                    organization_id=organization_id, service_name=str(service_name)
+                )
+            )
+        if found is None:
+            raise DomainError.not_found()
+        return self.reveal(found)
+
+    async def create(self, principal: Principal, changes: Changes) -> ConnectorRecord:
+        """A new connector from a create request; 409 when its service name is taken."""
+        record = new_connector(
+            changes,
+            connector_id=new_id("con"),
+            organization_id=principal.organization_id,
+            principal_id=principal.principal_id,
+            now=utc_now(),
+        )
+        try:
+            stored = await run_in_threadpool(self.store.insert_connector, self.seal(record))
+        except DuplicateServiceName:
+            raise DomainError(
+                409,
+                "CONFLICT_ERROR",
+                "Another connector of the organization has this service name.",
+            ) from None
+        return self.reveal(stored)
+
+    async def change(
+        self,
+        principal: Principal,
+        load: Callable[[], Awaitable[ConnectorRecord]],
+        changes_for: Callable[[ConnectorRecord], Changes],
+        *,
+        if_match: str | None = None,
+    ) -> ConnectorRecord:
+        """Apply a write with optimistic concurrency: no update is ever lost.
+
+        With If-Match, a version other than the one named is 412; without it, a write that
+        lost a race is read again and re-applied.
+        """
+        for _ in range(_WRITE_ATTEMPTS):
+            current = await load()
+            if if_match is not None and not view_of(current).matches(if_match):
+                raise DomainError.precondition_failed()
+            updated = change_connector(
+                current, changes_for(current), principal_id=principal.principal_id, now=utc_now()
+            )
+            if updated is current:
+                return current
+            stored = await run_in_threadpool(
+                functools.partial(
+                    self.store.replace_connector,
+                    self.seal(updated),
+                    expected_version=current.version,
+                )
+            )
+            if stored is not None:
+                return self.reveal(stored)
+            if if_match is not None:
+                # Another writer changed it after our read: the caller's ETag is stale now.
+                raise DomainError.precondition_failed()
+        raise DomainError(
+            503, "SERVICE_UNAVAILABLE", "The connector is being changed by others; retry."
+        )
 
     def seal(self, record: ConnectorRecord) -> ConnectorRecord:
         """The record as stored: every secret value encrypted (DOMAIN.md, secrets at rest)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from ulid import ULID
 
 from connectors_service.app import create_app
@@ -24,6 +24,9 @@ def _postgres_engine() -> Iterator[Engine]:
     # Tables are rebuilt once per session; tests stay apart through unique slugs.
     engine = create_engine_from_url(_DATABASE_URL)
     metadata.drop_all(engine)
+    # Alembic's version row would otherwise say "at head" and the upgrade would create nothing.
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     create_schema(engine)
     yield engine
     engine.dispose()

@@ -14,7 +14,7 @@ from connectors_service import admin
 from connectors_service.admin import main
 from connectors_service.db import create_engine_from_url
 from connectors_service.settings import Settings
-from connectors_service.store import Store
+from connectors_service.store import ConnectorRecord, Store, new_id, utc_now
 
 NewSlug = Callable[[], str]
 
@@ -202,3 +202,53 @@ def test_idempotency_purge_reports_removed_records_when_run(
     out = capsys.readouterr().out
     assert out.startswith("removed ")
     assert int(out.split()[1]) >= 1
+
+
+def test_orgs_revoke_stops_every_key_resolving_and_keeps_connectors_when_run(
+    capsys: pytest.CaptureFixture[str], store: Store, new_slug: NewSlug
+) -> None:
+    organization = store.create_organization(slug=new_slug())
+    other = store.create_organization(slug=new_slug())
+    plaintexts = [store.create_api_key(organization_id=organization.id)[1] for _ in range(2)]
+    already_revoked, _ = store.create_api_key(organization_id=organization.id)
+    store.revoke_api_key(already_revoked.id)
+    _, other_key = store.create_api_key(organization_id=other.id)
+    now = utc_now()
+    connector = store.insert_connector(
+        ConnectorRecord(
+            id=new_id("con"),
+            organization_id=organization.id,
+            name="kept",
+            description=None,
+            provider="custom",
+            type="source",
+            service_name=None,
+            icon_url=None,
+            fields=None,
+            http=None,
+            data={},
+            version=1,
+            created_at=now,
+            created_by="prn_test",
+            updated_at=now,
+            updated_by="prn_test",
+        )
+    )
+
+    assert main(["orgs", "revoke", "--org", organization.slug]) == 0
+
+    assert capsys.readouterr().out == f"revoked 2 key(s) of organization {organization.slug}\n"
+    assert [store.resolve_api_key(plaintext) for plaintext in plaintexts] == [None, None]
+    assert store.resolve_api_key(other_key) is not None
+    assert store.get_organization(organization.slug) == organization
+    assert (
+        store.get_connector(organization_id=organization.id, connector_id=connector.id) == connector
+    )
+
+
+def test_orgs_revoke_exits_2_with_one_line_when_org_is_unknown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["orgs", "revoke", "--org", "no-such-org"]) == 2
+
+    assert capsys.readouterr().err == "error: unknown organization 'no-such-org'\n"

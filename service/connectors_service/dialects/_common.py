@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from connectors_service.domain import DomainError, Violation
 from connectors_service.store import InFlight, Replay, Reused, Started, Store, utc_now
 
-__all__ = ["StoredResponse", "etag_matches", "off_loop", "request_hash", "run_idempotent"]
+__all__ = ["StoredResponse", "off_loop", "request_hash", "run_idempotent"]
 
 T = TypeVar("T")
 
@@ -21,13 +21,6 @@ T = TypeVar("T")
 async def off_loop(function: Callable[[], T]) -> T:
     """Run a blocking store call in the thread pool, keeping the event loop free."""
     return await run_in_threadpool(function)
-
-
-def etag_matches(header: str, etag: str) -> bool:
-    """Whether an If-Match / If-None-Match list names `etag` (RFC 9110 13.1.1; `*` is any)."""
-    candidates = [part.strip() for part in header.split(",")]
-    # Weak comparison for If-None-Match and strong for If-Match agree on our strong tags.
-    return any(c == "*" or c.removeprefix("W/") == etag for c in candidates)
 
 
 def request_hash(payload: Any) -> str:

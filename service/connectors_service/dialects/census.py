@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Literal
 
 from fastapi import Request
@@ -18,22 +17,17 @@ from connectors_service.dialects._census_mapping import (
     to_census_connector,
 )
 from connectors_service.dialects._common import off_loop
-from connectors_service.domain import Changes, DomainError, change_connector, new_connector, view_of
+from connectors_service.domain import DomainError, view_of
 from connectors_service.services import Services
 from connectors_service.store import (
     ConnectorRecord,
-    DuplicateServiceName,
     Principal,
-    new_id,
-    utc_now,
 )
 from generated.census import models
 from generated.census.server import ApiError, Problem, Reply
 
 __all__ = ["CensusConnectors", "census_error", "render_census_error"]
 
-# Optimistic writes retry this often when another writer got in between.
-_WRITE_ATTEMPTS = 8
 # The spec's defaults for `page`, `per_page` and `order`.
 _DEFAULT_PAGE = 1
 _DEFAULT_PER_PAGE = 25
@@ -160,26 +154,13 @@ class CensusConnectors:
         principal = self._services.principal(request)
         service_name = body.connector.service_name
         try:
-            record = new_connector(
-                changes_from_create(body),
-                connector_id=new_id("con"),
-                organization_id=principal.organization_id,
-                principal_id=principal.principal_id,
-                now=utc_now(),
-            )
+            stored = await self._services.create(principal, changes_from_create(body))
         except DomainError as exc:
+            if exc.status == 409:
+                message = f"A connector with service_name '{service_name}' already exists."
+                raise DomainError(409, "CONFLICT_ERROR", message) from None
             raise census_problems(exc, definition_keys(body.connector)) from None
-        try:
-            stored = await off_loop(
-                lambda: self._store.insert_connector(self._services.seal(record))
-            )
-        except DuplicateServiceName:
-            raise DomainError(
-                409,
-                "CONFLICT_ERROR",
-                f"A connector with service_name '{service_name}' already exists.",
-            ) from None
-        data = to_census_connector(view_of(self._services.reveal(stored)))
+        data = to_census_connector(view_of(stored))
         return Reply(
             status=201,
             body=models.ConnectorCreatedResponse(status="created", data=data),
@@ -191,7 +172,7 @@ class CensusConnectors:
     ) -> Reply[models.ConnectorResponse]:
         """The custom destination type with this service name."""
         principal = self._services.principal(request)
-        record = await self._load(principal, service_name)
+        record = await self._load(principal, service_name)()
         body = models.ConnectorResponse(status="success", data=to_census_connector(view_of(record)))
         return Reply(status=200, body=body)
 
@@ -207,7 +188,9 @@ class CensusConnectors:
         principal = self._services.principal(request)
         changes = changes_from_update(body)
         try:
-            record = await self._write(principal, service_name, changes)
+            record = await self._services.change(
+                principal, self._load(principal, service_name), lambda current: changes
+            )
         except DomainError as exc:
             if exc.status != 422:
                 raise
@@ -217,36 +200,14 @@ class CensusConnectors:
         )
         return Reply(status=200, body=body_out)
 
-    async def _load(self, principal: Principal, service_name: str) -> ConnectorRecord:
-        record = await off_loop(
-            lambda: self._store.get_connector_by_service_name(
-                organization_id=principal.organization_id, service_name=service_name
-            )
-        )
-        if record is None:
-            raise DomainError(404, "NOT_FOUND", "Connector not found")
-        return self._services.reveal(record)
+    def _load(
+        self, principal: Principal, service_name: str
+    ) -> Callable[[], Awaitable[ConnectorRecord]]:
+        async def load() -> ConnectorRecord:
+            try:
+                return await self._services.load(principal, service_name=service_name)
+            except DomainError as exc:
+                # Census' own wording for an unknown destination type.
+                raise DomainError(exc.status, exc.code, "Connector not found") from None
 
-    async def _write(
-        self, principal: Principal, service_name: str, changes: Changes
-    ) -> ConnectorRecord:
-        for _ in range(_WRITE_ATTEMPTS):
-            current = await self._load(principal, service_name)
-            updated = change_connector(
-                current, changes, principal_id=principal.principal_id, now=utc_now()
-            )
-            if updated is current:
-                return current
-            stored = await off_loop(
-                functools.partial(
-                    self._store.replace_connector,
-                    self._services.seal(updated),
-                    expected_version=current.version,
-                )
-            )
-            if stored is not None:
-                return self._services.reveal(stored)
-            # Another writer got in between our read and write: read again and re-apply.
-        raise DomainError(
-            503, "SERVICE_UNAVAILABLE", "The connector is being changed by others; retry."
-        )
+        return load

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -14,7 +13,6 @@ from fastapi.responses import Response
 from connectors_service.context import request_id_of
 from connectors_service.dialects._common import (
     StoredResponse,
-    etag_matches,
     off_loop,
     run_idempotent,
 )
@@ -27,8 +25,6 @@ from connectors_service.dialects._native_mapping import (
 from connectors_service.domain import (
     Changes,
     DomainError,
-    change_connector,
-    new_connector,
     test_connector,
     view_of,
 )
@@ -36,9 +32,7 @@ from connectors_service.errors import render_native_error
 from connectors_service.services import Services
 from connectors_service.store import (
     ConnectorRecord,
-    DuplicateServiceName,
     Principal,
-    new_id,
     utc_now,
 )
 from generated.connectors import models
@@ -46,8 +40,6 @@ from generated.connectors.server import ApiError, Problem, Reply
 
 __all__ = ["NativeConnectors", "native_error"]
 
-# Optimistic writes without If-Match retry this often when another writer got in between.
-_WRITE_ATTEMPTS = 8
 _DEFAULT_LIMIT = 20
 
 
@@ -123,14 +115,7 @@ class NativeConnectors:
         changes = changes_from_create(body)
 
         async def create() -> StoredResponse:
-            record = new_connector(
-                changes,
-                connector_id=new_id("con"),
-                organization_id=principal.organization_id,
-                principal_id=principal.principal_id,
-                now=utc_now(),
-            )
-            stored = await self._insert(record)
+            stored = await self._services.create(principal, changes)
             return self._stored(request, stored, status=201, location=True)
 
         return await self._idempotent(request, principal, idempotency_key, body, "POST", create)
@@ -140,10 +125,10 @@ class NativeConnectors:
     ) -> Reply[models.ConnectorEnvelope]:
         """One connector; 304 when If-None-Match names its current ETag."""
         principal = self._services.principal(request)
-        record = await self._load(principal, id)
-        etag = view_of(record).etag
-        if if_none_match is not None and etag_matches(if_none_match, etag):
-            return Reply(status=304, body=None, headers={"ETag": etag})
+        record = await self._services.load(principal, connector_id=id)
+        view = view_of(record)
+        if if_none_match is not None and view.matches(if_none_match):
+            return Reply(status=304, body=None, headers={"ETag": view.etag})
         return self._reply(request, record, status=200)
 
     async def update_connector(
@@ -158,7 +143,9 @@ class NativeConnectors:
         """Replace the members sent; a write that changes nothing keeps version and ETag."""
         principal = self._services.principal(request)
         changes = changes_from_update(body)
-        record = await self._write(principal, id, if_match, lambda current: changes)
+        record = await self._services.change(
+            principal, self._loader(principal, id), lambda current: changes, if_match=if_match
+        )
         return self._reply(request, record, status=200)
 
     async def patch_connector(
@@ -176,8 +163,11 @@ class NativeConnectors:
         patch = changes_from_patch(body)
 
         async def apply() -> StoredResponse:
-            record = await self._write(
-                principal, id, if_match, lambda current: _merged(current, patch)
+            record = await self._services.change(
+                principal,
+                self._loader(principal, id),
+                lambda current: _merged(current, patch),
+                if_match=if_match,
             )
             return self._stored(request, record, status=200)
 
@@ -189,9 +179,9 @@ class NativeConnectors:
         """Delete the connector; a second delete is 404."""
         principal = self._services.principal(request)
         if if_match is not None:
-            current = await self._load(principal, id)
-            if not etag_matches(if_match, view_of(current).etag):
-                raise _precondition_failed()
+            current = await self._services.load(principal, connector_id=id)
+            if not view_of(current).matches(if_match):
+                raise DomainError.precondition_failed()
         deleted = await off_loop(
             lambda: self._store.delete_connector(
                 organization_id=principal.organization_id, connector_id=id
@@ -206,7 +196,7 @@ class NativeConnectors:
     ) -> Reply[models.ConnectorTestEnvelope]:
         """Check the stored configuration against its definitions and template."""
         principal = self._services.principal(request)
-        record = await self._load(principal, id)
+        record = await self._services.load(principal, connector_id=id)
         outcome = test_connector(record, now=utc_now())
         result = models.ConnectorTestResult.model_validate_json(
             json.dumps(
@@ -222,59 +212,10 @@ class NativeConnectors:
         )
         return Reply(status=200, body=envelope)
 
-    async def _load(self, principal: Principal, connector_id: str) -> ConnectorRecord:
-        record = await off_loop(
-            lambda: self._store.get_connector(
-                organization_id=principal.organization_id, connector_id=connector_id
-            )
-        )
-        if record is None:
-            raise DomainError.not_found()
-        return self._services.reveal(record)
-
-    async def _insert(self, record: ConnectorRecord) -> ConnectorRecord:
-        try:
-            stored = await off_loop(
-                lambda: self._store.insert_connector(self._services.seal(record))
-            )
-        except DuplicateServiceName:
-            raise DomainError(
-                409, "CONFLICT_ERROR", "Another connector of the organization has this serviceName."
-            ) from None
-        return self._services.reveal(stored)
-
-    async def _write(
-        self,
-        principal: Principal,
-        connector_id: str,
-        if_match: str | None,
-        changes_for: Callable[[ConnectorRecord], Changes],
-    ) -> ConnectorRecord:
-        for _ in range(_WRITE_ATTEMPTS):
-            current = await self._load(principal, connector_id)
-            if if_match is not None and not etag_matches(if_match, view_of(current).etag):
-                raise _precondition_failed()
-            changes = changes_for(current)
-            updated = change_connector(
-                current, changes, principal_id=principal.principal_id, now=utc_now()
-            )
-            if updated is current:
-                return current
-            stored = await off_loop(
-                functools.partial(
-                    self._store.replace_connector,
-                    self._services.seal(updated),
-                    expected_version=current.version,
-                )
-            )
-            if stored is not None:
-                return self._services.reveal(stored)
-            if if_match is not None:
-                # Another writer changed it after our read: the caller's ETag is stale now.
-                raise _precondition_failed()
-        raise DomainError(
-            503, "SERVICE_UNAVAILABLE", "The connector is being changed by others; retry."
-        )
+    def _loader(
+        self, principal: Principal, connector_id: str
+    ) -> Callable[[], Awaitable[ConnectorRecord]]:
+        return lambda: self._services.load(principal, connector_id=connector_id)
 
     async def _idempotent(
         self,

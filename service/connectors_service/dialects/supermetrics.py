@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 from fastapi import Request
@@ -17,16 +16,14 @@ from connectors_service.dialects._supermetrics_mapping import (
     supermetrics_error,
     to_connector,
 )
-from connectors_service.domain import Changes, DomainError, change_connector, new_connector, view_of
+from connectors_service.domain import DomainError, view_of
 from connectors_service.services import Services
-from connectors_service.store import ConnectorRecord, Principal, new_id, utc_now
+from connectors_service.store import Principal
 from generated.supermetrics import models
 from generated.supermetrics.server import ApiError, Reply
 
 __all__ = ["SupermetricsConnectors", "render_supermetrics_error", "supermetrics_error"]
 
-# Writes retry this often when another writer got in between our read and our write.
-_WRITE_ATTEMPTS = 8
 _DEFAULT_LIMIT = 20
 
 
@@ -109,15 +106,7 @@ class SupermetricsConnectors:
     ) -> Reply[models.Connector]:
         """Create a connector in the team; 201 with `Location`."""
         principal = self._team_member(request, team_id)
-        record = new_connector(
-            changes_from_create(body),
-            connector_id=new_id("con"),
-            organization_id=principal.organization_id,
-            principal_id=principal.principal_id,
-            now=utc_now(),
-        )
-        sealed = self._services.seal(record)
-        stored = self._services.reveal(await off_loop(lambda: self._store.insert_connector(sealed)))
+        stored = await self._services.create(principal, changes_from_create(body))
         location = f"/v1/teams/{team_id}/connector_builder/connectors/{stored.id}"
         return Reply(
             status=201,
@@ -135,7 +124,7 @@ class SupermetricsConnectors:
     ) -> Reply[models.Connector]:
         """One connector of the team, secrets masked."""
         principal = self._team_member(request, team_id)
-        record = await self._load(principal, connector_identifier)
+        record = await self._services.load(principal, connector_id=connector_identifier)
         return Reply(status=200, body=to_connector(view_of(record), team_id=team_id))
 
     async def update_connector(
@@ -149,7 +138,12 @@ class SupermetricsConnectors:
     ) -> Reply[None]:
         """Replace the members sent; 204 without a body, as the seed documents."""
         principal = self._team_member(request, team_id)
-        await self._write(principal, connector_identifier, changes_from_update(body))
+        changes = changes_from_update(body)
+        await self._services.change(
+            principal,
+            lambda: self._services.load(principal, connector_id=connector_identifier),
+            lambda current: changes,
+        )
         return Reply(status=204, body=None)
 
     async def delete_connector(
@@ -177,34 +171,3 @@ class SupermetricsConnectors:
         if team_id != principal.team_number:
             raise DomainError.not_found()
         return principal
-
-    async def _load(self, principal: Principal, connector_id: str) -> ConnectorRecord:
-        record = await off_loop(
-            lambda: self._store.get_connector(
-                organization_id=principal.organization_id, connector_id=connector_id
-            )
-        )
-        if record is None:
-            raise DomainError.not_found()
-        return self._services.reveal(record)
-
-    async def _write(self, principal: Principal, connector_id: str, changes: Changes) -> None:
-        for _ in range(_WRITE_ATTEMPTS):
-            current = await self._load(principal, connector_id)
-            updated = change_connector(
-                current, changes, principal_id=principal.principal_id, now=utc_now()
-            )
-            if updated is current:
-                return
-            stored = await off_loop(
-                functools.partial(
-                    self._store.replace_connector,
-                    self._services.seal(updated),
-                    expected_version=current.version,
-                )
-            )
-            if stored is not None:
-                return
-        raise DomainError(
-            503, "SERVICE_UNAVAILABLE", "The connector is being changed by others; retry."
-        )

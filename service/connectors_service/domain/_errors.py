@@ -45,3 +45,8 @@ class DomainError(Exception):
     def not_found(cls) -> DomainError:
         """404: no such connector in the caller's organization (another's is not found either)."""
         return cls(404, "NOT_FOUND", "The requested resource was not found.")
+
+    @classmethod
+    def precondition_failed(cls) -> DomainError:
+        """412: If-Match names no current version of the connector."""
+        return cls(412, "PRECONDITION_FAILED", "The connector has changed since the given ETag.")

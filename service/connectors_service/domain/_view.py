@@ -29,6 +29,12 @@ class ConnectorView:
         """The strong entity tag of this version (RFC 9110 8.8.3)."""
         return f'"{self.record.version}"'
 
+    def matches(self, header: str) -> bool:
+        """Whether an If-Match / If-None-Match list names this version (RFC 9110 13.1; `*` any)."""
+        candidates = [part.strip() for part in header.split(",")]
+        # Weak comparison (If-None-Match) and strong (If-Match) agree on our strong tags.
+        return any(c == "*" or c.removeprefix("W/") == self.etag for c in candidates)
+
 
 def mask_field_defaults(fields: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
     """Definitions with the default of every secret field replaced by the mask."""

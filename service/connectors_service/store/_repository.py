@@ -116,6 +116,17 @@ class Store:
             )
             return result.rowcount == 1
 
+    def revoke_organization_keys(self, organization_id: str) -> int:
+        """Revoke every active key of an organization; return how many were revoked."""
+        # One UPDATE: a key created concurrently is either revoked here or created after it.
+        with self._sessions.begin() as session:
+            result = session.connection().execute(
+                update(ApiKeyRow)
+                .where(ApiKeyRow.organization_id == organization_id, ApiKeyRow.revoked_at.is_(None))
+                .values(revoked_at=utc_now())
+            )
+            return result.rowcount
+
     def resolve_api_key(self, plaintext: str) -> Principal | None:
         """Return the principal of a valid key, or None for an unknown or revoked one."""
         if not plaintext.startswith(_KEY_PREFIX):

@@ -1,0 +1,1 @@
+"""Alembic migrations of the store's schema; `db.create_schema` runs them."""
