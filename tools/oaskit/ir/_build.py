@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import http
 from typing import Any
 
-from oaskit.ir._model import Api, Body, Operation, Parameter, Response, Tag
+from oaskit.ir._model import Api, Body, ErrorClass, Operation, Pagination, Parameter, Response, Tag
 from oaskit.ir._naming import class_name, snake_name, unique
 from oaskit.ir._types import annotation_for, constraints_for, model_for
 
@@ -56,6 +57,15 @@ def build_api(spec: dict[str, Any], *, name: str, source: str, package: str) -> 
         for tag, ops in sorted(by_tag.items())
     )
     schemes = tuple(sorted((components.get("securitySchemes") or {}).keys()))
+    statuses = sorted(
+        {
+            int(r.status)
+            for tag in tags
+            for op in tag.operations
+            for r in op.error_responses
+            if r.status.isdigit()
+        }
+    )
     return Api(
         name=name,
         title=str(info.get("title", name)),
@@ -66,7 +76,18 @@ def build_api(spec: dict[str, Any], *, name: str, source: str, package: str) -> 
         tags=tags,
         paths=tuple(paths),
         security_schemes=schemes,
+        error_classes=tuple(
+            ErrorClass(status=code, name=_error_class_name(code)) for code in statuses
+        ),
     )
+
+
+def _error_class_name(status: int) -> str:
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        return f"Status{status}Error"
+    return class_name(phrase).removesuffix("Error") + "Error"
 
 
 def _operation(
@@ -107,7 +128,82 @@ def _operation(
         security=security,
         return_annotation=return_annotation,
         client_path=_client_path(path, parameters),
+        idempotent=method.upper() in _IDEMPOTENT,
+        idempotency_parameter=next(
+            (
+                p.python_name
+                for p in parameters
+                if p.location == "header" and p.name.lower() == "idempotency-key"
+            ),
+            None,
+        ),
+        pagination=_pagination(parameters, responses, schemas),
     )
+
+
+# RFC 9110 9.2.2: methods whose repetition has the effect of one request.
+_IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+_CURSOR_PARAMETERS = ("cursor", "page_token", "pageToken", "after")
+_NEXT_MEMBERS = ("nextCursor", "next_cursor", "nextPageToken", "next_page_token")
+
+
+def _pagination(
+    parameters: tuple[Parameter, ...], responses: tuple[Response, ...], schemas: dict[str, Any]
+) -> Pagination | None:
+    """Cursor pagination by convention: a cursor query parameter and a next-cursor member."""
+    cursor = next(
+        (p for p in parameters if p.location == "query" and p.name in _CURSOR_PARAMETERS), None
+    )
+    success = next((r for r in responses if r.status.startswith("2") and r.model), None)
+    if cursor is None or success is None or success.model is None:
+        return None
+    found = _find_page(
+        schemas.get(_component_name(success.model, schemas), {}), schemas, (), depth=0
+    )
+    if found is None:
+        return None
+    items_path, next_path, item_annotation = found
+    return Pagination(cursor.python_name, items_path, next_path, item_annotation)
+
+
+def _schema_type(schema: Any, schemas: dict[str, Any]) -> Any:
+    resolved = _resolve_schema(schema, schemas)
+    return resolved.get("type") if isinstance(resolved, dict) else None
+
+
+def _component_name(model: str, schemas: dict[str, Any]) -> str:
+    return next((name for name in schemas if class_name(name) == model), model)
+
+
+def _find_page(
+    schema: Any, schemas: dict[str, Any], prefix: tuple[str, ...], *, depth: int
+) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
+    if not isinstance(schema, dict) or depth > 2:
+        return None
+    if "$ref" in schema:
+        return _find_page(_resolve_schema(schema, schemas), schemas, prefix, depth=depth)
+    properties = schema.get("properties") or {}
+    next_member = next((m for m in _NEXT_MEMBERS if m in properties), None)
+    arrays = [
+        name
+        for name, prop in properties.items()
+        if _resolve_schema(prop, schemas).get("type") == "array"
+    ]
+    if (
+        next_member is not None
+        and len(arrays) == 1
+        and all(n.isidentifier() for n in (next_member, arrays[0]))
+    ):
+        items = _resolve_schema(properties[arrays[0]], schemas).get("items")  # an array schema
+        model = model_for(items)
+        annotation = f"models.{model}" if model else "Any"
+        return (*prefix, arrays[0]), (*prefix, next_member), annotation
+    for name, prop in properties.items():
+        if name.isidentifier():
+            found = _find_page(prop, schemas, (*prefix, name), depth=depth + 1)
+            if found is not None:
+                return found
+    return None
 
 
 def _client_path(path: str, parameters: tuple[Parameter, ...]) -> str:

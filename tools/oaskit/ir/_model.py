@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Api", "Body", "Operation", "Parameter", "Response", "Tag"]
+__all__ = ["Api", "Body", "ErrorClass", "Operation", "Pagination", "Parameter", "Response", "Tag"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,25 @@ class Response:
 
 
 @dataclass(frozen=True, slots=True)
+class Pagination:
+    """How a cursor-paginated list operation pages: where items and the next cursor are."""
+
+    cursor_parameter: str
+    # Attribute paths from the response model: ("data", "items") and ("data", "nextCursor").
+    items_path: tuple[str, ...]
+    next_path: tuple[str, ...]
+    item_annotation: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorClass:
+    """The client exception raised for one documented error status."""
+
+    status: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     """One operation, with every name and type already decided."""
 
@@ -65,6 +84,10 @@ class Operation:
     return_annotation: str
     # The path as an f-string body for clients: `/v1/items/{_segment(item_id)}`.
     client_path: str
+    # Safe to retry: idempotent by method (RFC 9110 9.2.2), or when sent with this header.
+    idempotent: bool
+    idempotency_parameter: str | None
+    pagination: Pagination | None
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
@@ -111,6 +134,8 @@ class Api:
     # Every path template with the methods it documents, for 405 `Allow` headers.
     paths: tuple[tuple[str, tuple[str, ...]], ...]
     security_schemes: tuple[str, ...]
+    # One exception class per error status any operation documents, by status.
+    error_classes: tuple[ErrorClass, ...]
 
     @property
     def operations(self) -> tuple[Operation, ...]:
