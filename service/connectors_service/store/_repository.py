@@ -1,6 +1,7 @@
 """The store: one short transaction per method, records in and out."""
 
 import copy
+import dataclasses
 import hashlib
 import re
 import secrets
@@ -206,8 +207,13 @@ class Store:
                 )
                 if result.rowcount != 1:
                     return None
-                row = session.get_one(ConnectorRow, record.id, populate_existing=True)
-                return _connector(row)
+            # What was written is what a read would return (timestamps are stored at ms
+            # precision): no second round trip to read the row back.
+            return dataclasses.replace(
+                record,
+                created_at=to_utc_ms(record.created_at),
+                updated_at=to_utc_ms(record.updated_at),
+            )
         except IntegrityError:
             if record.service_name is not None:
                 raise DuplicateServiceName(_duplicate(record.service_name)) from None
