@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-service lint regen golden serve fuzz
+.PHONY: help setup run test test-service lint regen golden serve fuzz fuzz-deep bench bench-quick
 
 help: ## List the entry points.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,8 +42,8 @@ lint: $(STAMP) ## Lint every configured spec.
 regen: $(STAMP) ## Regenerate generated/ from the specs.
 	$(BIN)/oaskit regen
 
-golden: $(STAMP) ## Rewrite the golden files of the generator tests.
-	OASKIT_UPDATE_GOLDEN=1 $(BIN)/pytest tests/golden -q
+golden: $(STAMP) ## Rewrite the golden files of the generator and lint tests.
+	OASKIT_UPDATE_GOLDEN=1 $(BIN)/pytest tests/golden tests/lint -q
 
 serve: $(STAMP) ## Run the reference service on $(HOST):$(PORT).
 	$(PY) -m connectors_service serve --host $(HOST) --port $(PORT)
@@ -51,3 +51,14 @@ serve: $(STAMP) ## Run the reference service on $(HOST):$(PORT).
 fuzz: $(STAMP) ## Fuzz a deployed server: make fuzz URL=https://… TOKEN=… [SPEC=spec/connectors/openapi.yaml]
 	@test -n "$(URL)" || { echo "usage: make fuzz URL=http://host:port TOKEN=key [SPEC=path]"; exit 2; }
 	$(BIN)/oaskit fuzz --spec $(or $(SPEC),spec/connectors/openapi.yaml) --url $(URL) $(if $(TOKEN),--token $(TOKEN))
+
+fuzz-deep: $(STAMP) ## The three in-process service fuzz tests with many more examples (EXAMPLES=500).
+	OASKIT_FUZZ_EXAMPLES=$(or $(EXAMPLES),500) $(BIN)/pytest -q tests/service/test_fuzz_native.py tests/service/test_fuzz_census.py tests/service/test_fuzz_supermetrics.py
+
+bench: $(STAMP) ## Every benchmark beside its peers (service, fuzz); writes BENCHMARKS.md.
+	$(PY) -m bench.service_bench
+	$(PY) -m bench.fuzz_bench
+
+bench-quick: $(STAMP) ## The benchmarks in short runs, for use during development.
+	$(PY) -m bench.service_bench --quick
+	$(PY) -m bench.fuzz_bench --quick

@@ -39,6 +39,30 @@ EXPECTED_ERRORS = [
     "paths/items.yaml:5:5 operation-has-error-response operation documents no 4xx response",
 ]
 
+# The text format shows each finding's source line (and the one before) under it.
+EXPECTED_TEXT = """\
+paths/items.yaml:2:3 operation-has-summary operation has no summary
+1 | get:
+2 |   operationId: list_items
+  |   ^ error
+
+paths/items.yaml:2:16 operation-id-is-camel-case operationId 'list_items' is not camelCase
+1 | get:
+2 |   operationId: list_items
+  |                ^ error
+
+paths/items.yaml:3:17 operation-has-declared-tag tag 'widgets' is not declared in the top-level tags
+2 |   operationId: list_items
+3 |   tags: [items, widgets]
+  |                 ^ error
+
+paths/items.yaml:5:5 operation-has-error-response operation documents no 4xx response
+4 |   responses:
+5 |     "200":
+  |     ^ error
+
+"""
+
 
 def test_exits_0_and_prints_no_finding_when_spec_is_clean(
     workdir: Path, capsys: pytest.CaptureFixture[str]
@@ -61,7 +85,7 @@ def test_exits_1_and_prints_located_findings_when_spec_has_errors(
 
     out, err = capsys.readouterr()
     assert code == 1
-    assert out.splitlines() == EXPECTED_ERRORS
+    assert out == EXPECTED_TEXT
     assert err == "lint: 1 spec(s), 4 error(s), 0 other finding(s)\n"
 
 
@@ -157,5 +181,10 @@ def test_exits_1_with_located_finding_when_ref_names_a_missing_file(
     out, _ = capsys.readouterr()
     assert code == 1
     assert out.splitlines() == [
-        "openapi.yaml:25:23 ref-unresolvable Gone.yaml: cannot read file: No such file or directory"
+        "openapi.yaml:25:23 ref-unresolvable Gone.yaml: cannot read file: "
+        "No such file or directory",
+        "24 |               schema:",
+        "25 |                 $ref: defs/Gone.yaml",
+        "   |                       ^ error",
+        "",
     ]

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from items_api import MAX_EXAMPLES, SEED, SPEC, TOKEN, build_app
+from items_api import MAX_EXAMPLES, SEED, SPEC, TOKEN, build_app, serve
 
 from oaskit.fuzz import FuzzOptions
 
@@ -46,24 +43,8 @@ def make_options(spec_path: Path) -> Callable[..., FuzzOptions]:
 @pytest.fixture
 def live_url() -> Iterator[str]:
     """Base URL of the correct items API served by uvicorn on a free 127.0.0.1 port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(build_app(), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve(build_app()) as url:
+        yield url
 
 
 @pytest.fixture

@@ -17,6 +17,10 @@ from oaskit.fuzz import FuzzOptions, FuzzReport, FuzzUsageError, format_report, 
 MakeOptions = Callable[..., FuzzOptions]
 
 
+POST, GET, DELETE = "POST /items", "GET /items/{id}", "DELETE /items/{id}"
+OPERATIONS = (POST, GET, DELETE)
+
+
 def failed_checks(report: FuzzReport, operation: str) -> set[str]:
     return {failure.check for failure in report.failures if failure.operation == operation}
 
@@ -33,12 +37,9 @@ def test_reports_ok_when_app_matches_spec_in_process(make_options: MakeOptions) 
     assert report.errors == ()
     assert report.ok
     assert report.seed == SEED
-    assert [operation.label for operation in report.operations] == [
-        "POST /items",
-        "GET /items/{id}",
-    ]
+    assert [operation.label for operation in report.operations] == [POST, DELETE, GET]
     assert report.cases == sum(operation.cases for operation in report.operations) > 0
-    get_item = report.operations[1]
+    get_item = report.operations[2]
     # 200 from valid ids, 401 from the ignored_auth check; which other statuses the generated
     # ids reach depends on the data hypothesis draws, so they are not asserted.
     assert {200, 401}.issubset(get_item.statuses)
@@ -83,9 +84,6 @@ def test_resolves_relative_refs_when_spec_spans_files(
     assert "response_schema_conformance" in failed_checks(report, "GET /items/{id}")
 
 
-POST, GET = "POST /items", "GET /items/{id}"
-
-
 @pytest.mark.parametrize(
     ("defect", "operation", "checks"),
     [
@@ -93,6 +91,8 @@ POST, GET = "POST /items", "GET /items/{id}"
         ("body_off_schema", GET, {"response_schema_conformance"}),
         ("ignores_auth", GET, {"ignored_auth", "missing_required_header"}),
         ("undocumented_status", POST, {"status_code_conformance", "positive_data_acceptance"}),
+        # schemathesis files a read after a successful delete under the DELETE that freed it.
+        ("delete_keeps_item", DELETE, {"use_after_free"}),
     ],
 )
 def test_reports_failure_when_app_has_planted_defect(
@@ -102,9 +102,9 @@ def test_reports_failure_when_app_has_planted_defect(
 
     assert not report.ok
     assert failed_checks(report, operation) == checks
-    # The defect is confined to one operation; the other stays clean.
-    other = GET if operation == POST else POST
-    assert failed_checks(report, other) == set()
+    # The defect is confined to one operation; the others stay clean.
+    for other in set(OPERATIONS) - {operation}:
+        assert failed_checks(report, other) == set()
 
 
 def test_refuses_spec_when_a_ref_does_not_resolve(
@@ -146,7 +146,7 @@ def test_reports_each_failure_once_when_it_repeats(make_options: MakeOptions) ->
     keys = [(failure.operation, failure.check, failure.message) for failure in report.failures]
     assert len(keys) == len(set(keys))
     # Every 200 breaks the schema in the same two ways; each way is reported once.
-    get_item = report.operations[1]
+    get_item = report.operations[2]
     assert get_item.label == GET
     assert get_item.statuses[200] > 2
     assert len(report.failures) == 2
@@ -178,10 +178,10 @@ def test_formats_table_failures_and_verdict_when_run_fails(make_options: MakeOpt
 
     assert lines[0].split()[:2] == ["operation", "cases"]
     assert "500" in lines[0].split()
-    assert [line.split()[:2] for line in lines[1:3]] == [["POST", "/items"], ["GET", "/items/{id}"]]
+    assert [" ".join(line.split()[:2]) for line in lines[1:4]] == [POST, DELETE, GET]
     assert "[not_a_server_error] Server error" in text
     assert lines[-1] == (
-        f"fuzz: {len(report.failures)} failures, {report.cases} cases, 2 operations, seed {SEED}"
+        f"fuzz: {len(report.failures)} failures, {report.cases} cases, 3 operations, seed {SEED}"
     )
 
 
@@ -189,7 +189,7 @@ def test_formats_clean_verdict_when_run_passes(make_options: MakeOptions) -> Non
     report = run_fuzz(make_options(), app=build_app())
 
     assert format_report(report).splitlines()[-1] == (
-        f"fuzz: 0 failures, {report.cases} cases, 2 operations, seed {SEED}"
+        f"fuzz: 0 failures, {report.cases} cases, 3 operations, seed {SEED}"
     )
 
 

@@ -7,7 +7,6 @@ Exit codes: 0 clean, 1 findings (lint errors, stale generated code, fuzz failure
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,7 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "specs", nargs="*", type=Path, help="root spec files (default: all configured)"
     )
-    lint.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    lint.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="output format (text: colour only on a terminal without NO_COLOR)",
+    )
     lint.set_defaults(run=_run_lint)
 
     regen = commands.add_parser("regen", help="generate models, clients and server stubs")
@@ -89,6 +93,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     fuzz.add_argument("--checks", default="all", help="comma-separated check names, or `all`")
     fuzz.add_argument("--workers", type=int, default=1, help="concurrent workers")
+    fuzz.add_argument(
+        "--max-time", type=float, metavar="SECONDS", help="stop generating after this long"
+    )
+    fuzz.add_argument(
+        "--rate-limit",
+        default="auto",
+        metavar="RATE",
+        help="`auto` (default): on a 429 wait as its Retry-After says (at most 60 s, 3 retries)"
+        " and retry; or N/s, N/m, N/h, N/d to pace requests instead (429s then not retried)",
+    )
+    fuzz.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="FILTER",
+        help="fuzz only matching operations (repeatable): operation-id:ID, path:/a/{b}, tag:T,"
+        " or a bare ID",
+    )
+    fuzz.add_argument(
+        "--exclude", action="append", default=[], metavar="FILTER", help="skip matching operations"
+    )
+    fuzz.add_argument("--junit", type=Path, metavar="PATH", help="also write a JUnit XML report")
+    fuzz.add_argument("--html", type=Path, metavar="PATH", help="also write a one-file HTML report")
     fuzz.set_defaults(run=_run_fuzz)
     return parser
 
@@ -107,34 +134,33 @@ def _configured_apis(project: ProjectConfig) -> tuple[ApiConfig, ...]:
 
 
 def _run_lint(args: argparse.Namespace) -> int:
-    from oaskit.lint import lint_spec
+    import os
+
+    from oaskit.config import LintConfig
+    from oaskit.lint import CHECKS, lint_spec, render, selected_rules
 
     root = Path.cwd()
     if args.specs:
         specs = list(args.specs)
+        # Explicit specs still follow the project's lint settings, as ruff does.
+        found = find_project(root)
+        settings = load_config(found).lint if found is not None else LintConfig()
     else:
         project = _project()
         root = project.root
         specs = [project.root / api.spec for api in _configured_apis(project)]
+        settings = project.lint
     findings: list[Finding] = []
     for spec in specs:
-        findings.extend(lint_spec(spec))
-    if args.format == "json":
-        payload = [
-            {
-                "file": _relative(f.location.file, root),
-                "line": f.location.line,
-                "col": f.location.col,
-                "code": f.code,
-                "level": f.level.label,
-                "message": f.message,
-            }
-            for f in findings
-        ]
-        print(json.dumps(payload, indent=2))
-    else:
-        for finding in findings:
-            _print_finding(finding, root=root, stream=sys.stdout)
+        findings.extend(lint_spec(spec, config=settings))
+    rules = [(name, text, Level.ERROR) for name, text in CHECKS.items()]
+    rules += [
+        (r.name, r.description, settings.severity.get(r.name) or r.level)
+        for r in selected_rules(settings)
+    ]
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    sys.stdout.write(render(findings, format=args.format, root=root, rules=rules, colour=colour))
+    if args.format == "text":
         errors = sum(f.level is Level.ERROR for f in findings)
         print(
             f"lint: {len(specs)} spec(s), {errors} error(s), "
@@ -214,7 +240,17 @@ def _report_sync(result: object, *, root: Path, apply: bool, check: bool) -> Non
 
 
 def _run_fuzz(args: argparse.Namespace) -> int:
-    from oaskit.fuzz import FuzzOptions, FuzzUsageError, format_report, run_fuzz
+    from urllib.parse import urlsplit
+
+    from oaskit.fuzz import (
+        FuzzOptions,
+        FuzzUsageError,
+        format_html,
+        format_junit,
+        format_report,
+        parse_operation_filter,
+        run_fuzz,
+    )
 
     headers = {}
     for item in args.header:
@@ -231,6 +267,10 @@ def _run_fuzz(args: argparse.Namespace) -> int:
         if args.checks == "all"
         else tuple(c.strip() for c in args.checks.split(",") if c.strip())
     )
+    for option, target in (("--junit", args.junit), ("--html", args.html)):
+        # Refused before the run, not after minutes of fuzzing.
+        if target is not None and not target.parent.is_dir():
+            raise _UsageError(f"{option} {target}: no such folder {target.parent}")
     try:
         options = FuzzOptions(
             spec_path=args.spec,
@@ -241,11 +281,24 @@ def _run_fuzz(args: argparse.Namespace) -> int:
             phases=tuple(p.strip() for p in args.phases.split(",") if p.strip()),
             checks=checks,
             workers=args.workers,
+            max_time=args.max_time,
+            rate_limit=args.rate_limit,
+            include=tuple(parse_operation_filter(item) for item in args.include),
+            exclude=tuple(parse_operation_filter(item) for item in args.exclude),
         )
-        report = run_fuzz(options)
+        # The live line is for a person watching; CI logs get the report and nothing else.
+        report = run_fuzz(options, progress=sys.stderr if sys.stderr.isatty() else None)
     except FuzzUsageError as exc:
         raise _UsageError(str(exc)) from None
     print(format_report(report))
+    # A URL may carry `user:password@`; the saved reports name the host only.
+    parts = urlsplit(args.url)
+    target = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+    name = f"{args.spec.as_posix()} against {target}"
+    if args.junit is not None:
+        args.junit.write_text(format_junit(report, name=name), encoding="utf-8")
+    if args.html is not None:
+        args.html.write_text(format_html(report, title=f"oaskit fuzz: {name}"), encoding="utf-8")
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from oaskit.errors import Finding, Location, SpecInputError
+from oaskit.errors import Finding, Level, Location, SpecInputError
 
-__all__ = ["ApiConfig", "ProjectConfig", "find_project", "load_config"]
+__all__ = ["ApiConfig", "LintConfig", "ProjectConfig", "find_project", "load_config"]
+
+_LEVELS: dict[str, Level | None] = {
+    "error": Level.ERROR,
+    "warning": Level.WARNING,
+    "info": Level.INFO,
+    "off": None,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +36,33 @@ class ApiConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class LintConfig:
+    """`[tool.oaskit.lint]`: which rules run, at which level, and where they are ignored.
+
+    Rule names are checked against the registry by `oaskit.lint`, which reports an unknown one
+    at the place `positions` records for it.
+    """
+
+    # None runs the rules that are on by default; `ALL` runs every rule.
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    # A level per rule; None turns the rule off.
+    severity: Mapping[str, Level | None] = field(default_factory=dict)
+    # fnmatch-style globs, relative to `root`, each with the rules ignored in matching files.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    root: Path = Path()
+    positions: Mapping[str, Location] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectConfig:
     """Everything `[tool.oaskit]` says, with paths relative to the project root."""
 
     root: Path
     apis: tuple[ApiConfig, ...]
     templates: Path | None = None
+    lint: LintConfig = field(default_factory=LintConfig)
 
 
 def find_project(start: Path) -> Path | None:
@@ -64,6 +95,84 @@ def load_config(root: Path) -> ProjectConfig:
             message = f"[[tool.oaskit.apis]] entry {index + 1} needs name, spec and package"
             raise SpecInputError(Finding("config-invalid", message, Location(path))) from None
     templates = table.get("templates")
+    lint = _lint_config(table.get("lint", {}), root=root, path=path)
     return ProjectConfig(
-        root=root, apis=tuple(apis), templates=Path(templates) if templates else None
+        root=root, apis=tuple(apis), templates=Path(templates) if templates else None, lint=lint
     )
+
+
+_LINT_KEYS = frozenset({"select", "extend-select", "ignore", "severity", "per-file-ignores"})
+
+
+def _lint_config(table: Any, *, root: Path, path: Path) -> LintConfig:
+    """`[tool.oaskit.lint]` as a LintConfig; a malformed value raises SpecInputError."""
+    text = path.read_text(encoding="utf-8")
+
+    def fail(message: str, name: str | None = None) -> SpecInputError:
+        where = _position(text, path, name) if name else _position(text, path, None)
+        return SpecInputError(Finding("config-invalid", message, where))
+
+    if not isinstance(table, dict):
+        raise fail("[tool.oaskit.lint] must be a table")
+    for key in table:
+        if key not in _LINT_KEYS:
+            raise fail(f"[tool.oaskit.lint] has an unknown key {key!r}", key)
+
+    def names(key: str, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(f"[tool.oaskit.lint] {key} must be a list of rule names", key)
+        return tuple(value)
+
+    select = names("select", table["select"]) if "select" in table else None
+    severity: dict[str, Level | None] = {}
+    levels = table.get("severity", {})
+    if not isinstance(levels, dict):
+        raise fail("[tool.oaskit.lint] severity must be a table of rule = level", "severity")
+    for name, level in levels.items():
+        if level not in _LEVELS:
+            choices = ", ".join(_LEVELS)
+            raise fail(f"severity of {name!r} must be one of {choices}, not {level!r}", name)
+        severity[name] = _LEVELS[level]
+    ignores = table.get("per-file-ignores", {})
+    if not isinstance(ignores, dict):
+        raise fail("[tool.oaskit.lint] per-file-ignores must be a table of glob = [rules]")
+    per_file = tuple((glob, names(glob, rules)) for glob, rules in ignores.items())
+    mentioned = [
+        *(select or ()),
+        *names("extend-select", table.get("extend-select", [])),
+        *names("ignore", table.get("ignore", [])),
+        *severity,
+        *(name for _, rules in per_file for name in rules),
+    ]
+    return LintConfig(
+        select=select,
+        extend_select=names("extend-select", table.get("extend-select", [])),
+        ignore=names("ignore", table.get("ignore", [])),
+        severity=severity,
+        per_file_ignores=per_file,
+        root=root,
+        positions={name: _position(text, path, name) for name in mentioned},
+    )
+
+
+def _position(text: str, path: Path, name: str | None) -> Location:
+    """Where `name` is first written in the `[tool.oaskit.lint]` tables (tomllib keeps none)."""
+    lines = text.splitlines()
+    start = next(
+        (i for i, line in enumerate(lines) if line.strip().startswith("[tool.oaskit.lint")),
+        None,
+    )
+    if start is None:
+        return Location(path)
+    if name is None:
+        return Location(path, start + 1, 1)
+    pattern = re.compile(rf"""(["']){re.escape(name)}\1|^\s*{re.escape(name)}\s*=""")
+    for number in range(start, len(lines)):
+        header = lines[number].strip()
+        if number > start and header.startswith("[") and not header.startswith("[tool.oaskit.lint"):
+            break
+        match = pattern.search(lines[number])
+        if match:
+            column = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+            return Location(path, number + 1, column + 1)
+    return Location(path, start + 1, 1)

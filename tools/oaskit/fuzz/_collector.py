@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from types import MappingProxyType
 
 from schemathesis.config import SchemathesisWarning
+from schemathesis.core.errors import NoLinksFound
 from schemathesis.core.failures import Failure
 from schemathesis.engine import StopReason, events
 from schemathesis.engine.errors import EngineErrorInfo
@@ -27,19 +28,26 @@ SPEC_DEFECT_WARNINGS = frozenset({SchemathesisWarning.UNRESOLVABLE_REFERENCE})
 class ReportCollector:
     """Accumulates schemathesis engine events and builds the report once the stream ends."""
 
-    def __init__(self, *, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, *, secrets: Iterable[str] = (), filtered: bool = False) -> None:
         # Longest first, so a token is masked whole before any header value that contains it.
         self._secrets = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
         self._cases: Counter[str] = Counter()
+        self._elapsed: defaultdict[str, float] = defaultdict(float)
+        self._stopped_early: str | None = None
+        self._engine_started: float | None = None
+        self._covered_after: dict[str, float] = {}
         self._statuses: dict[str, Counter[int]] = {}
         # Keyed by check name and schemathesis' own `Failure` identity (failure class, operation and
         # the class's `_unique_key`), the key `engine.statistic.Statistic` deduplicates on.
         self._failures: dict[tuple[str, Failure], FuzzFailure] = {}
         self._errors: dict[str, None] = {}
+        self._filtered = filtered
 
     def on_event(self, event: events.EngineEvent) -> None:
         """Fold one engine event into the running totals."""
-        if isinstance(event, events.ScenarioStarted):
+        if isinstance(event, events.EngineStarted):
+            self._engine_started = event.timestamp
+        elif isinstance(event, events.ScenarioStarted):
             # Operations that every phase skipped still belong in the table, with zero cases.
             if event.phase in UNIT_PHASES and event.label is not None:
                 self._operation(event.label)
@@ -47,12 +55,20 @@ class ReportCollector:
             # Sign-up and login requests only prepare the run; schemathesis does not count them.
             if event.is_test_scenario:
                 self._on_recorder(event.recorder)
+                if event.phase in UNIT_PHASES and event.label is not None:
+                    self._elapsed[event.label] += event.elapsed_time
+                    if event.recorder.cases and self._engine_started is not None:
+                        elapsed = event.timestamp - self._engine_started
+                        self._covered_after.setdefault(event.label, elapsed)
         elif isinstance(event, events.SchemaAnalysisWarnings):
             for warning in event.warnings:
                 if warning.kind in SPEC_DEFECT_WARNINGS:
                     self._error(f"{warning.operation_label or 'spec'}: {warning.message}")
         elif isinstance(event, events.NonFatalError):
-            self._error(f"{event.label}: {_describe_error(event.info)}")
+            # With --include/--exclude, the selection may hold no link to follow; the stateful
+            # phase then has nothing to do, which says nothing about the API.
+            if not (self._filtered and isinstance(event.value, NoLinksFound)):
+                self._error(f"{event.label}: {_describe_error(event.info)}")
         elif isinstance(event, events.FatalError):
             # 4.x engines leave this to the CLI's schema loader, but the event type allows it.
             self._error(f"fatal: {_describe_error(EngineErrorInfo(event.exception))}")
@@ -68,6 +84,8 @@ class ReportCollector:
                 label=label,
                 cases=self._cases[label],
                 statuses=MappingProxyType(dict(sorted(statuses.items()))),
+                elapsed=self._elapsed.get(label, 0.0),
+                covered_after=self._covered_after.get(label),
             )
             for label, statuses in sorted(
                 self._statuses.items(), key=lambda item: _label_key(item[0])
@@ -88,7 +106,13 @@ class ReportCollector:
             errors=errors,
             elapsed=elapsed,
             seed=seed,
+            stopped_early=self._stopped_early,
         )
+
+    @property
+    def failure_count(self) -> int:
+        """Distinct failures found so far."""
+        return len(self._failures)
 
     def _operation(self, label: str) -> Counter[int]:
         return self._statuses.setdefault(label, Counter())
@@ -116,6 +140,9 @@ class ReportCollector:
     def _on_finished(self, event: events.EngineFinished) -> None:
         if event.stop_reason is StopReason.SERVER_UNAVAILABLE:
             self._error("the server stopped responding; the remaining operations were not tested")
+        elif event.stop_reason is StopReason.MAX_TIME:
+            # The budget the user set ran out: a shorter run, not a failed one.
+            self._stopped_early = event.stop_reason.skip_explanation
         for failure in event.failures:
             check = ", ".join(type(failure).checks) or type(failure).__name__
             self._failure(check=check, failure=failure, operation=RUN_LABEL, curl="")

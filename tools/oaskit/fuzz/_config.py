@@ -69,7 +69,12 @@ def build_config(options: FuzzOptions, *, base_url: str) -> SchemathesisConfig:
     # (mirrors `schemathesis.cli.commands.run.run`).
     project = config.projects.override
     try:
-        project.update(base_url=base_url, headers=dict(options.headers), workers=options.workers)
+        project.update(
+            base_url=base_url,
+            headers=dict(options.headers),
+            workers=options.workers,
+            rate_limit=options.rate_limit,
+        )
     except ConfigError as exc:
         raise FuzzUsageError(f"invalid base URL {base_url}: {exc}") from None
     project.phases.update(phases=list(options.phases))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
@@ -11,8 +12,12 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.engine.run import TESTING_PHASES
 
 from oaskit.fuzz._errors import FuzzUsageError
+from oaskit.fuzz._select import OperationFilter
 
 DEFAULT_PHASES = tuple(phase.value for phase in TESTING_PHASES)
+# schemathesis' own rate syntax (`core/rate_limit.py::parse_units`), plus its `auto`.
+RATE_LIMIT_AUTO = "auto"
+_RATE = re.compile(r"(?P<count>[0-9]+)/(?P<unit>[smhd])")
 
 
 def known_phases() -> tuple[str, ...]:
@@ -44,6 +49,13 @@ class FuzzOptions:
     checks: tuple[str, ...] | None = None
     workers: int = 1
     max_time: float | None = None
+    # `auto` waits out a 429 for as long as its `Retry-After` says (schemathesis clamps it to 60 s,
+    # and gives up after 3 retries); `N/s`, `N/m`, `N/h`, `N/d` pace requests instead, and then
+    # schemathesis does not retry a 429: its engine takes one or the other per operation
+    # (`engine/_rate_limit_retry.py::send_tracked`).
+    rate_limit: str = RATE_LIMIT_AUTO
+    include: tuple[OperationFilter, ...] = ()
+    exclude: tuple[OperationFilter, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "headers", MappingProxyType(dict(self.headers)))
@@ -61,6 +73,17 @@ class FuzzOptions:
                 raise FuzzUsageError(f"{name} must be at least 1, got {value}")
         if self.max_time is not None and self.max_time <= 0:
             raise FuzzUsageError(f"max_time must be positive, got {self.max_time:g}")
+        _require_rate(self.rate_limit)
+
+
+def _require_rate(value: str) -> None:
+    if value == RATE_LIMIT_AUTO:
+        return
+    match = _RATE.fullmatch(value)
+    if match is None or int(match["count"]) < 1:
+        raise FuzzUsageError(
+            f"invalid rate limit {value!r}: expected auto or N/s, N/m, N/h, N/d with N >= 1"
+        )
 
 
 def _require_known(kind: str, names: tuple[str, ...], known: tuple[str, ...]) -> None:

@@ -13,6 +13,12 @@ class OperationStats:
     label: str
     cases: int
     statuses: Mapping[int, int]
+    # Seconds spent in this operation's example, coverage and fuzzing scenarios; a stateful
+    # scenario spans operations, so its time is in `FuzzReport.elapsed` only.
+    elapsed: float = 0.0
+    # Seconds from the start of the engine until this operation's first scenario with a case
+    # finished; `None` when none did. The largest is the time to cover every operation.
+    covered_after: float | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,8 @@ class FuzzReport:
     errors: tuple[str, ...]
     elapsed: float
     seed: int | None
+    # Why the run ended before every phase finished (e.g. "time limit reached"); not a failure.
+    stopped_early: str | None = None
 
 
 def format_report(report: FuzzReport) -> str:
@@ -102,6 +110,8 @@ def _format_verdict(report: FuzzReport) -> str:
     parts.append(_count(report.cases, "case"))
     parts.append(_count(len(report.operations), "operation"))
     parts.append(f"seed {report.seed}" if report.seed is not None else "no seed")
+    if report.stopped_early:
+        parts.append(f"stopped early: {report.stopped_early.lower()}")
     return "fuzz: " + ", ".join(parts)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any, TextIO
 
 import schemathesis
 from schemathesis.config import SchemathesisConfig
@@ -20,7 +21,9 @@ from oaskit.fuzz._config import accept_documented_state_rules, build_config
 from oaskit.fuzz._errors import FuzzUsageError
 from oaskit.fuzz._options import FuzzOptions
 from oaskit.fuzz._probe import ensure_reachable
+from oaskit.fuzz._progress import LiveProgress
 from oaskit.fuzz._report import FuzzReport
+from oaskit.fuzz._select import narrow_schema, selected_operations
 from oaskit.spec import bundle_spec
 
 # Base URL for in-process runs: the `Host` schemathesis' ASGI client sends by default.
@@ -31,31 +34,52 @@ CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"
 CREDENTIAL_MARKERS = ("token", "api-key", "apikey", "secret", "auth", "session", "password")
 
 
-def run_fuzz(options: FuzzOptions, *, app: object | None = None) -> FuzzReport:
-    """Fuzz the implementation behind `options.base_url`, or the ASGI `app` in process."""
+def run_fuzz(
+    options: FuzzOptions, *, app: object | None = None, progress: TextIO | None = None
+) -> FuzzReport:
+    """Fuzz the implementation behind `options.base_url`, or the ASGI `app` in process.
+
+    With `progress` (a terminal), a status line is redrawn there while the run goes on.
+    """
     if app is not None and not is_asgi_app(app):
         raise FuzzUsageError(f"not an ASGI application: {app!r}")
     if app is None:
         if options.base_url is None:
             raise FuzzUsageError("nothing to fuzz: pass a base URL or an ASGI app")
         base_url = options.base_url
-        ensure_reachable(base_url)
     else:
         # A given base URL still contributes its path prefix; the host is never dialled.
         base_url = options.base_url or IN_PROCESS_BASE_URL
     config = build_config(options, base_url=base_url)
-    schema = _load_schema(options.spec_path, config=config)
+    spec = _load_spec(options.spec_path, config=config)
+    # Filters are checked against the spec before any request is sent, so a typo is a usage
+    # error rather than a run that silently tests nothing.
+    selected = selected_operations(spec, include=options.include, exclude=options.exclude)
+    schema = narrow_schema(
+        _load_schema(spec, path=options.spec_path, config=config),
+        include=options.include,
+        exclude=options.exclude,
+    )
+    if app is None:
+        ensure_reachable(base_url)
     # This is what `schemathesis.openapi.from_asgi` does after fetching the schema from the app;
     # loading the hand-written file instead keeps the code-derived schema out of the picture.
     schema.app = app
-    collector = ReportCollector(secrets=_credentials(options.headers))
+    collector = ReportCollector(
+        secrets=_credentials(options.headers), filtered=bool(options.include or options.exclude)
+    )
+    display = LiveProgress(progress, operations=len(selected)) if progress is not None else None
     started = time.monotonic()
     try:
         for event in from_schema(schema).execute():
             collector.on_event(event)
+            if display is not None:
+                display.on_event(event, failures=collector.failure_count)
             if event.is_terminal:
                 break
     finally:
+        if display is not None:
+            display.close()
         if app is not None:
             # The ASGI transport starts the app's lifespan once and keeps it for the whole process;
             # end it with the run, as schemathesis' pytest plugin does after each test.
@@ -63,7 +87,7 @@ def run_fuzz(options: FuzzOptions, *, app: object | None = None) -> FuzzReport:
     return collector.build(elapsed=time.monotonic() - started, seed=config.seed)
 
 
-def _load_schema(path: Path, *, config: SchemathesisConfig) -> BaseSchema:
+def _load_spec(path: Path, *, config: SchemathesisConfig) -> dict[str, Any]:
     # Our bundler, not `from_path`: schemathesis resolves a relative `$ref` inside a file that
     # was itself reached through a `$ref` against the root's folder, not that file's own, and
     # so cannot read this project's multi-file specs.
@@ -78,9 +102,15 @@ def _load_schema(path: Path, *, config: SchemathesisConfig) -> BaseSchema:
     if bundle.problems:
         first = bundle.problems[0]
         raise FuzzUsageError(f"cannot load spec {first.location.display()}: {first.message}")
+    if not isinstance(bundle.data, dict):
+        raise FuzzUsageError(f"cannot load spec {path}: the document is not a mapping")
     accept_documented_state_rules(config, bundle.data)
+    return bundle.data
+
+
+def _load_schema(spec: dict[str, Any], *, path: Path, config: SchemathesisConfig) -> BaseSchema:
     try:
-        return schemathesis.openapi.from_dict(bundle.data, config=config)
+        return schemathesis.openapi.from_dict(spec, config=config)
     except (LoaderError, InvalidSchema) as exc:
         first_line = (
             exc.message.strip().splitlines()[0] if exc.message.strip() else type(exc).__name__

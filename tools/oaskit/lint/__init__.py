@@ -1,6 +1,18 @@
 """`oaskit lint`: structural validation plus house rules, findings at source locations."""
 
-from oaskit.lint._lint import lint_spec
+from oaskit.lint._lint import CHECKS, check_config, lint_spec, selected_rules
 from oaskit.lint._registry import Rule, RuleRegistry, registry, rule
+from oaskit.lint._report import FORMATS, render
 
-__all__ = ["Rule", "RuleRegistry", "lint_spec", "registry", "rule"]
+__all__ = [
+    "CHECKS",
+    "FORMATS",
+    "Rule",
+    "RuleRegistry",
+    "check_config",
+    "lint_spec",
+    "registry",
+    "render",
+    "rule",
+    "selected_rules",
+]

@@ -22,6 +22,9 @@ class Rule:
     level: Level
     check: RuleCheck
     description: str
+    # Off-by-default rules state a policy (documentation, security, naming); `select` turns
+    # them on, like Spectral's `recommended: false` rules and ruff's preview-free selection.
+    default: bool = True
 
     def run(self, bundle: Bundle) -> list[Finding]:
         """The rule's findings on `bundle`, at source locations."""
@@ -50,16 +53,24 @@ class RuleRegistry:
     def __contains__(self, name: object) -> bool:
         return name in self._rules
 
+    def get(self, name: str) -> Rule | None:
+        """The rule named `name`, if registered."""
+        return self._rules.get(name)
+
 
 registry = RuleRegistry()
 
 
-def rule(name: str, *, level: Level = Level.ERROR) -> Callable[[RuleCheck], RuleCheck]:
-    """Register the decorated function as the lint rule `name`."""
+def rule(
+    name: str, *, level: Level = Level.ERROR, default: bool = True
+) -> Callable[[RuleCheck], RuleCheck]:
+    """Register the decorated function as the lint rule `name` (on unless `default=False`)."""
 
     def decorate(check: RuleCheck) -> RuleCheck:
         description = (check.__doc__ or name).strip().splitlines()[0]
-        registry.register(Rule(name=name, level=level, check=check, description=description))
+        registry.register(
+            Rule(name=name, level=level, check=check, description=description, default=default)
+        )
         return check
 
     return decorate

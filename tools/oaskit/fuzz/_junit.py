@@ -1,0 +1,91 @@
+"""A `FuzzReport` as JUnit XML for CI: one test case per operation, a failure per finding."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from oaskit.fuzz._report import FuzzFailure, FuzzReport
+
+# Failures and errors that belong to no single operation are filed under this test case.
+RUN_CASE = "run"
+# Characters XML 1.0 cannot carry at all (section 2.2 `Char`), not even as references, and lone
+# surrogates, which UTF-8 cannot encode; response bodies and curl commands can hold either.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def format_junit(report: FuzzReport, *, name: str) -> str:
+    """Render `report` as a JUnit XML document whose one test suite is called `name`."""
+    labels = {operation.label for operation in report.operations}
+    failures: dict[str, list[FuzzFailure]] = {}
+    for failure in report.failures:
+        owner = failure.operation if failure.operation in labels else RUN_CASE
+        failures.setdefault(owner, []).append(failure)
+    errors: dict[str, list[str]] = {}
+    for error in report.errors:
+        # The collector writes "<operation label>: <message>" for an operation's errors.
+        label, sep, _ = error.partition(": ")
+        errors.setdefault(label if sep and label in labels else RUN_CASE, []).append(error)
+
+    cases = [(operation.label, operation.elapsed) for operation in report.operations]
+    if RUN_CASE in failures or RUN_CASE in errors:
+        cases.append((RUN_CASE, 0.0))
+    totals = {
+        "tests": str(len(cases)),
+        "failures": str(sum(1 for label, _ in cases if label in failures)),
+        "errors": str(sum(1 for label, _ in cases if label in errors)),
+        "skipped": "0",
+        "time": f"{report.elapsed:.3f}",
+    }
+    root = ET.Element("testsuites", {"name": "oaskit fuzz", **_without("skipped", totals)})
+    suite = ET.SubElement(root, "testsuite", {"name": _clean(name), **totals})
+    properties = ET.SubElement(suite, "properties")
+    seed = str(report.seed) if report.seed is not None else ""
+    ET.SubElement(properties, "property", {"name": "seed", "value": seed})
+    ET.SubElement(properties, "property", {"name": "cases", "value": str(report.cases)})
+    if report.stopped_early:
+        ET.SubElement(properties, "property", {"name": "stopped", "value": report.stopped_early})
+    stats = {operation.label: operation for operation in report.operations}
+    for label, elapsed in cases:
+        testcase = ET.SubElement(
+            suite,
+            "testcase",
+            {"classname": _clean(name), "name": _clean(label), "time": f"{elapsed:.3f}"},
+        )
+        # A test case holds its failures before `system-out` (the JUnit XSD's element order).
+        for failure in failures.get(label, ()):
+            element = ET.SubElement(
+                testcase,
+                "failure",
+                {"type": failure.check, "message": _clean(f"[{failure.check}] {failure.title}")},
+            )
+            element.text = _clean(_failure_text(failure, seed=report.seed))
+        for error in errors.get(label, ()):
+            first_line = error.splitlines()[0] if error else ""
+            element = ET.SubElement(testcase, "error", {"message": _clean(first_line)})
+            element.text = _clean(error)
+        operation = stats.get(label)
+        if operation is not None:
+            seen = ", ".join(f"{code}: {count}" for code, count in operation.statuses.items())
+            out = ET.SubElement(testcase, "system-out")
+            out.text = f"{operation.cases} cases; statuses {seen or 'none'}"
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
+
+
+def _failure_text(failure: FuzzFailure, *, seed: int | None) -> str:
+    parts = [f"{failure.title}\n\n{failure.message}"]
+    if failure.curl:
+        parts.append(f"Reproduce with:\n{failure.curl}")
+    if seed is not None:
+        parts.append(f"Replay the run with --seed {seed}")
+    return "\n\n".join(parts)
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _without(key: str, values: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in values.items() if name != key}

@@ -1,0 +1,240 @@
+"""Rules about examples: every example validates against its schema.
+
+Rules, their default level and their peers (Spectral `spectral:oas`; Redocly `recommended`);
+"off" marks a rule that runs only when selected:
+
+- `example-matches-schema` (warning): Spectral oas3-valid-media-example, oas3-valid-schema-example;
+  Redocly no-invalid-media-type-examples, no-invalid-parameter-examples,
+  no-invalid-schema-examples.
+- `example-has-value-or-external-value` (warning): Spectral oas3-examples-value-or-externalValue;
+  Redocly no-example-value-and-externalValue.
+
+Examples are checked with JSON Schema 2020-12 (the OAS 3.1 dialect); for OAS 3.0 the schemas
+are translated first (`nullable`, boolean `exclusiveMinimum`/`exclusiveMaximum`). References
+resolve against the bundled document. readOnly members may be absent from request examples and
+writeOnly members from response examples (OAS 3.1 4.8.24.1); a schema's own examples may omit
+either.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import quote
+
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.protocols import Validator
+from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT202012
+
+from oaskit.errors import Level
+from oaskit.lint._registry import rule
+from oaskit.lint._walk import Direction, Found, SchemaSite, index, resolve
+from oaskit.spec import Bundle, Pointer, format_pointer, openapi_version
+
+__all__ = ["example_has_value_or_external_value", "example_matches_schema"]
+
+_BASE = "urn:oaskit:bundle"
+# jsonschema's stubs leave `extend` untyped; this is its signature as used here.
+_extend: Callable[[type[Validator], dict[str, Any]], type[Validator]] = validators.extend
+# Which members may be missing although `required`, by the direction of the example.
+_ABSENT: dict[Direction, tuple[str, ...]] = {
+    "request": ("readOnly",),
+    "response": ("writeOnly",),
+    None: ("readOnly", "writeOnly"),
+}
+
+
+@rule("example-has-value-or-external-value", level=Level.WARNING)
+def example_has_value_or_external_value(bundle: Bundle) -> Found:
+    """Every Example Object has exactly one of `value` and `externalValue` (OAS 3.1 4.8.19.1)."""
+    for pointer, example in index(bundle).examples:
+        has_value, has_external = "value" in example, "externalValue" in example
+        if has_value and has_external:
+            yield pointer, "example has both value and externalValue"
+        elif not has_value and not has_external:
+            yield pointer, "example has neither value nor externalValue"
+
+
+@rule("example-matches-schema", level=Level.WARNING)
+def example_matches_schema(bundle: Bundle) -> Found:
+    """Every example (media type, parameter, header, schema) validates against its schema."""
+    spec = index(bundle)
+    checker: _Checker | None = None
+
+    def check() -> _Checker:
+        nonlocal checker
+        if checker is None:
+            checker = _Checker(bundle)
+        return checker
+
+    for site in spec.media:
+        if "schema" not in site.node:
+            continue
+        schema_at = (*site.pointer, "schema")
+        if "example" in site.node:
+            yield from check().run(
+                schema_at, site.direction, site.node["example"], (*site.pointer, "example"), None
+            )
+        examples = site.node.get("examples")
+        for name, entry in (examples if isinstance(examples, dict) else {}).items():
+            target, example = resolve(spec.data, entry)
+            if isinstance(example, dict) and "value" in example:
+                where = (*(target or (*site.pointer, "examples", name)), "value")
+                yield from check().run(schema_at, site.direction, example["value"], where, name)
+    for schema_site in spec.schemas:
+        yield from _schema_examples(schema_site, check)
+
+
+def _schema_examples(site: SchemaSite, check: Callable[[], _Checker]) -> Found:
+    schema = site.schema
+    if "example" in schema:
+        yield from check().run(site.pointer, None, schema["example"], (*site.pointer, "example"))
+    listed = schema.get("examples")
+    for position, value in enumerate(listed if isinstance(listed, list) else []):
+        where = (*site.pointer, "examples", position)
+        yield from check().run(site.pointer, None, value, where)
+
+
+class _Checker:
+    """Validators for the schemas of one bundle, by schema pointer and direction."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        data = index(bundle).data
+        if openapi_version(bundle) == "3.0":
+            data = _translate_30(data, index(bundle).schemas)
+        self._data = data
+        resource: Resource[Any] = DRAFT202012.create_resource(data)
+        self._registry: Registry[Any] = Registry().with_resource(_BASE, resource)
+        self._classes: dict[Direction, type[Validator]] = {}
+        self._validators: dict[tuple[Pointer, Direction], Validator] = {}
+
+    def run(
+        self,
+        schema_at: Pointer,
+        direction: Direction,
+        value: Any,
+        where: Pointer,
+        name: str | None = None,
+    ) -> Iterator[tuple[Pointer, str]]:
+        """Findings for `value` (at `where`) against the schema at `schema_at`."""
+        validator = self._validator(schema_at, direction)
+        label = "example" if name is None else f"example {name!r}"
+        try:
+            errors = list(validator.iter_errors(value))
+        except Unresolvable as exc:
+            # The bundler reports the broken `$ref`; say once that the example went unchecked.
+            yield where, f"{label} not checked: unresolvable reference {exc}"
+            return
+        for error in errors:
+            shown = best_match([error]) if error.context else error
+            path = tuple(shown.absolute_path)
+            yield (*where, *path), f"{label} does not match its schema: {_one_line(shown)}"
+
+    def _validator(self, schema_at: Pointer, direction: Direction) -> Validator:
+        key = (schema_at, direction)
+        if key not in self._validators:
+            fragment = quote(format_pointer(schema_at)[1:], safe="/~")
+            cls = self._classes.get(direction)
+            if cls is None:
+                cls = _extend(
+                    Draft202012Validator, {"required": _required(self._data, _ABSENT[direction])}
+                )
+                self._classes[direction] = cls
+            self._validators[key] = cls(
+                {"$ref": f"{_BASE}#{fragment}"},
+                registry=self._registry,
+                format_checker=Draft202012Validator.FORMAT_CHECKER,
+            )
+        return self._validators[key]
+
+
+def _required(data: dict[str, Any], absent: tuple[str, ...]) -> Callable[..., Iterator[Any]]:
+    """The `required` keyword, letting members flagged with any of `absent` be missing."""
+
+    def required(
+        validator: Validator, names: Any, instance: Any, schema: dict[str, Any]
+    ) -> Iterator[ValidationError]:
+        if not validator.is_type(instance, "object") or not isinstance(names, list):
+            return
+        for name in names:
+            if name in instance:
+                continue
+            member = _member(data, schema, name, set())
+            if isinstance(member, dict) and any(member.get(flag) is True for flag in absent):
+                continue
+            yield ValidationError(f"{name!r} is a required property")
+
+    return required
+
+
+def _member(data: dict[str, Any], schema: Any, name: str, seen: set[int]) -> Any:
+    """The schema of property `name`, looked up through `$ref`s and `allOf` members."""
+    _, schema = resolve(data, schema)
+    if not isinstance(schema, dict) or id(schema) in seen:
+        return None
+    seen.add(id(schema))
+    properties = schema.get("properties")
+    if isinstance(properties, dict) and name in properties:
+        # OAS 3.1 lets `readOnly` stand beside a `$ref`; the sibling wins over the target.
+        written = _as_dict(properties[name])
+        _, target = resolve(data, written)
+        merged = dict(target) if isinstance(target, dict) else {}
+        merged.update((k, v) for k, v in written.items() if k != "$ref")
+        return merged
+    members = schema.get("allOf")
+    for member in members if isinstance(members, list) else []:
+        found = _member(data, member, name, seen)
+        if found is not None:
+            return found
+    return None
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _translate_30(data: dict[str, Any], sites: list[SchemaSite]) -> dict[str, Any]:
+    """A copy of an OAS 3.0 document whose schemas mean the same in JSON Schema 2020-12."""
+    copy: dict[str, Any] = json.loads(json.dumps(data))
+    # Deepest first: wrapping a schema in `anyOf` moves what lies below it.
+    for site in sorted(sites, key=lambda s: len(s.pointer), reverse=True):
+        node: Any = copy
+        for token in site.pointer:
+            if isinstance(node, dict):
+                node = node.get(str(token))
+            elif isinstance(node, list) and isinstance(token, int):
+                node = node[token]
+        if isinstance(node, dict):
+            _translate_schema(node)
+    return copy
+
+
+def _translate_schema(schema: dict[str, Any]) -> None:
+    # OAS 3.0 took draft-04's boolean exclusiveMinimum/exclusiveMaximum (OAS 3.0.3 4.7.24.1).
+    for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        flag = schema.get(exclusive)
+        if isinstance(flag, bool):
+            del schema[exclusive]
+            if flag and bound in schema:
+                schema[exclusive] = schema.pop(bound)
+    if schema.get("nullable") is not True:
+        return
+    declared = schema.get("type")
+    if isinstance(declared, str | list):
+        kinds = [declared] if isinstance(declared, str) else list(declared)
+        schema["type"] = kinds if "null" in kinds else [*kinds, "null"]
+        if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
+            schema["enum"].append(None)
+    elif declared is None:
+        inner = dict(schema)
+        schema.clear()
+        schema["anyOf"] = [inner, {"type": "null"}]
+
+
+def _one_line(error: ValidationError) -> str:
+    message = " ".join(str(error.message).split())
+    return message if len(message) <= 160 else message[:157] + "..."
