@@ -7,7 +7,13 @@ import re
 from starlette.requests import HTTPConnection
 from ulid import ULID
 
-__all__ = ["REQUEST_ID_PATTERN", "choose_request_id", "request_id_of", "standard_headers"]
+__all__ = [
+    "REQUEST_ID_PATTERN",
+    "choose_request_id",
+    "client_key",
+    "request_id_of",
+    "standard_headers",
+]
 
 # A client's X-Request-Id is kept only when it is this safe (DOMAIN.md, request id).
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -18,6 +24,12 @@ def choose_request_id(offered: str | None) -> str:
     if offered is not None and REQUEST_ID_PATTERN.fullmatch(offered):
         return offered
     return f"req_{ULID()}"
+
+
+def client_key(connection: HTTPConnection) -> str:
+    """The rate-limit bucket of a caller without a valid key: its address."""
+    host = connection.client.host if connection.client else "unknown"
+    return f"anon:{host}"
 
 
 def request_id_of(connection: HTTPConnection) -> str:
@@ -40,9 +52,7 @@ def standard_headers(connection: HTTPConnection) -> dict[str, str]:
         # caller's bucket as it stands, without counting.
         services = getattr(connection.app.state, "services", None)
         if services is not None:
-            from connectors_service.services import client_key
-
-            rate = services.limiter.peek(client_key(connection))  # type: ignore[arg-type]
+            rate = services.limiter.peek(client_key(connection))
     if rate is not None:
         headers.update(rate.headers())
     return headers

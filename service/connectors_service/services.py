@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from connectors_service.context import client_key
 from connectors_service.crypto import SecretBox, open_data, seal_data
 from connectors_service.domain import (
     Changes,
@@ -30,16 +31,10 @@ from connectors_service.store import (
     utc_now,
 )
 
-__all__ = ["Services", "client_key"]
+__all__ = ["Services"]
 
 # Optimistic writes without If-Match retry this often when another writer got in between.
 _WRITE_ATTEMPTS = 8
-
-
-def client_key(request: Request) -> str:
-    """The rate-limit bucket of a caller without a valid key: its address."""
-    host = request.client.host if request.client else "unknown"
-    return f"anon:{host}"
 
 
 @dataclass(frozen=True, slots=True)

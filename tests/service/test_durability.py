@@ -12,8 +12,6 @@ from pathlib import Path
 
 import httpx
 
-from tests.service.conftest import Service  # noqa: F401  (the same database settings apply)
-
 
 def _free_port() -> int:
     with socket.socket() as probe:
