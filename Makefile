@@ -55,10 +55,14 @@ fuzz: $(STAMP) ## Fuzz a deployed server: make fuzz URL=https://… TOKEN=… [S
 fuzz-deep: $(STAMP) ## The three in-process service fuzz tests with many more examples (EXAMPLES=500).
 	OASKIT_FUZZ_EXAMPLES=$(or $(EXAMPLES),500) $(BIN)/pytest -q tests/service/test_fuzz_native.py tests/service/test_fuzz_census.py tests/service/test_fuzz_supermetrics.py
 
-bench: $(STAMP) ## Every benchmark beside its peers (service, fuzz); writes BENCHMARKS.md.
+bench: $(STAMP) ## Every benchmark beside its peers (lint, regen, service, fuzz); writes BENCHMARKS.md.
+	$(PY) -m bench.lint_bench
 	$(PY) -m bench.service_bench
 	$(PY) -m bench.fuzz_bench
+	$(PY) -m bench.regen_bench
 
 bench-quick: $(STAMP) ## The benchmarks in short runs, for use during development.
+	$(PY) -m bench.lint_bench --quick
 	$(PY) -m bench.service_bench --quick
 	$(PY) -m bench.fuzz_bench --quick
+	$(PY) -m bench.regen_bench --quick

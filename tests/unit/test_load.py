@@ -9,6 +9,7 @@ import pytest
 
 from oaskit.errors import Level, Location, SpecInputError
 from oaskit.spec import load_document
+from oaskit.spec._load import _JsonPositions, _load_yaml
 from tests._specs import write_tree
 
 NESTED = """\
@@ -156,3 +157,61 @@ def test_raises_input_unreadable_when_file_is_not_utf8(tmp_path: Path) -> None:
         load_document(path)
 
     assert caught.value.finding.code == "input-unreadable"
+
+
+# Escapes, a raw line separator inside a string, a number in exponent form, empty containers,
+# nested arrays, odd spacing and a minified stretch: the cases where a position could drift.
+AWKWARD_JSON = (
+    '{\n  "openapi" :"3.0.3",\n\t"info": {"title": "A \\"quoted\\" \\u00e9 title",'
+    ' "version": "1"},\n  "x-sep": "before\u2028after", "x-num": [1, -2.5e3, true, null],\n'
+    '  "paths": {"/a/{id}": {"get": {"responses": {"200": {"description": "ok"}}}}},\n'
+    '  "tags"  :  [ {"name":"a"},{"name":"b","description":"\\ud83d\\ude00"} ],\n'
+    '  "components": {"schemas": {}, "examples": {"e": {"value": [[], [{}], [[1]]]}}}\n}\n'
+)
+
+
+def test_finds_the_same_positions_as_yaml_when_json_is_loaded_lazily(tmp_path: Path) -> None:
+    # The JSON path finds positions on demand; the YAML path (which read JSON before) records
+    # each while composing. Both must agree on every node.
+    path = tmp_path / "openapi.json"
+    path.write_text(AWKWARD_JSON, encoding="utf-8")
+
+    lazy = load_document(path)
+    composed = _load_yaml(path, AWKWARD_JSON.replace("\t", " "))
+
+    # The values are JSON's (RFC 8259), where YAML 1.1 read `-2.5e3` as a string and left a
+    # surrogate pair unjoined.
+    assert lazy.data == json.loads(AWKWARD_JSON)
+    assert isinstance(lazy.positions, _JsonPositions)
+    assert dict(composed.positions) == {
+        pointer: lazy.positions[pointer] for pointer in lazy.positions
+    }
+    assert set(lazy.positions) == set(composed.positions)
+
+
+def test_falls_back_to_nearest_ancestor_when_json_pointer_is_missing(tmp_path: Path) -> None:
+    path = write_tree(tmp_path, {"openapi.json": '{\n  "tags": [\n    {"name": "a"}\n  ]\n}\n'})
+
+    document = load_document(path)
+
+    assert ("tags", 0, "missing") not in document.positions
+    assert ("tags", "0") not in document.positions
+    assert document.locate(("tags", 0, "missing")) == Location(path, 3, 5)
+    assert document.locate(("tags", 7)) == Location(path, 2, 11)
+
+
+def test_reports_duplicate_key_when_json_repeats_a_key(tmp_path: Path) -> None:
+    # `json` would keep the last value silently; such a file takes the YAML path, which reports.
+    path = write_tree(tmp_path, {"openapi.json": '{\n  "a": 1,\n  "a": 2\n}\n'})
+
+    document = load_document(path)
+
+    assert [(p.code, p.location) for p in document.problems] == [
+        ("duplicate-key", Location(path, 3, 3))
+    ]
+
+
+def test_reads_nan_as_yaml_did_when_json_has_a_non_json_constant(tmp_path: Path) -> None:
+    path = write_tree(tmp_path, {"openapi.json": '{"x": NaN}'})
+
+    assert load_document(path).data == {"x": "NaN"}

@@ -114,3 +114,12 @@ def test_raises_not_supported_when_version_is_not_3_0_or_3_1(tmp_path: Path) -> 
 
     assert caught.value.finding.code == "input-not-supported"
     assert caught.value.finding.location.line == 1
+
+
+def test_validates_paths_when_paths_object_has_an_extension(tmp_path: Path) -> None:
+    # openapi-spec-validator 0.9 read `x-` members of the Paths Object as Path Items and
+    # failed with a KeyError on a string (APIs.guru's apicurio.local spec).
+    spec = CLEAN_SPEC.replace("paths:\n", "paths:\n  x-codegen-contextRoot: /apis/v2\n", 1)
+    path = write_tree(tmp_path, {"openapi.yaml": spec})
+
+    assert validate_bundle(bundle_spec(path)) == []

@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="change nothing; list what would change"
     )
     regen.add_argument(
+        "--no-cache", action="store_true", help="regenerate even what the last regen left current"
+    )
+    regen.add_argument(
         "--spec", type=Path, help="generate from this spec instead of the configured ones"
     )
     regen.add_argument("--out", type=Path, help="output folder (with --spec)")
@@ -171,8 +174,9 @@ def _run_lint(args: argparse.Namespace) -> int:
 
 
 def _run_regen(args: argparse.Namespace) -> int:
-    from oaskit.pipeline import GenerationError, generate_package
+    from oaskit.pipeline import GenerationError, RegenCache, generate, regen_key
 
+    cache: RegenCache | None = None
     if args.spec is not None:
         if args.out is None:
             raise _UsageError("--spec needs --out")
@@ -189,18 +193,24 @@ def _run_regen(args: argparse.Namespace) -> int:
         root = project.root
         jobs = [(api, project.root / api.output_dir) for api in _configured_apis(project)]
         templates = [project.root / project.templates] if project.templates else []
+        if not args.no_cache:
+            # Stamps of earlier regens let an unchanged API skip generation entirely; a stamp
+            # also holds the bytes it wrote, so a hand-edited file is still found by --check.
+            cache = RegenCache(project.root / ".cache" / "oaskit" / "regen")
     apply = not (args.check or args.dry_run)
     stale = False
     failed = False
     for api, out_dir in jobs:
         spec_path = api.spec if api.spec.is_absolute() else root / api.spec
+        source = _relative(spec_path, root)
+        key = ""
+        if cache is not None:
+            key = regen_key(name=api.name, package=api.package, source=source, templates=templates)
+            if cache.is_current(out_dir, key=key):
+                continue
         try:
-            files = generate_package(
-                spec_path,
-                name=api.name,
-                package=api.package,
-                source=_relative(spec_path, root),
-                templates=templates,
+            generation = generate(
+                spec_path, name=api.name, package=api.package, source=source, templates=templates
             )
         except GenerationError as exc:
             for finding in exc.findings:
@@ -211,8 +221,10 @@ def _run_regen(args: argparse.Namespace) -> int:
             print(f"oaskit: generated code for {api.name} does not parse: {exc}", file=sys.stderr)
             failed = True
             continue
-        result = sync_tree(out_dir, files, apply=apply, display_root=root)
+        result = sync_tree(out_dir, generation.files, apply=apply, display_root=root)
         stale = stale or result.changed
+        if cache is not None and (apply or not result.changed):
+            cache.record(out_dir, key=key, generation=generation)
         _report_sync(result, root=root, apply=apply, check=args.check)
     if failed:
         return EXIT_USAGE

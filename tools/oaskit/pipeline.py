@@ -1,17 +1,42 @@
-"""`regen` from spec to files: load → bundle → validate → IR → render → format."""
+"""`regen` from spec to files: load → bundle → validate → IR → render → format.
+
+The stages are imported inside the functions that run them: a regen whose stamp shows nothing
+changed (`RegenCache`) never loads the spec validator, Jinja or datamodel-code-generator, which
+would cost more than all of its own work.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-from oaskit.emit import format_tree
+from oaskit.emit import Stamp, read_stamp, stamp_is_current, write_stamp
 from oaskit.errors import Finding, Level
-from oaskit.ir import build_api
-from oaskit.render import render_api
-from oaskit.spec import bundle_spec, validate_bundle
 
-__all__ = ["GenerationError", "generate_package"]
+__all__ = [
+    "Generation",
+    "GenerationError",
+    "RegenCache",
+    "generate",
+    "generate_package",
+    "regen_key",
+]
+
+# From this spec size on, models are rendered in a second process while this one bundles and
+# validates: starting that process costs ~0.5 s of imports, more than a small spec's models take.
+_CONCURRENT_OVER = 1 << 20
+# The oaskit modules whose code decides what regen writes (lint/, fuzz/, cli.py do not).
+_GENERATOR_MODULES = ("pipeline.py", "errors.py", "spec", "ir", "render", "emit")
+# Tools whose version changes the output: models come from one, formatting from the other.
+_GENERATOR_TOOLS = ("datamodel-code-generator", "ruff")
 
 
 class GenerationError(Exception):
@@ -22,13 +47,161 @@ class GenerationError(Exception):
         self.findings = tuple(findings)
 
 
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """Every file of a generated package, and every spec file it was generated from."""
+
+    files: dict[str, str]
+    inputs: tuple[Path, ...]
+
+
 def generate_package(
     spec_path: Path, *, name: str, package: str, source: str, templates: Sequence[Path] = ()
 ) -> dict[str, str]:
     """Every file of the package generated from `spec_path`, formatted; raises GenerationError."""
-    bundle = bundle_spec(spec_path)
-    errors = [f for f in [*bundle.problems, *validate_bundle(bundle)] if f.level is Level.ERROR]
-    if errors:
-        raise GenerationError(errors)
-    api = build_api(bundle.data, name=name, source=source, package=package)
-    return format_tree(render_api(api, bundle.data, templates=templates), package=package)
+    return generate(spec_path, name=name, package=package, source=source, templates=templates).files
+
+
+def generate(
+    spec_path: Path, *, name: str, package: str, source: str, templates: Sequence[Path] = ()
+) -> Generation:
+    """The generated package and the spec files it read; raises GenerationError."""
+    from oaskit.emit import format_tree
+    from oaskit.ir import build_api, file_header
+    from oaskit.render import ModelsError, render_api, render_models
+    from oaskit.spec import bundle_spec, validate_bundle
+
+    header = file_header(source)
+    base_class = f"{package}._base.ApiModel"
+    worker = None
+    if _size(spec_path) >= _CONCURRENT_OVER:
+        # datamodel-codegen is the longest stage after bundling and only needs the spec: start
+        # it on the file as loaded, and keep its models if the bundle turns out the same data.
+        # A plain subprocess, not multiprocessing: spawn re-runs the caller's __main__ (a script
+        # without a main guard would spawn forever) and fork copies the caller's threads badly.
+        worker = _start_models_worker(spec_path, header=header, base_class=base_class)
+    try:
+        bundle = bundle_spec(spec_path)
+        errors = [f for f in [*bundle.problems, *validate_bundle(bundle)] if f.level is Level.ERROR]
+        if errors:
+            raise GenerationError(errors)
+        api = build_api(bundle.data, name=name, source=source, package=package)
+        models = None
+        if worker is not None and bundle.files == (spec_path.resolve(),):
+            models = _models_from_worker(worker, digest=_data_digest(bundle.data))
+        if models is None:
+            try:
+                models = render_models(bundle.data, header=header, base_class=base_class)
+            except ModelsError as exc:
+                raise GenerationError(
+                    [Finding("models-unsupported", str(exc), bundle.locate(()))]
+                ) from None
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.kill()  # a speculation nobody needs (spec errors, several files) stops here
+            worker.wait()
+    files = render_api(api, models=models, templates=templates)
+    return Generation(format_tree(files, package=package), bundle.files)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # bundle_spec reports the missing file, at its place
+
+
+def _start_models_worker(
+    spec_path: Path, *, header: str, base_class: str
+) -> subprocess.Popen[bytes]:
+    # The child finds oaskit where this process found it, even if only sys.path says where.
+    tools = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(filter(None, [tools, os.environ.get("PYTHONPATH")]))
+    return subprocess.Popen(
+        [sys.executable, "-m", "oaskit.pipeline", str(spec_path), header, base_class],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": path},
+    )
+
+
+def _models_from_worker(worker: subprocess.Popen[bytes], *, digest: str) -> str | None:
+    """The worker's models if it loaded the same data as the bundle; None otherwise."""
+    output, _ = worker.communicate()
+    if worker.returncode != 0:
+        return None  # rendering again in this process raises the error where it can be reported
+    result = json.loads(output)
+    return str(result["models"]) if result.get("digest") == digest else None
+
+
+def _worker_main(spec_path: str, header: str, base_class: str) -> None:
+    """`python -m oaskit.pipeline SPEC HEADER BASE`: a spec file's digest and models, as JSON."""
+    from oaskit.render import render_models
+    from oaskit.spec import load_document
+
+    data = load_document(Path(spec_path)).data
+    digest = _data_digest(data)  # before rendering, in case the generator changes `data`
+    models = render_models(data, header=header, base_class=base_class)
+    sys.stdout.write(json.dumps({"digest": digest, "models": models}))
+
+
+def _data_digest(data: Any) -> str:
+    # Canonical JSON: two loads of the same document, or a bundle equal to it, digest alike.
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def regen_key(*, name: str, package: str, source: str, templates: Sequence[Path] = ()) -> str:
+    """The digest of everything besides the spec files that decides what regen writes."""
+    from oaskit.render import BUILTIN_TEMPLATES
+
+    digest = hashlib.sha256()
+
+    def add(*parts: str | bytes) -> None:
+        for part in parts:
+            data = part.encode("utf-8") if isinstance(part, str) else part
+            # Length-prefixed, so ("ab", "c") and ("a", "bc") digest differently.
+            digest.update(len(data).to_bytes(8, "big"))
+            digest.update(data)
+
+    add(name, package, source, f"{sys.version_info.major}.{sys.version_info.minor}")
+    for tool in _GENERATOR_TOOLS:
+        add(tool, metadata.version(tool))
+    here = Path(__file__).resolve().parent
+    folders = [
+        *(("oaskit", here / module) for module in _GENERATOR_MODULES),
+        # Later folders only fill in what earlier ones lack, but all of them are hashed.
+        *(("templates", Path(folder)) for folder in [*templates, BUILTIN_TEMPLATES]),
+    ]
+    for label, folder in folders:
+        paths = sorted(folder.rglob("*")) if folder.is_dir() else [folder]
+        for path in paths:
+            if path.is_file() and "__pycache__" not in path.parts:
+                add(label, path.relative_to(folder).as_posix(), path.read_bytes())
+    return digest.hexdigest()
+
+
+class RegenCache:
+    """Stamps of earlier regens in `folder`, one per output folder, to skip unchanged ones."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def is_current(self, out_dir: Path, *, key: str) -> bool:
+        """Whether a regen with `key` into `out_dir` would change nothing."""
+        stamp = read_stamp(self._path(out_dir))
+        return stamp is not None and stamp_is_current(stamp, key=key, out_dir=out_dir)
+
+    def record(self, out_dir: Path, *, key: str, generation: Generation) -> None:
+        """Remember that `out_dir` now holds exactly what `generation` made."""
+        write_stamp(
+            self._path(out_dir), Stamp.of(key, inputs=generation.inputs, files=generation.files)
+        )
+
+    def _path(self, out_dir: Path) -> Path:
+        where = hashlib.sha256(str(out_dir.resolve()).encode("utf-8")).hexdigest()[:16]
+        return self.folder / f"{out_dir.name}-{where}.json"
+
+
+if __name__ == "__main__":
+    _worker_main(*sys.argv[1:4])

@@ -1,7 +1,7 @@
 """The intermediate model between a bundled spec and the templates."""
 
 from oaskit.ir._build import build_api
-from oaskit.ir._model import Api, Body, Operation, Parameter, Response, Tag
+from oaskit.ir._model import Api, Body, Operation, Parameter, Response, Tag, file_header
 from oaskit.ir._naming import class_name, snake_name, unique
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Tag",
     "build_api",
     "class_name",
+    "file_header",
     "snake_name",
     "unique",
 ]

@@ -1,7 +1,16 @@
 """Rendering: the IR (and, for models, the bundled spec) into Python source."""
 
 from oaskit.render._environment import BUILTIN_TEMPLATES, create_environment
-from oaskit.render._models import render_models
+from oaskit.render._models import ModelsError, render_models
 from oaskit.render._render import render_api
+from oaskit.render._split import SPLIT_MODELS_OVER, split_models
 
-__all__ = ["BUILTIN_TEMPLATES", "create_environment", "render_api", "render_models"]
+__all__ = [
+    "BUILTIN_TEMPLATES",
+    "SPLIT_MODELS_OVER",
+    "ModelsError",
+    "create_environment",
+    "render_api",
+    "render_models",
+    "split_models",
+]

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from datamodel_code_generator import InputFileType, PythonVersion, TargetPydanticVersion, generate
-from datamodel_code_generator.enums import DataModelType
-
 from oaskit.ir import class_name
 
-__all__ = ["render_models"]
+__all__ = ["ModelsError", "render_models"]
+
+
+class ModelsError(Exception):
+    """datamodel-code-generator produced output this renderer cannot use."""
 
 
 def render_models(spec: dict[str, Any], *, header: str, base_class: str) -> str:
     """The source of `models.py` for a bundled spec, unformatted."""
+    # Imported here: `oaskit.render` is imported by every regen, and one whose stamp shows
+    # nothing changed renders nothing.
+    from datamodel_code_generator import (
+        InputFileType,
+        PythonVersion,
+        TargetPydanticVersion,
+        generate,
+    )
+    from datamodel_code_generator.enums import DataModelType
+
     source = generate(
         spec,
         input_file_type=InputFileType.OpenAPI,
@@ -40,5 +51,10 @@ def render_models(spec: dict[str, Any], *, header: str, base_class: str) -> str:
         formatters=[],
     )
     if not isinstance(source, str):
-        raise TypeError("datamodel-code-generator returned several modules; one was expected")
+        # Schema names with dots (`account.settings`) make datamodel-code-generator emit a
+        # package of modules; rendering those is not supported yet.
+        raise ModelsError(
+            "schema names with dots make the models a package of modules, which oaskit "
+            "does not render yet; rename the schemas (e.g. `account_settings`)"
+        )
     return source

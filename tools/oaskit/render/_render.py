@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from oaskit.ir import Api
 from oaskit.render._environment import create_environment
-from oaskit.render._models import render_models
+from oaskit.render._split import split_models
 
 __all__ = ["render_api"]
 
@@ -21,15 +20,17 @@ _TEMPLATES = {
 }
 
 
-def render_api(api: Api, spec: dict[str, Any], *, templates: Sequence[Path] = ()) -> dict[str, str]:
-    """Every file of the output package of `api`, unformatted."""
+def render_api(api: Api, *, models: str, templates: Sequence[Path] = ()) -> dict[str, str]:
+    """Every file of the output package of `api`, unformatted; `models` is `render_models`' output.
+
+    The models are rendered separately because they come from the spec, not the IR, and so may
+    be rendered in another process while the IR is built.
+    """
     environment = create_environment(templates)
     files = {
         name: environment.get_template(template).render(api=api)
         for name, template in _TEMPLATES.items()
     }
-    files["models.py"] = render_models(
-        spec, header=api.header, base_class=f"{api.package}._base.ApiModel"
-    )
+    files.update(split_models(models, header=api.header, package=api.package))
     files["py.typed"] = ""
     return dict(sorted(files.items()))

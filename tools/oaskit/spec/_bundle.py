@@ -16,7 +16,7 @@ from oaskit.errors import Finding, Location, SpecInputError
 from oaskit.spec._load import Document, Pointer, load_document
 from oaskit.spec._pointer import format_pointer, parse_pointer
 
-__all__ = ["Bundle", "bundle_spec"]
+__all__ = ["Bundle", "Origin", "bundle_spec"]
 
 # OAS 3.x `components` sections a whole-file reference can be hoisted into.
 _SECTIONS = frozenset(
@@ -36,6 +36,9 @@ _SECTIONS = frozenset(
 
 # A reference target: which file, which node in it.
 _Target = tuple[Path, Pointer]
+# Where a bundled node came from: a node of a loaded file, or a fixed place (the `$ref` that an
+# inlined node replaced). The file position is looked up only when a finding asks for it.
+Origin = tuple[Document, Pointer] | Location
 
 
 @dataclass(slots=True)
@@ -45,7 +48,7 @@ class Bundle:
     root: Path
     data: Any
     files: tuple[Path, ...]
-    origins: dict[Pointer, Location] = field(default_factory=dict)
+    origins: dict[Pointer, Origin] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
 
     def locate(self, pointer: Pointer) -> Location:
@@ -53,7 +56,13 @@ class Bundle:
         probe = pointer
         while probe not in self.origins and probe:
             probe = probe[:-1]
-        return self.origins.get(probe, Location(self.root))
+        origin = self.origins.get(probe)
+        if origin is None:
+            return Location(self.root)
+        if isinstance(origin, Location):
+            return origin
+        document, source = origin
+        return document.locate(source)
 
 
 def bundle_spec(root: Path) -> Bundle:
@@ -66,7 +75,7 @@ class _Bundler:
         self._root = root
         self._documents: dict[Path, Document] = {}
         self._problems: list[Finding] = []
-        self._origins: dict[Pointer, Location] = {}
+        self._origins: dict[Pointer, Origin] = {}
         # Whole-file or fragment targets that have a name under #/components.
         self._names: dict[_Target, tuple[str, str]] = {}
         # Hoisted targets still to be copied into components, in discovery order.
@@ -118,7 +127,7 @@ class _Bundler:
                     if target is not None:
                         self._names.setdefault(target, (section, name))
 
-    def _document(self, path: Path, *, referrer: Location | None) -> Document | None:
+    def _document(self, path: Path, *, referrer: Origin | None) -> Document | None:
         if path in self._documents:
             return self._documents[path]
         try:
@@ -134,7 +143,7 @@ class _Bundler:
                 else (f" at {finding.location.line}:{finding.location.col}")
             )
             message = f"{path.name}{where}: {finding.message}"
-            self._problems.append(Finding("ref-unresolvable", message, referrer))
+            self._problems.append(Finding("ref-unresolvable", message, _place(referrer)))
             return None
         self._documents[path] = document
         return document
@@ -152,7 +161,7 @@ class _Bundler:
     def _walk(
         self, node: Any, *, doc: Document, src: Pointer, out: Pointer, stack: tuple[_Target, ...]
     ) -> Any:
-        self._origins[out] = doc.locate(src)
+        self._origins[out] = (doc, src)
         if isinstance(node, list):
             return [
                 self._walk(item, doc=doc, src=(*src, i), out=(*out, i), stack=stack)
@@ -178,7 +187,8 @@ class _Bundler:
         out: Pointer,
         stack: tuple[_Target, ...],
     ) -> Any:
-        at = doc.locate((*src, "$ref"))
+        # Located only if something is reported there: most references resolve.
+        at: Origin = (doc, (*src, "$ref"))
         target = self._target(ref, doc=doc, at=(*src, "$ref"))
         if target is None:
             return dict(node)
@@ -205,7 +215,7 @@ class _Bundler:
                 f"reference cycle through {ref!r} cannot be inlined; "
                 "name the target under components"
             )
-            self._problems.append(Finding("ref-cycle", message, at))
+            self._problems.append(Finding("ref-cycle", message, _place(at)))
             return {"$ref": ref, **siblings}
         inlined = self._walk(
             target_doc.resolve(pointer),
@@ -238,14 +248,21 @@ class _Bundler:
         self._pending.append((target, (section, name)))
         return section, name
 
-    def _exists(self, document: Document, pointer: Pointer, *, at: Location, ref: str) -> bool:
+    def _exists(self, document: Document, pointer: Pointer, *, at: Origin, ref: str) -> bool:
         try:
             document.resolve(pointer)
         except KeyError:
             message = f"$ref {ref!r} points at nothing"
-            self._problems.append(Finding("ref-unresolvable", message, at))
+            self._problems.append(Finding("ref-unresolvable", message, _place(at)))
             return False
         return True
+
+
+def _place(origin: Origin) -> Location:
+    if isinstance(origin, Location):
+        return origin
+    document, pointer = origin
+    return document.locate(pointer)
 
 
 # Keywords whose value is literal data: a `$ref` inside is a plain member, not a reference.

@@ -19,6 +19,7 @@ either.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
@@ -104,8 +105,10 @@ class _Checker:
 
     def __init__(self, bundle: Bundle) -> None:
         data = index(bundle).data
+        # Schemas wrapped in `anyOf` by the 3.0 translation: what lay below them moved.
+        self._wrapped: set[Pointer] = set()
         if openapi_version(bundle) == "3.0":
-            data = _translate_30(data, index(bundle).schemas)
+            data = _translate_30(data, index(bundle).schemas, self._wrapped)
         self._data = data
         resource: Resource[Any] = DRAFT202012.create_resource(data)
         self._registry: Registry[Any] = Registry().with_resource(_BASE, resource)
@@ -127,7 +130,21 @@ class _Checker:
             errors = list(validator.iter_errors(value))
         except Unresolvable as exc:
             # The bundler reports the broken `$ref`; say once that the example went unchecked.
-            yield where, f"{label} not checked: unresolvable reference {exc}"
+            # Only the reference: the exception's text holds the whole document (megabytes).
+            yield where, f"{label} not checked: unresolvable reference {_reference(exc)}"
+            return
+        except re.error as exc:
+            # JSON Schema patterns are ECMA-262 (2020-12 6.4); `re` lacks some of it, such as
+            # `\p{L}` (APIs.guru's amadeus-hotel-booking spec): say so rather than crash.
+            message = f"{label} not checked: pattern {exc.pattern!r} is not supported: {exc.msg}"
+            yield where, message
+            return
+        except (AttributeError, TypeError, KeyError) as exc:
+            # `referencing` assumes every node a pointer passes through that sits under a schema
+            # keyword is a schema; a `$ref` into an odd place of an OAS document can meet a
+            # string there (APIs.guru's dnd5eapi.co spec) and fail inside the library.
+            reason = _short(f"{type(exc).__name__}: {exc}")
+            yield where, f"{label} not checked: its schema could not be followed ({reason})"
             return
         for error in errors:
             shown = best_match([error]) if error.context else error
@@ -137,7 +154,7 @@ class _Checker:
     def _validator(self, schema_at: Pointer, direction: Direction) -> Validator:
         key = (schema_at, direction)
         if key not in self._validators:
-            fragment = quote(format_pointer(schema_at)[1:], safe="/~")
+            fragment = quote(format_pointer(self._moved(schema_at))[1:], safe="/~")
             cls = self._classes.get(direction)
             if cls is None:
                 cls = _extend(
@@ -150,6 +167,32 @@ class _Checker:
                 format_checker=Draft202012Validator.FORMAT_CHECKER,
             )
         return self._validators[key]
+
+    def _moved(self, pointer: Pointer) -> Pointer:
+        """Where the schema at `pointer` of the bundle lies in the translated document.
+
+        A 3.0 schema with `nullable` and no `type` becomes `anyOf: [<itself>, {type: null}]`,
+        so a schema nested in it (`…/account/allOf/0`) now lies at `…/account/anyOf/0/allOf/0`;
+        the wrapped schema itself stays the wrapper, which admits null.
+        """
+        if not self._wrapped:
+            return pointer
+        moved: list[str | int] = []
+        for depth, token in enumerate(pointer):
+            if pointer[:depth] in self._wrapped:
+                moved.extend(("anyOf", 0))
+            moved.append(token)
+        return tuple(moved)
+
+
+def _reference(exc: Unresolvable) -> str:
+    # `PointerToNowhere` and its kin print `repr(resource.contents)`: the whole bundle.
+    return repr(exc.ref) if isinstance(getattr(exc, "ref", None), str) else type(exc).__name__
+
+
+def _short(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= 120 else line[:117] + "..."
 
 
 def _required(data: dict[str, Any], absent: tuple[str, ...]) -> Callable[..., Iterator[Any]]:
@@ -197,8 +240,13 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _translate_30(data: dict[str, Any], sites: list[SchemaSite]) -> dict[str, Any]:
-    """A copy of an OAS 3.0 document whose schemas mean the same in JSON Schema 2020-12."""
+def _translate_30(
+    data: dict[str, Any], sites: list[SchemaSite], wrapped: set[Pointer]
+) -> dict[str, Any]:
+    """A copy of an OAS 3.0 document whose schemas mean the same in JSON Schema 2020-12.
+
+    The pointers of the schemas it wraps in `anyOf` are added to `wrapped`.
+    """
     copy: dict[str, Any] = json.loads(json.dumps(data))
     # Deepest first: wrapping a schema in `anyOf` moves what lies below it.
     for site in sorted(sites, key=lambda s: len(s.pointer), reverse=True):
@@ -208,12 +256,13 @@ def _translate_30(data: dict[str, Any], sites: list[SchemaSite]) -> dict[str, An
                 node = node.get(str(token))
             elif isinstance(node, list) and isinstance(token, int):
                 node = node[token]
-        if isinstance(node, dict):
-            _translate_schema(node)
+        if isinstance(node, dict) and _translate_schema(node):
+            wrapped.add(site.pointer)
     return copy
 
 
-def _translate_schema(schema: dict[str, Any]) -> None:
+def _translate_schema(schema: dict[str, Any]) -> bool:
+    """Translate `schema` in place; True when it was wrapped in `anyOf`."""
     # OAS 3.0 took draft-04's boolean exclusiveMinimum/exclusiveMaximum (OAS 3.0.3 4.7.24.1).
     for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         flag = schema.get(exclusive)
@@ -222,7 +271,7 @@ def _translate_schema(schema: dict[str, Any]) -> None:
             if flag and bound in schema:
                 schema[exclusive] = schema.pop(bound)
     if schema.get("nullable") is not True:
-        return
+        return False
     declared = schema.get("type")
     if isinstance(declared, str | list):
         kinds = [declared] if isinstance(declared, str) else list(declared)
@@ -233,6 +282,8 @@ def _translate_schema(schema: dict[str, Any]) -> None:
         inner = dict(schema)
         schema.clear()
         schema["anyOf"] = [inner, {"type": "null"}]
+        return True
+    return False
 
 
 def _one_line(error: ValidationError) -> str:

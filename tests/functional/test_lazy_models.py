@@ -1,0 +1,229 @@
+"""A spec with more models than SPLIT_MODELS_OVER: a lazily imported models package."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+import oaskit.pipeline
+import oaskit.render
+from oaskit.pipeline import generate_package
+from oaskit.render import SPLIT_MODELS_OVER
+
+PACKAGE = "many_api"
+FILLERS = SPLIT_MODELS_OVER + 10
+
+
+def _spec() -> dict[str, Any]:
+    """One operation over a few related models (one cycle), plus many unrelated models."""
+    schemas: dict[str, Any] = {
+        "Tree": {
+            "type": "object",
+            "required": ["name", "kind"],
+            "properties": {
+                "name": {"type": "string"},
+                "kind": {"$ref": "#/components/schemas/Kind"},
+                "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+            },
+        },
+        # Node and Branch refer to each other: a cycle, so they must share a module.
+        "Node": {
+            "type": "object",
+            "required": ["label"],
+            "properties": {
+                "label": {"type": "string"},
+                "branch": {"$ref": "#/components/schemas/Branch"},
+            },
+        },
+        "Branch": {
+            "type": "object",
+            "required": ["nodes"],
+            "properties": {
+                "nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
+            },
+        },
+        "Kind": {"type": "string", "enum": ["oak", "elm"]},
+    }
+    for number in range(FILLERS):
+        schemas[f"Filler{number}"] = {
+            "type": "object",
+            "required": ["value"],
+            "properties": {"value": {"type": "integer"}},
+        }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Many", "version": "1"},
+        "paths": {
+            "/trees/{name}": {
+                "get": {
+                    "operationId": "getTree",
+                    "tags": ["trees"],
+                    "parameters": [
+                        {
+                            "name": "name",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The tree.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Tree"}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        "components": {"schemas": schemas},
+    }
+
+
+@pytest.fixture(scope="module")
+def package_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The generated package written to a temporary folder that is on sys.path."""
+    root = tmp_path_factory.mktemp("lazy")
+    spec = root / "many.json"
+    spec.write_text(json.dumps(_spec()), encoding="utf-8")
+    files = generate_package(spec, name="many", package=PACKAGE, source="many.json")
+    for name, text in files.items():
+        target = root / PACKAGE / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(root))
+    try:
+        yield root
+    finally:
+        sys.path.remove(str(root))
+        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
+            del sys.modules[name]
+
+
+@pytest.fixture
+def client_module(package_root: Path) -> ModuleType:
+    """`many_api.client`, freshly imported, so each test sees which models it loads."""
+    for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
+        del sys.modules[name]
+    return importlib.import_module(f"{PACKAGE}.client")
+
+
+def _model_modules() -> set[str]:
+    return {m for m in sys.modules if m.startswith(f"{PACKAGE}.models._")}
+
+
+def test_models_become_a_package_of_modules_when_spec_has_many(package_root: Path) -> None:
+    folder = package_root / PACKAGE / "models"
+
+    assert not (package_root / PACKAGE / "models.py").exists()
+    assert (folder / "__init__.py").is_file()
+    # Node and Branch form a cycle: one module holds both, and the other models one each.
+    modules = [p for p in folder.glob("_*.py") if p.name != "__init__.py"]
+    assert len(modules) == FILLERS + 3
+    (shared,) = [p for p in modules if "class Node(" in p.read_text(encoding="utf-8")]
+    assert "class Branch(" in shared.read_text(encoding="utf-8")
+
+
+def test_client_imports_no_model_when_imported(client_module: ModuleType) -> None:
+    assert _model_modules() == set()
+
+
+def test_first_call_imports_only_the_models_it_needs_when_made(
+    client_module: ModuleType,
+) -> None:
+    tree = {"name": "t", "kind": "oak", "children": [{"label": "a", "branch": {"nodes": []}}]}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=tree)
+
+    client = client_module.ManyClient("https://example.test", transport=httpx.MockTransport(answer))
+
+    result = client.get_tree("t")
+
+    assert result.children[0].branch.nodes == []
+    assert type(result).__name__ == "Tree"
+    table = importlib.import_module(f"{PACKAGE}.models")._MODULES
+    needed = {table[name] for name in ("Tree", "Node", "Branch", "Kind")}
+    assert _model_modules() == {f"{PACKAGE}.models.{module}" for module in needed}
+    assert len(needed) == 3
+
+
+def test_models_resolve_by_import_and_attribute_when_lazy(client_module: ModuleType) -> None:
+    models = importlib.import_module(f"{PACKAGE}.models")
+    namespace: dict[str, Any] = {}
+
+    exec(f"from {PACKAGE}.models import Filler7", namespace)
+
+    assert namespace["Filler7"] is models.Filler7
+    assert models.Filler7(value=1).value == 1
+    assert "Filler7" in dir(models)
+    assert len(models.__all__) == FILLERS + 4
+    with pytest.raises(AttributeError, match="Nope"):
+        _ = models.Nope
+
+
+def test_split_package_is_mypy_strict_clean_when_checked(
+    package_root: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "mypy.ini"
+    config.write_text("[mypy]\nplugins = pydantic.mypy\n", encoding="utf-8")
+    bin_dir = Path(sys.executable).parent
+    mypy = subprocess.run(
+        [
+            str(bin_dir / "mypy"),
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--config-file",
+            str(config),
+            "-p",
+            PACKAGE,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=package_root,
+        env={**os.environ, "MYPYPATH": str(package_root)},
+    )
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+
+
+def test_worker_renders_the_same_models_when_spec_counts_as_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = tmp_path / "many.json"
+    spec.write_text(json.dumps(_spec()), encoding="utf-8")
+    options: dict[str, Any] = {"name": "many", "package": PACKAGE, "source": "many.json"}
+    in_process = generate_package(spec, **options)
+    started: list[object] = []
+    real = oaskit.pipeline._start_models_worker
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        started.append(worker := real(*args, **kwargs))
+        return worker
+
+    monkeypatch.setattr(oaskit.pipeline, "_CONCURRENT_OVER", 0)
+    monkeypatch.setattr(oaskit.pipeline, "_start_models_worker", recording)
+    # Rendering in this process would now fail: equal output means the worker's models were used.
+    monkeypatch.setattr(oaskit.render, "render_models", _refuse)
+
+    assert generate_package(spec, **options) == in_process
+    assert len(started) == 1
+
+
+def _refuse(*args: Any, **kwargs: Any) -> str:
+    raise AssertionError("models rendered in process")

