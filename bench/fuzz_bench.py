@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import socket
 import statistics
 import subprocess
@@ -39,6 +38,8 @@ from importlib import metadata
 from pathlib import Path
 
 __all__ = ["main"]
+
+from bench._results import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "connectors" / "openapi.yaml"
@@ -334,16 +335,7 @@ def _section(
 
 
 def _write_section(section: str) -> None:
-    # Read right before writing: another benchmark owns other sections of the same file.
-    text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    if start != -1 and end > start:
-        text = text[:start] + section + text[end + len(END_MARKER) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    tmp = BENCHMARKS.with_suffix(".md.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    shutil.move(tmp, BENCHMARKS)
+    write_section(BENCHMARKS, section, start_marker=START_MARKER, end_marker=END_MARKER)
 
 
 if __name__ == "__main__":

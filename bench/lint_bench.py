@@ -39,6 +39,8 @@ from pathlib import Path
 
 __all__ = ["main"]
 
+from bench._results import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "BENCHMARKS.md"
 START_MARKER = "<!-- bench:lint:start -->"
@@ -323,16 +325,7 @@ def _node_version() -> str:
 
 
 def _write_section(section: str) -> None:
-    # Read right before writing: other benchmarks own other sections of the same file.
-    text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    if start != -1 and end > start:
-        text = text[:start] + section + text[end + len(END_MARKER) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    partial = BENCHMARKS.with_suffix(".md.lint.tmp")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(BENCHMARKS)
+    write_section(BENCHMARKS, section, start_marker=START_MARKER, end_marker=END_MARKER)
 
 
 def _say(message: str) -> None:

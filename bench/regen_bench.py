@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from bench._results import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "BENCHMARKS.md"
 START_MARKER = "<!-- bench:regen:start -->"
@@ -375,16 +377,7 @@ def _section(rows: list[Row], *, first_call: str, repeats: int, quick: bool) -> 
 
 
 def _write_section(section: str) -> None:
-    # Read right before writing: other benchmarks own other sections of the same file.
-    text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    if start != -1 and end > start:
-        text = text[:start] + section + text[end + len(END_MARKER) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    temporary = BENCHMARKS.with_suffix(".md.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(BENCHMARKS)
+    write_section(BENCHMARKS, section, start_marker=START_MARKER, end_marker=END_MARKER)
 
 
 if __name__ == "__main__":

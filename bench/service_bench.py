@@ -44,6 +44,8 @@ from sqlalchemy.engine import make_url
 
 __all__ = ["main"]
 
+from bench._results import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 LUA_SCRIPT = ROOT / "bench" / "wrk_connector.lua"
 START_MARKER = "<!-- bench:service:start -->"
@@ -619,21 +621,7 @@ def _render_section(
 
 
 def _write_section(path: Path, section: str) -> None:
-    if not path.exists():
-        text = (
-            "# Benchmarks\n\nThe latest figures of each benchmark, one section each, rewritten"
-            " by the command the section names (`make bench`). Each section sits between its"
-            " own `<!-- bench:NAME:start -->` / `<!-- bench:NAME:end -->` markers; a runner"
-            " replaces only its own.\n\n" + section + "\n"
-        )
-    else:
-        text = path.read_text()
-        start, end = text.find(START_MARKER), text.find(END_MARKER)
-        if start != -1 and end > start:
-            text = text[:start] + section + text[end + len(END_MARKER) :]
-        else:
-            text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
+    write_section(path, section, start_marker=START_MARKER, end_marker=END_MARKER)
 
 
 def _say(message: str, stream: IO[str] = sys.stderr) -> None:
