@@ -37,9 +37,10 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from bench._results import write_section
+
 __all__ = ["main"]
 
-from bench._results import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "BENCHMARKS.md"

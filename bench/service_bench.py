@@ -42,9 +42,10 @@ import httpx
 import psycopg
 from sqlalchemy.engine import make_url
 
+from bench._results import write_section
+
 __all__ = ["main"]
 
-from bench._results import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA_SCRIPT = ROOT / "bench" / "wrk_connector.lua"
