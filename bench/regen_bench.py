@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from bench._results import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "BENCHMARKS.md"
 START_MARKER = "<!-- bench:regen:start -->"
@@ -68,8 +70,6 @@ import json, sys, time
 started = time.perf_counter()
 import httpx
 import github_api.client as client_module
-
-from bench._results import write_section
 imported = time.perf_counter()
 spec = json.loads(open(sys.argv[1], encoding="utf-8").read())
 example = {**spec["components"]["examples"]["full-repository"]["value"], "has_discussions": False}
