@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
+from pydantic import BaseModel
 from starlette.requests import HTTPConnection
+from starlette.responses import Response
 from ulid import ULID
 
 __all__ = [
     "REQUEST_ID_PATTERN",
     "choose_request_id",
     "client_key",
+    "error_response",
     "request_id_of",
     "standard_headers",
 ]
@@ -56,3 +60,19 @@ def standard_headers(connection: HTTPConnection) -> dict[str, str]:
     if rate is not None:
         headers.update(rate.headers())
     return headers
+
+
+def error_response(
+    connection: HTTPConnection, body: BaseModel, *, status: int, headers: Mapping[str, str]
+) -> Response:
+    """An error body in any dialect's envelope, with the standard headers every response has."""
+    merged = {**standard_headers(connection), **headers}
+    if status == 401:
+        # RFC 6750 3: a 401 tells the client which scheme to use.
+        merged.setdefault("WWW-Authenticate", "Bearer")
+    return Response(
+        body.model_dump_json(by_alias=True),
+        status_code=status,
+        headers=merged,
+        media_type="application/json",
+    )

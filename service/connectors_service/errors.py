@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
-from connectors_service.context import request_id_of, standard_headers
+from connectors_service.context import error_response, request_id_of
 from generated.connectors import models
 from generated.connectors.server import ApiError
 
@@ -17,16 +17,7 @@ def render_native_error(request: Request, error: ApiError) -> Response:
     body = models.ErrorEnvelope(
         meta=models.ErrorMeta(request_id=request_id_of(request)), error=_error_body(error)
     )
-    headers = {**standard_headers(request), **error.headers}
-    if error.status == 401:
-        # RFC 6750 3: a 401 tells the client which scheme to use.
-        headers.setdefault("WWW-Authenticate", "Bearer")
-    return Response(
-        body.model_dump_json(by_alias=True),
-        status_code=error.status,
-        headers=headers,
-        media_type="application/json",
-    )
+    return error_response(request, body, status=error.status, headers=error.headers)
 
 
 def _error_body(error: ApiError) -> models.ErrorBody:

@@ -8,7 +8,7 @@ from typing import Literal
 from fastapi import Request
 from fastapi.responses import Response
 
-from connectors_service.context import standard_headers
+from connectors_service.context import error_response
 from connectors_service.dialects._census_mapping import (
     census_problems,
     changes_from_create,
@@ -51,16 +51,7 @@ def render_census_error(request: Request, error: ApiError) -> Response:
         status=models.ErrorStatus.not_found if error.status == 404 else models.ErrorStatus.error,
         message=_message(error),
     )
-    headers = {**standard_headers(request), **error.headers}
-    if error.status == 401:
-        # RFC 6750 3: a 401 tells the client which scheme to use.
-        headers.setdefault("WWW-Authenticate", "Bearer")
-    return Response(
-        body.model_dump_json(by_alias=True),
-        status_code=error.status,
-        headers=headers,
-        media_type="application/json",
-    )
+    return error_response(request, body, status=error.status, headers=error.headers)
 
 
 def _message(error: ApiError) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from fastapi import Request
 from fastapi.responses import Response
 
-from connectors_service.context import request_id_of, standard_headers
+from connectors_service.context import error_response, request_id_of
 from connectors_service.dialects._common import off_loop
 from connectors_service.dialects._supermetrics_mapping import (
     changes_from_create,
@@ -39,16 +39,7 @@ def render_supermetrics_error(request: Request, error: ApiError) -> Response:
     envelope = models.ErrorEnvelope(
         meta=models.ErrorMeta(request_id=request_id_of(request)), error=body
     )
-    headers = {**standard_headers(request), **error.headers}
-    if error.status == 401:
-        # RFC 6750 3: a 401 tells the client which scheme to use.
-        headers.setdefault("WWW-Authenticate", "Bearer")
-    return Response(
-        envelope.model_dump_json(by_alias=True),
-        status_code=error.status,
-        headers=headers,
-        media_type="application/json",
-    )
+    return error_response(request, envelope, status=error.status, headers=error.headers)
 
 
 class SupermetricsConnectors:
