@@ -134,5 +134,5 @@ def test_exits_2_with_findings_and_writes_nothing_when_spec_has_errors(
 
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
-    assert err == 'openapi.yaml:3:3 oas-schema "version" is a required property\n'
+    assert err == "openapi.yaml:3:3 oas-schema 'version' is a required property\n"
     assert not (workdir / "out").exists()

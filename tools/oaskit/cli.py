@@ -7,10 +7,11 @@ Exit codes: 0 clean, 1 findings (lint errors, stale generated code, fuzz failure
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from oaskit.config import ApiConfig, ProjectConfig, find_project, load_config
 from oaskit.emit import FormatError, sync_tree
@@ -43,6 +44,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("oaskit: interrupted", file=sys.stderr)
         return EXIT_USAGE
     return code
+
+
+def run() -> NoReturn:
+    """The console script: `main`, then exit without tearing the heap down object by object.
+
+    Linting or generating from a spec like GitHub's leaves millions of objects; freeing them one
+    by one at interpreter exit took 0.6 s of a 3.9 s lint. Output is flushed first, and nothing
+    else is pending at this point (no threads, no atexit work oaskit relies on).
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -137,8 +151,6 @@ def _configured_apis(project: ProjectConfig) -> tuple[ApiConfig, ...]:
 
 
 def _run_lint(args: argparse.Namespace) -> int:
-    import os
-
     from oaskit.config import LintConfig
     from oaskit.lint import CHECKS, lint_spec, render, selected_rules
 
