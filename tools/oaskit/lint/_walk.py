@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from oaskit.spec import Bundle, Pointer, parse_pointer
+from oaskit.spec import DATA_KEYWORDS, NAME_MAPS, SCHEMA_MAPS, Bundle, Pointer, parse_pointer
 
 __all__ = [
     "METHODS",
@@ -35,7 +35,6 @@ Found = Iterator[tuple[Pointer, str]]
 Direction = Literal["request", "response"] | None
 
 # Subschema keywords (JSON Schema 2020-12 10.2 and 10.3, 11.3, 8.2.4): name maps and lists.
-_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_ONE = (
     "items",
@@ -283,7 +282,7 @@ class _Walker:
             if "$ref" in node and len(node) == 1:
                 continue
             self._texts(here, node, ())
-            for keyword in _SCHEMA_MAPS:
+            for keyword in SCHEMA_MAPS:
                 for name, sub in _dict(node.get(keyword)).items():
                     stack.append(((*here, keyword, name), sub))
             for keyword in _SCHEMA_LISTS:
@@ -317,34 +316,10 @@ class _Walker:
                 elif key == "examples":
                     if isinstance(sub, dict):
                         stack.append(((*here, key), sub, True))
-                elif key in _DATA_KEYWORDS or key.startswith("x-"):
+                elif key in DATA_KEYWORDS or key.startswith("x-"):
                     continue
                 else:
-                    stack.append(((*here, key), sub, key in _NAME_MAPS))
-
-
-_DATA_KEYWORDS = frozenset({"example", "const", "default", "enum", "value"})
-_NAME_MAPS = frozenset(
-    {
-        *_SCHEMA_MAPS,
-        "paths",
-        "responses",
-        "content",
-        "encoding",
-        "headers",
-        "links",
-        "callbacks",
-        "variables",
-        "mapping",
-        "scopes",
-        "webhooks",
-        "schemas",
-        "parameters",
-        "requestBodies",
-        "securitySchemes",
-        "pathItems",
-    }
-)
+                    stack.append(((*here, key), sub, key in NAME_MAPS))
 
 
 def _dict(value: Any) -> dict[str, Any]:

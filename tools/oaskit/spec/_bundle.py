@@ -15,6 +15,7 @@ from typing import Any
 from oaskit.errors import Finding, Location, SpecInputError
 from oaskit.spec._load import Document, Pointer, load_document
 from oaskit.spec._pointer import format_pointer, parse_pointer
+from oaskit.spec._vocabulary import DATA_KEYWORDS, NAME_MAPS
 
 __all__ = ["Bundle", "Origin", "bundle_spec"]
 
@@ -265,34 +266,6 @@ def _place(origin: Origin) -> Location:
     return document.locate(pointer)
 
 
-# Keywords whose value is literal data: a `$ref` inside is a plain member, not a reference.
-_DATA_KEYWORDS = frozenset({"example", "examples", "const", "default", "enum", "value"})
-# Keywords whose value maps names the author chose (a property named `default`, a response
-# `default`, a header `x-rate-limit`) to objects: a name is never a keyword.
-_NAME_MAPS = frozenset(
-    {
-        "properties",
-        "patternProperties",
-        "dependentSchemas",
-        "$defs",
-        "definitions",
-        "paths",
-        "responses",
-        "content",
-        "encoding",
-        "headers",
-        "links",
-        "callbacks",
-        "variables",
-        "mapping",
-        "scopes",
-        "webhooks",
-        "securitySchemes",
-        *_SECTIONS,
-    }
-)
-
-
 def _is_example_value(out: Pointer) -> bool:
     """Whether `out` lies inside literal data, where `$ref` is a plain member, not a reference."""
     name_position = False
@@ -308,7 +281,7 @@ def _is_example_value(out: Pointer) -> bool:
                 return True
             name_position = True
             continue
-        if token in _DATA_KEYWORDS or token.startswith("x-"):
+        if token in DATA_KEYWORDS or token.startswith("x-"):
             return True
-        name_position = token in _NAME_MAPS
+        name_position = token in NAME_MAPS
     return False
