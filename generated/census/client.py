@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any, Literal, cast
+from typing import Any, Literal, Self, cast
 from urllib.parse import quote
 
 import httpx
@@ -206,7 +206,7 @@ class CensusClient:
         """Close the connection pool."""
         self._http.close()
 
-    def __enter__(self) -> CensusClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -434,7 +434,7 @@ class AsyncCensusClient:
         """Close the connection pool."""
         await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncCensusClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

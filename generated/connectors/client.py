@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any, Literal, cast
+from typing import Any, Literal, Self, cast
 from urllib.parse import quote
 
 import httpx
@@ -212,7 +212,7 @@ class ConnectorsClient:
         """Close the connection pool."""
         self._http.close()
 
-    def __enter__(self) -> ConnectorsClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -601,7 +601,7 @@ class AsyncConnectorsClient:
         """Close the connection pool."""
         await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncConnectorsClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any, cast
+from typing import Any, Self, cast
 from urllib.parse import quote
 
 import httpx
@@ -200,7 +200,7 @@ class SupermetricsClient:
         """Close the connection pool."""
         self._http.close()
 
-    def __enter__(self) -> SupermetricsClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -468,7 +468,7 @@ class AsyncSupermetricsClient:
         """Close the connection pool."""
         await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncSupermetricsClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

@@ -27,6 +27,7 @@ __all__ = [
     "RegenCache",
     "generate",
     "generate_package",
+    "model_package",
     "regen_key",
 ]
 
@@ -68,30 +69,35 @@ def generate(
     """The generated package and the spec files it read; raises GenerationError."""
     from oaskit.emit import format_tree
     from oaskit.ir import build_api, file_header
-    from oaskit.render import ModelsError, render_api, render_models
+    from oaskit.render import ModelsError, render_code
     from oaskit.spec import bundle_spec, validate_bundle
 
     header = file_header(source)
     base_class = f"{package}._base.ApiModel"
     worker = None
     if _size(spec_path) >= _CONCURRENT_OVER:
-        # datamodel-codegen is the longest stage after bundling and only needs the spec: start
-        # it on the file as loaded, and keep its models if the bundle turns out the same data.
-        # A plain subprocess, not multiprocessing: spawn re-runs the caller's __main__ (a script
-        # without a main guard would spawn forever) and fork copies the caller's threads badly.
-        worker = _start_models_worker(spec_path, header=header, base_class=base_class)
+        # datamodel-codegen is the longest stage and only needs the spec: a second process
+        # renders, splits and formats the models from the file as loaded, while this one bundles,
+        # validates, builds the IR and renders and formats the rest. Its models are kept if the
+        # bundle turns out the same data. A plain subprocess, not multiprocessing: spawn re-runs
+        # the caller's __main__ (a script without a main guard would spawn forever) and fork
+        # copies the caller's threads badly.
+        worker = _start_models_worker(spec_path, header=header, package=package)
     try:
         bundle = bundle_spec(spec_path)
         errors = [f for f in [*bundle.problems, *validate_bundle(bundle)] if f.level is Level.ERROR]
         if errors:
             raise GenerationError(errors)
         api = build_api(bundle.data, name=name, source=source, package=package)
-        models = None
+        files = format_tree(render_code(api, templates=templates), package=package)
+        model_files = None
         if worker is not None and bundle.files == (spec_path.resolve(),):
-            models = _models_from_worker(worker, digest=_data_digest(bundle.data))
-        if models is None:
+            model_files = _models_from_worker(worker, digest=_data_digest(bundle.data))
+        if model_files is None:
             try:
-                models = render_models(bundle.data, header=header, base_class=base_class)
+                model_files = model_package(
+                    bundle.data, header=header, package=package, base_class=base_class
+                )
             except ModelsError as exc:
                 raise GenerationError(
                     [Finding("models-unsupported", str(exc), bundle.locate(()))]
@@ -100,8 +106,20 @@ def generate(
         if worker is not None and worker.poll() is None:
             worker.kill()  # a speculation nobody needs (spec errors, several files) stops here
             worker.wait()
-    files = render_api(api, models=models, templates=templates)
-    return Generation(format_tree(files, package=package), bundle.files)
+    files.update(model_files)
+    return Generation(dict(sorted(files.items())), bundle.files)
+
+
+def model_package(data: Any, *, header: str, package: str, base_class: str) -> dict[str, str]:
+    """The formatted model files of a bundled spec: `models.py`, or a lazy `models/` package.
+
+    Raises ModelsError when datamodel-code-generator's output cannot be used.
+    """
+    from oaskit.emit import format_tree
+    from oaskit.render import render_models, split_models
+
+    models = render_models(data, header=header, base_class=base_class)
+    return format_tree(split_models(models, header=header, package=package), package=package)
 
 
 def _size(path: Path) -> int:
@@ -111,38 +129,38 @@ def _size(path: Path) -> int:
         return 0  # bundle_spec reports the missing file, at its place
 
 
-def _start_models_worker(
-    spec_path: Path, *, header: str, base_class: str
-) -> subprocess.Popen[bytes]:
+def _start_models_worker(spec_path: Path, *, header: str, package: str) -> subprocess.Popen[bytes]:
     # The child finds oaskit where this process found it, even if only sys.path says where.
     tools = str(Path(__file__).resolve().parents[1])
     path = os.pathsep.join(filter(None, [tools, os.environ.get("PYTHONPATH")]))
     return subprocess.Popen(
-        [sys.executable, "-m", "oaskit.pipeline", str(spec_path), header, base_class],
+        [sys.executable, "-m", "oaskit.pipeline", str(spec_path), header, package],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": path},
     )
 
 
-def _models_from_worker(worker: subprocess.Popen[bytes], *, digest: str) -> str | None:
-    """The worker's models if it loaded the same data as the bundle; None otherwise."""
+def _models_from_worker(worker: subprocess.Popen[bytes], *, digest: str) -> dict[str, str] | None:
+    """The worker's model files if it loaded the same data as the bundle; None otherwise."""
     output, _ = worker.communicate()
     if worker.returncode != 0:
         return None  # rendering again in this process raises the error where it can be reported
     result = json.loads(output)
-    return str(result["models"]) if result.get("digest") == digest else None
+    if result.get("digest") != digest:
+        return None
+    return {str(name): str(text) for name, text in result["files"].items()}
 
 
-def _worker_main(spec_path: str, header: str, base_class: str) -> None:
-    """`python -m oaskit.pipeline SPEC HEADER BASE`: a spec file's digest and models, as JSON."""
-    from oaskit.render import render_models
+def _worker_main(spec_path: str, header: str, package: str) -> None:
+    """`python -m oaskit.pipeline SPEC HEADER PACKAGE`: a spec's digest and model files, as JSON."""
     from oaskit.spec import load_document
 
     data = load_document(Path(spec_path)).data
     digest = _data_digest(data)  # before rendering, in case the generator changes `data`
-    models = render_models(data, header=header, base_class=base_class)
-    sys.stdout.write(json.dumps({"digest": digest, "models": models}))
+    base_class = f"{package}._base.ApiModel"
+    files = model_package(data, header=header, package=package, base_class=base_class)
+    sys.stdout.write(json.dumps({"digest": digest, "files": files}))
 
 
 def _data_digest(data: Any) -> str:

@@ -33,11 +33,15 @@ def format_tree(files: Mapping[str, str], *, package: str) -> dict[str, str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         ruff = str(find_ruff_bin())
+        # Said outright rather than found on disk: the models and the rest of a package are
+        # formatted in separate stagings (one by the models worker), each missing the other.
+        first_party = ("--config", f"lint.isort.known-first-party = [{package.split('.')[0]!r}]")
         _run(
             [
                 ruff,
                 "check",
                 *_COMMON,
+                *first_party,
                 "--fix-only",
                 "--select",
                 "I,F401,F541,UP,RUF022,RUF036",

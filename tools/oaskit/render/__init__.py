@@ -2,7 +2,7 @@
 
 from oaskit.render._environment import BUILTIN_TEMPLATES, create_environment
 from oaskit.render._models import ModelsError, render_models
-from oaskit.render._render import render_api
+from oaskit.render._render import render_api, render_code
 from oaskit.render._split import SPLIT_MODELS_OVER, split_models
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "ModelsError",
     "create_environment",
     "render_api",
+    "render_code",
     "render_models",
     "split_models",
 ]

@@ -26,7 +26,7 @@ def render_models(spec: dict[str, Any], *, header: str, base_class: str) -> str:
     from datamodel_code_generator.enums import DataModelType
 
     source = generate(
-        spec,
+        _undotted(spec),
         input_file_type=InputFileType.OpenAPI,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,
@@ -51,10 +51,53 @@ def render_models(spec: dict[str, Any], *, header: str, base_class: str) -> str:
         formatters=[],
     )
     if not isinstance(source, str):
-        # Schema names with dots (`account.settings`) make datamodel-code-generator emit a
-        # package of modules; rendering those is not supported yet.
-        raise ModelsError(
-            "schema names with dots make the models a package of modules, which oaskit "
-            "does not render yet; rename the schemas (e.g. `account_settings`)"
-        )
+        raise ModelsError("datamodel-code-generator produced a package of modules, not one module")
     return source
+
+
+_SCHEMAS = "#/components/schemas/"
+
+
+def _undotted(spec: dict[str, Any]) -> dict[str, Any]:
+    """`spec` with no dot in a schema name, `$ref`s following; `spec` itself when none has one.
+
+    datamodel-code-generator reads `account.settings` as model `settings` of module `account`
+    and emits a package of modules (Stripe's spec has 47 such names). `class_name` reads a dot
+    as a word break, like `_`, so `account_settings` keeps the class name the IR gives it.
+    """
+    components = spec.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    if not isinstance(schemas, dict) or not any("." in str(name) for name in schemas):
+        return spec
+    renamed: dict[str, str] = {}
+    taken = {str(name) for name in schemas}
+    for name in map(str, schemas):
+        if "." in name:
+            new = name.replace(".", "_")
+            while new in taken:
+                new += "_"
+            taken.add(new)
+            renamed[name] = new
+    refs = {_SCHEMAS + _escape(old): _SCHEMAS + _escape(new) for old, new in renamed.items()}
+    copy: dict[str, Any] = _rewrite(spec, refs)
+    copy["components"]["schemas"] = {
+        renamed.get(str(name), name): value for name, value in copy["components"]["schemas"].items()
+    }
+    return copy
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _rewrite(node: Any, refs: dict[str, str]) -> Any:
+    # A copy of `node` with every `$ref` in `refs` replaced; literal data is copied unchanged.
+    if isinstance(node, dict):
+        copy = {key: _rewrite(value, refs) for key, value in node.items()}
+        ref = copy.get("$ref")
+        if isinstance(ref, str) and ref in refs:
+            copy["$ref"] = refs[ref]
+        return copy
+    if isinstance(node, list):
+        return [_rewrite(item, refs) for item in node]
+    return node

@@ -9,7 +9,7 @@ from oaskit.ir import Api
 from oaskit.render._environment import create_environment
 from oaskit.render._split import split_models
 
-__all__ = ["render_api"]
+__all__ = ["render_api", "render_code"]
 
 # Output file → template. Models come from datamodel-code-generator, the rest from Jinja.
 _TEMPLATES = {
@@ -26,11 +26,17 @@ def render_api(api: Api, *, models: str, templates: Sequence[Path] = ()) -> dict
     The models are rendered separately because they come from the spec, not the IR, and so may
     be rendered in another process while the IR is built.
     """
+    files = render_code(api, templates=templates)
+    files.update(split_models(models, header=api.header, package=api.package))
+    return dict(sorted(files.items()))
+
+
+def render_code(api: Api, *, templates: Sequence[Path] = ()) -> dict[str, str]:
+    """Every file of the output package but the models, unformatted: what the IR alone decides."""
     environment = create_environment(templates)
     files = {
         name: environment.get_template(template).render(api=api)
         for name, template in _TEMPLATES.items()
     }
-    files.update(split_models(models, header=api.header, package=api.package))
     files["py.typed"] = ""
-    return dict(sorted(files.items()))
+    return files

@@ -28,9 +28,23 @@ def split_models(
     tree = ast.parse(source)
     source_lines = source.splitlines(keepends=True)
     imports = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
-    definitions = [node for node in tree.body if node not in imports]
+    # `X.model_rebuild()`, which datamodel-codegen appends for models in reference cycles,
+    # belongs after X in X's module.
+    rebuilds: dict[str, list[ast.stmt]] = {}
+    for node in tree.body:
+        rebuilt = _rebuilt_name(node)
+        if rebuilt is not None:
+            rebuilds.setdefault(rebuilt, []).append(node)
+    rebuild_nodes = {id(node) for nodes in rebuilds.values() for node in nodes}
+    definitions = [
+        node for node in tree.body if node not in imports and id(node) not in rebuild_nodes
+    ]
     names = [_defined_name(node) for node in definitions]
-    if len(definitions) <= limit or any(name is None for name in names):
+    if (
+        len(definitions) <= limit
+        or any(name is None for name in names)
+        or not rebuilds.keys() <= set(names)
+    ):
         # Anything besides imports and single-name definitions (a bare `X.model_rebuild()`)
         # has no obvious module; one module is always correct.
         return {"models.py": source}
@@ -62,6 +76,9 @@ def split_models(
             for other, targets in sorted(needed.items())
         )
         lines.extend(f"\n\n{_segment(source_lines, by_name[name])}" for name in group)
+        tail = [_segment(source_lines, node) for name in group for node in rebuilds.get(name, [])]
+        if tail:
+            lines.append("\n\n" + "".join(tail))
         files[f"models/{module}.py"] = "\n".join(lines)
     files["models/__init__.py"] = _package_init(header, models, module_of)
     return files
@@ -115,6 +132,20 @@ def _segment(lines: Sequence[str], node: ast.stmt) -> str:
     decorators = getattr(node, "decorator_list", [])
     start = min([node.lineno, *(d.lineno for d in decorators)])
     return "".join(lines[start - 1 : node.end_lineno])
+
+
+def _rebuilt_name(node: ast.stmt) -> str | None:
+    """`X` for a top-level `X.model_rebuild()`, else None."""
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return None
+    function = node.value.func
+    if (
+        isinstance(function, ast.Attribute)
+        and function.attr == "model_rebuild"
+        and isinstance(function.value, ast.Name)
+    ):
+        return function.value.id
+    return None
 
 
 def _defined_name(node: ast.stmt) -> str | None:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any, cast
+from typing import Any, Self, cast
 from urllib.parse import quote
 
 import httpx
@@ -164,7 +164,7 @@ class WidgetsClient:
         """Close the connection pool."""
         self._http.close()
 
-    def __enter__(self) -> WidgetsClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -348,7 +348,7 @@ class AsyncWidgetsClient:
         """Close the connection pool."""
         await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncWidgetsClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(
