@@ -247,11 +247,22 @@ def _render(reply: Reply[Any]) -> Response:
 
 
 def _security(
-    implementation: Security, requirements: Sequence[tuple[str, Sequence[str]]]
+    implementation: Security, alternatives: Sequence[Sequence[tuple[str, Sequence[str]]]]
 ) -> Callable[[Request], Awaitable[None]]:
+    # Any one alternative admits the request when all of its schemes do (OAS 4.8.30); when
+    # none does, the first alternative's refusal is the answer.
     async def authenticate(request: Request) -> None:
-        for scheme, scopes in requirements:
-            await implementation.authenticate(request, scheme=scheme, scopes=scopes)
+        refusal: ApiError | None = None
+        for requirement in alternatives:
+            try:
+                for scheme, scopes in requirement:
+                    await implementation.authenticate(request, scheme=scheme, scopes=scopes)
+            except ApiError as error:
+                refusal = refusal or error
+                continue
+            return
+        if refusal is not None:
+            raise refusal
 
     return authenticate
 
@@ -277,7 +288,9 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["GET"],
         operation_id="listConnectors",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:read",)),)))],
+        dependencies=[
+            Depends(_security(implementation, ((("bearerAuth", ("connectors:read",)),),)))
+        ],
     )
     async def list_connectors(
         request: Request,
@@ -300,7 +313,9 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["POST"],
         operation_id="createConnector",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:write",)),)))],
+        dependencies=[
+            Depends(_security(implementation, ((("bearerAuth", ("connectors:write",)),),)))
+        ],
     )
     async def create_connector(
         request: Request,
@@ -324,7 +339,9 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["GET"],
         operation_id="getConnector",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:read",)),)))],
+        dependencies=[
+            Depends(_security(implementation, ((("bearerAuth", ("connectors:read",)),),)))
+        ],
     )
     async def get_connector(
         request: Request,
@@ -343,7 +360,9 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["PATCH"],
         operation_id="updateConnector",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:write",)),)))],
+        dependencies=[
+            Depends(_security(implementation, ((("bearerAuth", ("connectors:write",)),),)))
+        ],
     )
     async def update_connector(
         request: Request,

@@ -130,6 +130,21 @@ def _params(values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None}
 
 
+def _cookies(values: Mapping[str, Any]) -> str | None:
+    # One `Cookie` header (RFC 6265 5.4); httpx deprecates per-request cookie jars.
+    pairs = [
+        f"{name}={quote(str(value), safe='')}"
+        for name, value in values.items()
+        if value is not None
+    ]
+    return "; ".join(pairs) or None
+
+
+def _is_json(response: httpx.Response) -> bool:
+    media_type = str(response.headers.get("Content-Type", "")).split(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
 def _content(body: BaseModel | Any) -> bytes:
     if isinstance(body, BaseModel):
         return body.model_dump_json(by_alias=True).encode()
@@ -141,8 +156,11 @@ def _parse(response: httpx.Response, *, success: _Models, errors: _Models) -> An
     family = f"{status[0]}XX"
     if status in success or family in success or (response.is_success and "default" not in errors):
         model = success.get(status) or success.get(family)
-        if model is None or not response.content:
+        if not response.content:
             return None
+        if model is None:
+            # A schema without a model of its own (inline, or not a component): plain JSON.
+            return response.json() if _is_json(response) else None
         return model.model_validate_json(response.content)
     error_model = errors.get(status) or errors.get(family) or errors.get("default")
     parsed = None

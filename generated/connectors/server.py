@@ -289,11 +289,22 @@ def _render(reply: Reply[Any]) -> Response:
 
 
 def _security(
-    implementation: Security, requirements: Sequence[tuple[str, Sequence[str]]]
+    implementation: Security, alternatives: Sequence[Sequence[tuple[str, Sequence[str]]]]
 ) -> Callable[[Request], Awaitable[None]]:
+    # Any one alternative admits the request when all of its schemes do (OAS 4.8.30); when
+    # none does, the first alternative's refusal is the answer.
     async def authenticate(request: Request) -> None:
-        for scheme, scopes in requirements:
-            await implementation.authenticate(request, scheme=scheme, scopes=scopes)
+        refusal: ApiError | None = None
+        for requirement in alternatives:
+            try:
+                for scheme, scopes in requirement:
+                    await implementation.authenticate(request, scheme=scheme, scopes=scopes)
+            except ApiError as error:
+                refusal = refusal or error
+                continue
+            return
+        if refusal is not None:
+            raise refusal
 
     return authenticate
 
@@ -319,7 +330,9 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["GET"],
         operation_id="listConnectors",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:read",)),)))],
+        dependencies=[
+            Depends(_security(implementation, ((("bearerAuth", ("connectors:read",)),),)))
+        ],
     )
     async def list_connectors(
         request: Request,
@@ -346,7 +359,9 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["POST"],
         operation_id="createConnector",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:write",)),)))],
+        dependencies=[
+            Depends(_security(implementation, ((("bearerAuth", ("connectors:write",)),),)))
+        ],
     )
     async def create_connector(
         request: Request,
@@ -374,7 +389,9 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["GET"],
         operation_id="getConnector",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:read",)),)))],
+        dependencies=[
+            Depends(_security(implementation, ((("bearerAuth", ("connectors:read",)),),)))
+        ],
     )
     async def get_connector(
         request: Request,
@@ -395,7 +412,9 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["PUT"],
         operation_id="updateConnector",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:write",)),)))],
+        dependencies=[
+            Depends(_security(implementation, ((("bearerAuth", ("connectors:write",)),),)))
+        ],
     )
     async def update_connector(
         request: Request,
@@ -423,7 +442,9 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["DELETE"],
         operation_id="deleteConnector",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:write",)),)))],
+        dependencies=[
+            Depends(_security(implementation, ((("bearerAuth", ("connectors:write",)),),)))
+        ],
     )
     async def delete_connector(
         request: Request,
@@ -444,7 +465,9 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["PATCH"],
         operation_id="patchConnector",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:write",)),)))],
+        dependencies=[
+            Depends(_security(implementation, ((("bearerAuth", ("connectors:write",)),),)))
+        ],
     )
     async def patch_connector(
         request: Request,
@@ -476,7 +499,9 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["POST"],
         operation_id="testConnector",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("bearerAuth", ("connectors:write",)),)))],
+        dependencies=[
+            Depends(_security(implementation, ((("bearerAuth", ("connectors:write",)),),)))
+        ],
     )
     async def test_connector(
         request: Request,

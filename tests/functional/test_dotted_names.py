@@ -6,7 +6,6 @@ import importlib
 import json
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 
 import httpx
@@ -80,7 +79,8 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
 def test_generates_one_models_module_when_schema_names_have_dots(package: ModuleType) -> None:
     models = importlib.import_module(f"{PACKAGE}.models")
 
-    assert models.__file__ is not None and models.__file__.endswith("models.py")
+    assert models.__file__ is not None
+    assert models.__file__.endswith("models.py")
     assert {"Pet", "PetOwner"} <= set(vars(models))
 
 

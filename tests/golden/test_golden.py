@@ -72,6 +72,7 @@ def test_generated_tree_is_current_when_regenerated_from_the_specs() -> None:
             package=api.package,
             source=api.spec.as_posix(),
             templates=[ROOT / config.templates] if config.templates else [],
+            read_write_models=api.read_write_models,
         )
         problems = _compare(files, ROOT / api.output_dir)
         assert not problems, "generated/ is stale; run `oaskit regen`:\n" + "\n".join(problems)

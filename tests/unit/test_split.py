@@ -30,7 +30,8 @@ def test_puts_model_rebuild_after_its_model_when_models_form_a_cycle() -> None:
 
     assert "models.py" not in files
     node_module = files["models/_node.py"]
-    assert "class Node" in node_module and "class Branch" in node_module
+    assert "class Node" in node_module
+    assert "class Branch" in node_module
     assert node_module.rstrip().endswith("Node.model_rebuild()")
     tree_module = files["models/_tree.py"]
     assert "from p.models._node import Node" in tree_module

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from oaskit.config import ApiConfig, ProjectConfig, find_project, load_config
+from oaskit.config import READ_WRITE_MODELS, ApiConfig, ProjectConfig, find_project, load_config
 from oaskit.emit import FormatError, sync_tree
 from oaskit.errors import Finding, Level, SpecInputError
 
@@ -90,6 +90,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     regen.add_argument("--out", type=Path, help="output folder (with --spec)")
     regen.add_argument("--package", help="import name of the output package (with --spec)")
+    regen.add_argument(
+        "--read-write-models",
+        choices=READ_WRITE_MODELS,
+        help="split: <Name>Request/<Name>Response models for schemas with readOnly/writeOnly "
+        "members (the default); shared: one model per schema (with --spec; otherwise the "
+        "API's read-write-models setting)",
+    )
     regen.set_defaults(run=_run_regen)
 
     fuzz = commands.add_parser(
@@ -196,11 +203,17 @@ def _run_regen(args: argparse.Namespace) -> int:
         package = args.package or args.out.name
         if not package.replace(".", "_").isidentifier():
             raise _UsageError(f"--package {package!r} is not a Python import name")
-        jobs = [(ApiConfig(name=args.out.name, spec=args.spec, package=package), args.out)]
+        api = ApiConfig(
+            name=args.out.name,
+            spec=args.spec,
+            package=package,
+            read_write_models=args.read_write_models or READ_WRITE_MODELS[0],
+        )
+        jobs = [(api, args.out)]
         templates: list[Path] = []
     else:
-        if args.out is not None or args.package is not None:
-            raise _UsageError("--out and --package need --spec")
+        if args.out is not None or args.package is not None or args.read_write_models:
+            raise _UsageError("--out, --package and --read-write-models need --spec")
         project = _project()
         root = project.root
         jobs = [(api, project.root / api.output_dir) for api in _configured_apis(project)]
@@ -217,12 +230,23 @@ def _run_regen(args: argparse.Namespace) -> int:
         source = _relative(spec_path, root)
         key = ""
         if cache is not None:
-            key = regen_key(name=api.name, package=api.package, source=source, templates=templates)
+            key = regen_key(
+                name=api.name,
+                package=api.package,
+                source=source,
+                templates=templates,
+                read_write_models=api.read_write_models,
+            )
             if cache.is_current(out_dir, key=key):
                 continue
         try:
             generation = generate(
-                spec_path, name=api.name, package=api.package, source=source, templates=templates
+                spec_path,
+                name=api.name,
+                package=api.package,
+                source=source,
+                templates=templates,
+                read_write_models=api.read_write_models,
             )
         except GenerationError as exc:
             for finding in exc.findings:

@@ -11,7 +11,17 @@ from typing import Any
 
 from oaskit.errors import Finding, Level, Location, SpecInputError
 
-__all__ = ["ApiConfig", "LintConfig", "ProjectConfig", "find_project", "load_config"]
+__all__ = [
+    "READ_WRITE_MODELS",
+    "ApiConfig",
+    "LintConfig",
+    "ProjectConfig",
+    "find_project",
+    "load_config",
+]
+
+# How models treat readOnly/writeOnly members; the first is the default.
+READ_WRITE_MODELS = ("split", "shared")
 
 _LEVELS: dict[str, Level | None] = {
     "error": Level.ERROR,
@@ -28,6 +38,9 @@ class ApiConfig:
     name: str
     spec: Path
     package: str
+    # `split`: a schema with readOnly/writeOnly members gets `<Name>Request` and `<Name>Response`
+    # models; `shared`: one model per schema, as the spec is written.
+    read_write_models: str = "split"
 
     @property
     def output_dir(self) -> Path:
@@ -86,14 +99,22 @@ def load_config(root: Path) -> ProjectConfig:
     apis = []
     for index, entry in enumerate(table.get("apis", [])):
         try:
-            apis.append(
-                ApiConfig(
-                    name=str(entry["name"]), spec=Path(entry["spec"]), package=str(entry["package"])
-                )
+            api = ApiConfig(
+                name=str(entry["name"]),
+                spec=Path(entry["spec"]),
+                package=str(entry["package"]),
+                read_write_models=str(entry.get("read-write-models", "split")),
             )
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, AttributeError):
             message = f"[[tool.oaskit.apis]] entry {index + 1} needs name, spec and package"
             raise SpecInputError(Finding("config-invalid", message, Location(path))) from None
+        if api.read_write_models not in READ_WRITE_MODELS:
+            message = (
+                f"[[tool.oaskit.apis]] entry {index + 1}: read-write-models must be one of "
+                f"{', '.join(READ_WRITE_MODELS)}, not {api.read_write_models!r}"
+            )
+            raise SpecInputError(Finding("config-invalid", message, Location(path)))
+        apis.append(api)
     templates = table.get("templates")
     lint = _lint_config(table.get("lint", {}), root=root, path=path)
     return ProjectConfig(

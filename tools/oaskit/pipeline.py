@@ -16,10 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oaskit.emit import Stamp, read_stamp, stamp_is_current, write_stamp
 from oaskit.errors import Finding, Level
+
+if TYPE_CHECKING:
+    from oaskit.ir import ModelNames
+    from oaskit.spec import Bundle
 
 __all__ = [
     "Generation",
@@ -57,23 +61,46 @@ class Generation:
 
 
 def generate_package(
-    spec_path: Path, *, name: str, package: str, source: str, templates: Sequence[Path] = ()
+    spec_path: Path,
+    *,
+    name: str,
+    package: str,
+    source: str,
+    templates: Sequence[Path] = (),
+    read_write_models: str = "split",
 ) -> dict[str, str]:
     """Every file of the package generated from `spec_path`, formatted; raises GenerationError."""
-    return generate(spec_path, name=name, package=package, source=source, templates=templates).files
+    return generate(
+        spec_path,
+        name=name,
+        package=package,
+        source=source,
+        templates=templates,
+        read_write_models=read_write_models,
+    ).files
 
 
 def generate(
-    spec_path: Path, *, name: str, package: str, source: str, templates: Sequence[Path] = ()
+    spec_path: Path,
+    *,
+    name: str,
+    package: str,
+    source: str,
+    templates: Sequence[Path] = (),
+    read_write_models: str = "split",
 ) -> Generation:
-    """The generated package and the spec files it read; raises GenerationError."""
+    """The generated package and the spec files it read; raises GenerationError.
+
+    `read_write_models` is `split` (request and response models for schemas with readOnly or
+    writeOnly members) or `shared` (one model per schema).
+    """
     from oaskit.emit import format_tree
-    from oaskit.ir import build_api, file_header
-    from oaskit.render import ModelsError, render_code
+    from oaskit.ir import SHARED, build_api, file_header
+    from oaskit.render import render_code
     from oaskit.spec import bundle_spec, validate_bundle
 
+    split = read_write_models == "split"
     header = file_header(source)
-    base_class = f"{package}._base.ApiModel"
     worker = None
     if _size(spec_path) >= _CONCURRENT_OVER:
         # datamodel-codegen is the longest stage and only needs the spec: a second process
@@ -82,26 +109,27 @@ def generate(
         # bundle turns out the same data. A plain subprocess, not multiprocessing: spawn re-runs
         # the caller's __main__ (a script without a main guard would spawn forever) and fork
         # copies the caller's threads badly.
-        worker = _start_models_worker(spec_path, header=header, package=package)
+        worker = _start_models_worker(spec_path, header=header, package=package, split=split)
     try:
         bundle = bundle_spec(spec_path)
         errors = [f for f in [*bundle.problems, *validate_bundle(bundle)] if f.level is Level.ERROR]
         if errors:
             raise GenerationError(errors)
-        api = build_api(bundle.data, name=name, source=source, package=package)
-        files = format_tree(render_code(api, templates=templates), package=package)
+        files: dict[str, str] = {}
+        if not split:
+            # Nothing the IR says depends on the models: render the rest meanwhile.
+            api = build_api(bundle.data, name=name, source=source, package=package, models=SHARED)
+            files = format_tree(render_code(api, templates=templates), package=package)
         model_files = None
         if worker is not None and bundle.files == (spec_path.resolve(),):
             model_files = _models_from_worker(worker, digest=_data_digest(bundle.data))
         if model_files is None:
-            try:
-                model_files = model_package(
-                    bundle.data, header=header, package=package, base_class=base_class
-                )
-            except ModelsError as exc:
-                raise GenerationError(
-                    [Finding("models-unsupported", str(exc), bundle.locate(()))]
-                ) from None
+            model_files = _model_files(bundle, header=header, package=package, split=split)
+        if split:
+            # Which schemas were split is read from the models themselves.
+            names = _model_names(bundle, model_files)
+            api = build_api(bundle.data, name=name, source=source, package=package, models=names)
+            files = format_tree(render_code(api, templates=templates), package=package)
     finally:
         if worker is not None and worker.poll() is None:
             worker.kill()  # a speculation nobody needs (spec errors, several files) stops here
@@ -110,7 +138,31 @@ def generate(
     return Generation(dict(sorted(files.items())), bundle.files)
 
 
-def model_package(data: Any, *, header: str, package: str, base_class: str) -> dict[str, str]:
+def _model_files(bundle: Bundle, *, header: str, package: str, split: bool) -> dict[str, str]:
+    from oaskit.render import ModelsError
+
+    try:
+        return model_package(bundle.data, header=header, package=package, split=split)
+    except ModelsError as exc:
+        raise GenerationError(
+            [Finding("models-unsupported", str(exc), bundle.locate(()))]
+        ) from None
+
+
+def _model_names(bundle: Bundle, model_files: dict[str, str]) -> ModelNames:
+    from oaskit.ir import ModelNameClashError, ModelNames, model_classes
+
+    components = bundle.data.get("components") if isinstance(bundle.data, dict) else None
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    classes = model_classes(text for name, text in model_files.items() if name.endswith(".py"))
+    try:
+        return ModelNames.from_classes(classes, map(str, schemas or {}))
+    except ModelNameClashError as exc:
+        where = bundle.locate(("components", "schemas", exc.schema))
+        raise GenerationError([Finding("models-unsupported", str(exc), where)]) from None
+
+
+def model_package(data: Any, *, header: str, package: str, split: bool) -> dict[str, str]:
     """The formatted model files of a bundled spec: `models.py`, or a lazy `models/` package.
 
     Raises ModelsError when datamodel-code-generator's output cannot be used.
@@ -118,7 +170,9 @@ def model_package(data: Any, *, header: str, package: str, base_class: str) -> d
     from oaskit.emit import format_tree
     from oaskit.render import render_models, split_models
 
-    models = render_models(data, header=header, base_class=base_class)
+    models = render_models(
+        data, header=header, base_class=f"{package}._base.ApiModel", split_read_write=split
+    )
     return format_tree(split_models(models, header=header, package=package), package=package)
 
 
@@ -129,12 +183,17 @@ def _size(path: Path) -> int:
         return 0  # bundle_spec reports the missing file, at its place
 
 
-def _start_models_worker(spec_path: Path, *, header: str, package: str) -> subprocess.Popen[bytes]:
+def _start_models_worker(
+    spec_path: Path, *, header: str, package: str, split: bool
+) -> subprocess.Popen[bytes]:
     # The child finds oaskit where this process found it, even if only sys.path says where.
     tools = str(Path(__file__).resolve().parents[1])
     path = os.pathsep.join(filter(None, [tools, os.environ.get("PYTHONPATH")]))
     return subprocess.Popen(
-        [sys.executable, "-m", "oaskit.pipeline", str(spec_path), header, package],
+        [
+            *(sys.executable, "-m", "oaskit.pipeline"),
+            *(str(spec_path), header, package, "split" if split else "shared"),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": path},
@@ -152,14 +211,14 @@ def _models_from_worker(worker: subprocess.Popen[bytes], *, digest: str) -> dict
     return {str(name): str(text) for name, text in result["files"].items()}
 
 
-def _worker_main(spec_path: str, header: str, package: str) -> None:
-    """`python -m oaskit.pipeline SPEC HEADER PACKAGE`: a spec's digest and model files, as JSON."""
+def _worker_main(spec_path: str, header: str, package: str, read_write_models: str) -> None:
+    """`python -m oaskit.pipeline SPEC HEADER PACKAGE MODE`: a spec's digest and model files."""
     from oaskit.spec import load_document
 
     data = load_document(Path(spec_path)).data
     digest = _data_digest(data)  # before rendering, in case the generator changes `data`
-    base_class = f"{package}._base.ApiModel"
-    files = model_package(data, header=header, package=package, base_class=base_class)
+    split = read_write_models == "split"
+    files = model_package(data, header=header, package=package, split=split)
     sys.stdout.write(json.dumps({"digest": digest, "files": files}))
 
 
@@ -169,7 +228,14 @@ def _data_digest(data: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def regen_key(*, name: str, package: str, source: str, templates: Sequence[Path] = ()) -> str:
+def regen_key(
+    *,
+    name: str,
+    package: str,
+    source: str,
+    templates: Sequence[Path] = (),
+    read_write_models: str = "split",
+) -> str:
     """The digest of everything besides the spec files that decides what regen writes."""
     from oaskit.render import BUILTIN_TEMPLATES
 
@@ -182,7 +248,8 @@ def regen_key(*, name: str, package: str, source: str, templates: Sequence[Path]
             digest.update(len(data).to_bytes(8, "big"))
             digest.update(data)
 
-    add(name, package, source, f"{sys.version_info.major}.{sys.version_info.minor}")
+    add(name, package, source, read_write_models)
+    add(f"{sys.version_info.major}.{sys.version_info.minor}")
     for tool in _GENERATOR_TOOLS:
         add(tool, metadata.version(tool))
     here = Path(__file__).resolve().parent
@@ -222,4 +289,4 @@ class RegenCache:
 
 
 if __name__ == "__main__":
-    _worker_main(*sys.argv[1:4])
+    _worker_main(*sys.argv[1:5])

@@ -5,7 +5,18 @@ from __future__ import annotations
 import http
 from typing import Any
 
-from oaskit.ir._model import Api, Body, ErrorClass, Operation, Pagination, Parameter, Response, Tag
+from oaskit.ir._model import (
+    Api,
+    Body,
+    ErrorClass,
+    Operation,
+    Pagination,
+    Parameter,
+    Requirement,
+    Response,
+    Tag,
+)
+from oaskit.ir._models import SHARED, ModelNames
 from oaskit.ir._naming import class_name, snake_name, unique
 from oaskit.ir._types import annotation_for, constraints_for, model_for
 
@@ -15,8 +26,18 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _JSON_MEDIA = ("application/json",)
 
 
-def build_api(spec: dict[str, Any], *, name: str, source: str, package: str) -> Api:
-    """The IR of a valid, bundled OpenAPI 3.x document."""
+def build_api(
+    spec: dict[str, Any],
+    *,
+    name: str,
+    source: str,
+    package: str,
+    models: ModelNames = SHARED,
+) -> Api:
+    """The IR of a valid, bundled OpenAPI 3.x document.
+
+    `models` names the schemas whose models are split into request and response variants.
+    """
     info = spec.get("info") or {}
     components = spec.get("components") or {}
     schemas = components.get("schemas") or {}
@@ -45,6 +66,7 @@ def build_api(spec: dict[str, Any], *, name: str, source: str, package: str) -> 
                 shared=shared,
                 default_security=default_security,
                 taken_names=taken_names,
+                models=models,
             )
             by_tag.setdefault(operation.tag, []).append(operation)
     tags = tuple(
@@ -98,16 +120,17 @@ def _operation(
     method: str,
     path: str,
     shared: list[dict[str, Any]],
-    default_security: tuple[tuple[str, tuple[str, ...]], ...],
+    default_security: tuple[Requirement, ...],
     taken_names: set[str],
+    models: ModelNames,
 ) -> Operation:
     operation_id = str(raw.get("operationId") or f"{method}_{path}")
     parameters = _parameters(
-        shared, [_deref(p, spec) for p in raw.get("parameters") or []], schemas
+        shared, [_deref(p, spec) for p in raw.get("parameters") or []], schemas, models
     )
     security = _security(raw["security"]) if "security" in raw else default_security
     responses = tuple(
-        _response(str(status), _deref(response, spec))
+        _response(str(status), _deref(response, spec), models)
         for status, response in sorted(
             (raw.get("responses") or {}).items(), key=lambda kv: str(kv[0])
         )
@@ -123,7 +146,7 @@ def _operation(
         description=str(raw.get("description", "")).strip(),
         tag=str((raw.get("tags") or ["default"])[0]),
         parameters=parameters,
-        body=_body(_deref(raw["requestBody"], spec)) if "requestBody" in raw else None,
+        body=_body(_deref(raw["requestBody"], spec), models) if "requestBody" in raw else None,
         responses=responses,
         security=security,
         return_annotation=return_annotation,
@@ -137,7 +160,7 @@ def _operation(
             ),
             None,
         ),
-        pagination=_pagination(parameters, responses, schemas),
+        pagination=_pagination(parameters, responses, schemas, models),
     )
 
 
@@ -148,7 +171,10 @@ _NEXT_MEMBERS = ("nextCursor", "next_cursor", "nextPageToken", "next_page_token"
 
 
 def _pagination(
-    parameters: tuple[Parameter, ...], responses: tuple[Response, ...], schemas: dict[str, Any]
+    parameters: tuple[Parameter, ...],
+    responses: tuple[Response, ...],
+    schemas: dict[str, Any],
+    models: ModelNames,
 ) -> Pagination | None:
     """Cursor pagination by convention: a cursor query parameter and a next-cursor member."""
     cursor = next(
@@ -157,9 +183,8 @@ def _pagination(
     success = next((r for r in responses if r.status.startswith("2") and r.model), None)
     if cursor is None or success is None or success.model is None:
         return None
-    found = _find_page(
-        schemas.get(_component_name(success.model, schemas), {}), schemas, (), depth=0
-    )
+    page = schemas.get(_component_name(models.base(success.model), schemas), {})
+    found = _find_page(page, schemas, (), depth=0, models=models)
     if found is None:
         return None
     items_path, next_path, item_annotation = found
@@ -176,12 +201,13 @@ def _component_name(model: str, schemas: dict[str, Any]) -> str:
 
 
 def _find_page(
-    schema: Any, schemas: dict[str, Any], prefix: tuple[str, ...], *, depth: int
+    schema: Any, schemas: dict[str, Any], prefix: tuple[str, ...], *, depth: int, models: ModelNames
 ) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
     if not isinstance(schema, dict) or depth > 2:
         return None
     if "$ref" in schema:
-        return _find_page(_resolve_schema(schema, schemas), schemas, prefix, depth=depth)
+        resolved = _resolve_schema(schema, schemas)
+        return _find_page(resolved, schemas, prefix, depth=depth, models=models)
     properties = schema.get("properties") or {}
     next_member = next((m for m in _NEXT_MEMBERS if m in properties), None)
     arrays = [
@@ -195,12 +221,12 @@ def _find_page(
         and all(n.isidentifier() for n in (next_member, arrays[0]))
     ):
         items = _resolve_schema(properties[arrays[0]], schemas).get("items")  # an array schema
-        model = model_for(items)
+        model = model_for(items, names=models, direction="response")
         annotation = f"models.{model}" if model else "Any"
         return (*prefix, arrays[0]), (*prefix, next_member), annotation
     for name, prop in properties.items():
         if name.isidentifier():
-            found = _find_page(prop, schemas, (*prefix, name), depth=depth + 1)
+            found = _find_page(prop, schemas, (*prefix, name), depth=depth + 1, models=models)
             if found is not None:
                 return found
     return None
@@ -218,7 +244,10 @@ def _client_path(path: str, parameters: tuple[Parameter, ...]) -> str:
 
 
 def _parameters(
-    shared: list[dict[str, Any]], own: list[dict[str, Any]], schemas: dict[str, Any]
+    shared: list[dict[str, Any]],
+    own: list[dict[str, Any]],
+    schemas: dict[str, Any],
+    models: ModelNames,
 ) -> tuple[Parameter, ...]:
     # Operation parameters override path-item ones with the same name and location (OAS 4.8.10).
     merged = {(p.get("in"), p.get("name")): p for p in [*shared, *own]}
@@ -227,7 +256,7 @@ def _parameters(
     for (location, name), raw in merged.items():
         schema = raw.get("schema") or {}
         required = bool(raw.get("required")) or location == "path"
-        annotation = annotation_for(schema, components=schemas)
+        annotation = annotation_for(schema, components=schemas, names=models, direction="request")
         if not required:
             annotation = f"{annotation} | None" if not annotation.endswith("| None") else annotation
         result.append(
@@ -247,12 +276,12 @@ def _parameters(
     )
 
 
-def _body(raw: dict[str, Any]) -> Body:
+def _body(raw: dict[str, Any], models: ModelNames) -> Body:
     content = raw.get("content") or {}
     media_types = tuple(content)
     json_media = next((m for m in media_types if _is_json(m)), None)
     schema = (content.get(json_media) or {}).get("schema") if json_media else None
-    model = model_for(schema)
+    model = model_for(schema, names=models, direction="request")
     annotation = f"models.{model}" if model else "Any"
     return Body(
         annotation=annotation,
@@ -262,11 +291,11 @@ def _body(raw: dict[str, Any]) -> Body:
     )
 
 
-def _response(status: str, raw: dict[str, Any]) -> Response:
+def _response(status: str, raw: dict[str, Any], models: ModelNames) -> Response:
     content = raw.get("content") or {}
     json_media = next((m for m in content if _is_json(m)), None)
     schema = (content.get(json_media) or {}).get("schema") if json_media else None
-    model = model_for(schema)
+    model = model_for(schema, names=models, direction="response")
     annotation = f"models.{model}" if model else ("Any" if json_media else None)
     return Response(
         status=status,
@@ -277,14 +306,20 @@ def _response(status: str, raw: dict[str, Any]) -> Response:
     )
 
 
-def _security(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    # Only the first requirement object is enforced by stubs; alternatives come with issue 5.
-    if not isinstance(raw, list) or not raw:
+def _security(raw: Any) -> tuple[Requirement, ...]:
+    """The alternatives of a Security Requirement list (OAS 4.8.30): any one of them suffices.
+
+    An empty alternative (`{}`) admits anonymous requests; an empty list needs no credentials.
+    """
+    if not isinstance(raw, list):
         return ()
-    first = raw[0] if isinstance(raw[0], dict) else {}
     return tuple(
-        (str(scheme), tuple(str(s) for s in scopes or ()))
-        for scheme, scopes in sorted(first.items())
+        tuple(
+            (str(scheme), tuple(str(s) for s in scopes or ()))
+            for scheme, scopes in sorted(alternative.items())
+        )
+        for alternative in raw
+        if isinstance(alternative, dict)
     )
 
 

@@ -11,10 +11,15 @@ __all__ = [
     "Operation",
     "Pagination",
     "Parameter",
+    "Requirement",
     "Response",
     "Tag",
     "file_header",
 ]
+
+
+# One Security Requirement: every scheme it names, each with the scopes it needs.
+Requirement = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 def file_header(source: str) -> str:
@@ -95,7 +100,8 @@ class Operation:
     parameters: tuple[Parameter, ...]
     body: Body | None
     responses: tuple[Response, ...]
-    security: tuple[tuple[str, tuple[str, ...]], ...]
+    # Alternatives, any one of which admits the request (OAS 4.8.30); empty: no credentials.
+    security: tuple[Requirement, ...]
     return_annotation: str
     # The path as an f-string body for clients: `/v1/items/{_segment(item_id)}`.
     client_path: str

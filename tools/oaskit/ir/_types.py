@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oaskit.ir._models import SHARED, Direction, ModelNames
 from oaskit.ir._naming import class_name
 
 __all__ = ["annotation_for", "constraints_for", "model_for"]
@@ -12,8 +13,13 @@ _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bo
 _COMPONENT_SCHEMA = "#/components/schemas/"
 
 
-def model_for(schema: Any) -> str | None:
-    """The generated model class for a `$ref` to a component schema, else None."""
+def model_for(
+    schema: Any, *, names: ModelNames = SHARED, direction: Direction = "response"
+) -> str | None:
+    """The generated model class for a `$ref` to a component schema, else None.
+
+    A schema split into request and response models gives the one for `direction`.
+    """
     if isinstance(schema, dict):
         ref = schema.get("$ref")
         if (
@@ -21,13 +27,19 @@ def model_for(schema: Any) -> str | None:
             and ref.startswith(_COMPONENT_SCHEMA)
             and "/" not in ref[len(_COMPONENT_SCHEMA) :]
         ):
-            return class_name(ref[len(_COMPONENT_SCHEMA) :])
+            return names.of(class_name(ref[len(_COMPONENT_SCHEMA) :]), direction)
     return None
 
 
-def annotation_for(schema: Any, *, components: dict[str, Any]) -> str:
+def annotation_for(
+    schema: Any,
+    *,
+    components: dict[str, Any],
+    names: ModelNames = SHARED,
+    direction: Direction = "response",
+) -> str:
     """A Python annotation (source text) for `schema`; `Any` when it cannot be narrowed."""
-    model = model_for(schema)
+    model = model_for(schema, names=names, direction=direction)
     if model is not None:
         target = components.get(model_ref_name(schema))
         # Parameters refer to scalar components too: use their scalar type, not a model.
@@ -48,7 +60,10 @@ def annotation_for(schema: Any, *, components: dict[str, Any]) -> str:
     if single in _SCALARS:
         text = _SCALARS[single]
     elif single == "array":
-        text = f"list[{annotation_for(schema.get('items'), components=components)}]"
+        items = annotation_for(
+            schema.get("items"), components=components, names=names, direction=direction
+        )
+        text = f"list[{items}]"
     elif single == "object":
         text = "dict[str, Any]"
     else:

@@ -13,8 +13,14 @@ class ModelsError(Exception):
     """datamodel-code-generator produced output this renderer cannot use."""
 
 
-def render_models(spec: dict[str, Any], *, header: str, base_class: str) -> str:
-    """The source of `models.py` for a bundled spec, unformatted."""
+def render_models(
+    spec: dict[str, Any], *, header: str, base_class: str, split_read_write: bool = True
+) -> str:
+    """The source of `models.py` for a bundled spec, unformatted.
+
+    With `split_read_write`, a schema with readOnly or writeOnly members (or one that refers to
+    such a schema) becomes `<Name>Request` and `<Name>Response` models, without the base model.
+    """
     # Imported here: `oaskit.render` is imported by every regen, and one whose stamp shows
     # nothing changed renders nothing.
     from datamodel_code_generator import (
@@ -23,7 +29,7 @@ def render_models(spec: dict[str, Any], *, header: str, base_class: str) -> str:
         TargetPydanticVersion,
         generate,
     )
-    from datamodel_code_generator.enums import DataModelType
+    from datamodel_code_generator.enums import DataModelType, ReadOnlyWriteOnlyModelType
 
     source = generate(
         _undotted(spec),
@@ -49,6 +55,9 @@ def render_models(spec: dict[str, Any], *, header: str, base_class: str) -> str:
         disable_timestamp=True,
         enable_version_header=False,
         formatters=[],
+        read_only_write_only_model_type=(
+            ReadOnlyWriteOnlyModelType.RequestResponse if split_read_write else None
+        ),
     )
     if not isinstance(source, str):
         raise ModelsError("datamodel-code-generator produced a package of modules, not one module")

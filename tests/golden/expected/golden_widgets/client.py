@@ -82,6 +82,21 @@ def _params(values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None}
 
 
+def _cookies(values: Mapping[str, Any]) -> str | None:
+    # One `Cookie` header (RFC 6265 5.4); httpx deprecates per-request cookie jars.
+    pairs = [
+        f"{name}={quote(str(value), safe='')}"
+        for name, value in values.items()
+        if value is not None
+    ]
+    return "; ".join(pairs) or None
+
+
+def _is_json(response: httpx.Response) -> bool:
+    media_type = str(response.headers.get("Content-Type", "")).split(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
 def _content(body: BaseModel | Any) -> bytes:
     if isinstance(body, BaseModel):
         return body.model_dump_json(by_alias=True).encode()
@@ -93,8 +108,11 @@ def _parse(response: httpx.Response, *, success: _Models, errors: _Models) -> An
     family = f"{status[0]}XX"
     if status in success or family in success or (response.is_success and "default" not in errors):
         model = success.get(status) or success.get(family)
-        if model is None or not response.content:
+        if not response.content:
             return None
+        if model is None:
+            # A schema without a model of its own (inline, or not a component): plain JSON.
+            return response.json() if _is_json(response) else None
         return model.model_validate_json(response.content)
     error_model = errors.get(status) or errors.get(family) or errors.get("default")
     parsed = None
@@ -197,7 +215,7 @@ class WidgetsClient:
         color: models.Color | None = None,
         limit: int | None = None,
         x_trace: str | None = None,
-    ) -> models.WidgetList:
+    ) -> models.WidgetListResponse:
         """GET /widgets: List widgets."""
         response = self._send(
             "GET",
@@ -216,11 +234,11 @@ class WidgetsClient:
             ),
         )
         return cast(
-            "models.WidgetList",
+            "models.WidgetListResponse",
             _parse(
                 response,
                 success={
-                    "200": models.WidgetList,
+                    "200": models.WidgetListResponse,
                 },
                 errors={
                     "400": models.Problem,
@@ -232,7 +250,7 @@ class WidgetsClient:
         self,
         *,
         body: models.WidgetCreate,
-    ) -> models.Widget:
+    ) -> models.WidgetResponse:
         """POST /widgets: Create a widget."""
         response = self._send(
             "POST",
@@ -247,11 +265,11 @@ class WidgetsClient:
             ),
         )
         return cast(
-            "models.Widget",
+            "models.WidgetResponse",
             _parse(
                 response,
                 success={
-                    "201": models.Widget,
+                    "201": models.WidgetResponse,
                 },
                 errors={
                     "422": models.Problem,
@@ -262,7 +280,7 @@ class WidgetsClient:
     def get_widget(
         self,
         widget_id: str,
-    ) -> models.Widget:
+    ) -> models.WidgetResponse:
         """GET /widgets/{widgetId}: Get a widget."""
         response = self._send(
             "GET",
@@ -272,11 +290,11 @@ class WidgetsClient:
             headers=_headers({}),
         )
         return cast(
-            "models.Widget",
+            "models.WidgetResponse",
             _parse(
                 response,
                 success={
-                    "200": models.Widget,
+                    "200": models.WidgetResponse,
                 },
                 errors={
                     "404": models.Problem,
@@ -383,7 +401,7 @@ class AsyncWidgetsClient:
         color: models.Color | None = None,
         limit: int | None = None,
         x_trace: str | None = None,
-    ) -> models.WidgetList:
+    ) -> models.WidgetListResponse:
         """GET /widgets: List widgets."""
         response = await self._send(
             "GET",
@@ -402,11 +420,11 @@ class AsyncWidgetsClient:
             ),
         )
         return cast(
-            "models.WidgetList",
+            "models.WidgetListResponse",
             _parse(
                 response,
                 success={
-                    "200": models.WidgetList,
+                    "200": models.WidgetListResponse,
                 },
                 errors={
                     "400": models.Problem,
@@ -418,7 +436,7 @@ class AsyncWidgetsClient:
         self,
         *,
         body: models.WidgetCreate,
-    ) -> models.Widget:
+    ) -> models.WidgetResponse:
         """POST /widgets: Create a widget."""
         response = await self._send(
             "POST",
@@ -433,11 +451,11 @@ class AsyncWidgetsClient:
             ),
         )
         return cast(
-            "models.Widget",
+            "models.WidgetResponse",
             _parse(
                 response,
                 success={
-                    "201": models.Widget,
+                    "201": models.WidgetResponse,
                 },
                 errors={
                     "422": models.Problem,
@@ -448,7 +466,7 @@ class AsyncWidgetsClient:
     async def get_widget(
         self,
         widget_id: str,
-    ) -> models.Widget:
+    ) -> models.WidgetResponse:
         """GET /widgets/{widgetId}: Get a widget."""
         response = await self._send(
             "GET",
@@ -458,11 +476,11 @@ class AsyncWidgetsClient:
             headers=_headers({}),
         )
         return cast(
-            "models.Widget",
+            "models.WidgetResponse",
             _parse(
                 response,
                 success={
-                    "200": models.Widget,
+                    "200": models.WidgetResponse,
                 },
                 errors={
                     "404": models.Problem,

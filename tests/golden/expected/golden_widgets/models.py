@@ -21,16 +21,6 @@ class Problem(ApiModel):
     message: str
 
 
-class Widget(ApiModel):
-    id: str
-    name: Annotated[str, Field(max_length=50, min_length=1)]
-    color: Color
-    weight: Annotated[float | MISSING | None, Field(ge=0.0)] = MISSING
-    tags: Annotated[list[str], Field(max_length=5)]
-    attributes: dict[str, str] | MISSING = MISSING
-    createdAt: AwareDatetime
-
-
 class WidgetCreate(ApiModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -41,6 +31,29 @@ class WidgetCreate(ApiModel):
     tags: Annotated[list[str] | MISSING, Field(max_length=5)] = MISSING
 
 
-class WidgetList(ApiModel):
-    items: list[Widget]
+class WidgetListRequest(ApiModel):
+    items: list[WidgetRequest]
     next: str | MISSING | None = MISSING
+
+
+class WidgetListResponse(ApiModel):
+    items: list[WidgetResponse]
+    next: str | MISSING | None = MISSING
+
+
+class WidgetRequest(ApiModel):
+    name: Annotated[str, Field(max_length=50, min_length=1)]
+    color: Color
+    weight: Annotated[float | MISSING | None, Field(ge=0.0)] = MISSING
+    tags: Annotated[list[str], Field(max_length=5)]
+    attributes: dict[str, str] | MISSING = MISSING
+
+
+class WidgetResponse(ApiModel):
+    id: str
+    name: Annotated[str, Field(max_length=50, min_length=1)]
+    color: Color
+    weight: Annotated[float | MISSING | None, Field(ge=0.0)] = MISSING
+    tags: Annotated[list[str], Field(max_length=5)]
+    attributes: dict[str, str] | MISSING = MISSING
+    createdAt: AwareDatetime

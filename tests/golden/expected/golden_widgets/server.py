@@ -114,7 +114,7 @@ class WidgetsHandlers(Protocol):
         color: models.Color | None,
         limit: int | None,
         x_trace: str | None,
-    ) -> Reply[models.WidgetList]:
+    ) -> Reply[models.WidgetListResponse]:
         """GET /widgets: List widgets."""
         ...
 
@@ -123,7 +123,7 @@ class WidgetsHandlers(Protocol):
         request: Request,
         *,
         body: models.WidgetCreate,
-    ) -> Reply[models.Widget]:
+    ) -> Reply[models.WidgetResponse]:
         """POST /widgets: Create a widget."""
         ...
 
@@ -132,7 +132,7 @@ class WidgetsHandlers(Protocol):
         request: Request,
         *,
         widget_id: str,
-    ) -> Reply[models.Widget]:
+    ) -> Reply[models.WidgetResponse]:
         """GET /widgets/{widgetId}: Get a widget."""
         ...
 
@@ -242,11 +242,22 @@ def _render(reply: Reply[Any]) -> Response:
 
 
 def _security(
-    implementation: Security, requirements: Sequence[tuple[str, Sequence[str]]]
+    implementation: Security, alternatives: Sequence[Sequence[tuple[str, Sequence[str]]]]
 ) -> Callable[[Request], Awaitable[None]]:
+    # Any one alternative admits the request when all of its schemes do (OAS 4.8.30); when
+    # none does, the first alternative's refusal is the answer.
     async def authenticate(request: Request) -> None:
-        for scheme, scopes in requirements:
-            await implementation.authenticate(request, scheme=scheme, scopes=scopes)
+        refusal: ApiError | None = None
+        for requirement in alternatives:
+            try:
+                for scheme, scopes in requirement:
+                    await implementation.authenticate(request, scheme=scheme, scopes=scopes)
+            except ApiError as error:
+                refusal = refusal or error
+                continue
+            return
+        if refusal is not None:
+            raise refusal
 
     return authenticate
 
@@ -272,7 +283,7 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["GET"],
         operation_id="listWidgets",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("apiKey", ()),)))],
+        dependencies=[Depends(_security(implementation, ((("apiKey", ()),),)))],
     )
     async def list_widgets(
         request: Request,
@@ -293,7 +304,7 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["POST"],
         operation_id="createWidget",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("apiKey", ()),)))],
+        dependencies=[Depends(_security(implementation, ((("apiKey", ()),),)))],
     )
     async def create_widget(
         request: Request,
@@ -315,7 +326,7 @@ def create_router(implementation: Implementation) -> APIRouter:
         methods=["GET"],
         operation_id="getWidget",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, (("apiKey", ()),)))],
+        dependencies=[Depends(_security(implementation, ((("apiKey", ()),),)))],
     )
     async def get_widget(
         request: Request,

@@ -1,0 +1,182 @@
+"""The pets feature spec, generated and run: split models, discriminated unions, cookies,
+security alternatives and inline response schemas, through the async client and the server."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+
+from oaskit.pipeline import generate_package
+
+SPEC = Path(__file__).resolve().parents[1] / "golden" / "specs" / "pets.yaml"
+PACKAGE = "pets_run"
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    root = tmp_path_factory.mktemp("pets")
+    for name, text in generate_package(SPEC, name="pets", package=PACKAGE, source="x").items():
+        target = root / PACKAGE / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(root))
+    try:
+        yield importlib.import_module(PACKAGE)
+    finally:
+        sys.path.remove(str(root))
+        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
+            del sys.modules[name]
+
+
+@dataclass
+class Shelter:
+    """An implementation of the generated handlers that remembers what it was given."""
+
+    server: ModuleType
+    models: ModuleType
+    received: list[Any] = field(default_factory=list)
+    cookies: list[str | None] = field(default_factory=list)
+
+    async def authenticate(self, request: Request, *, scheme: str, scopes: Sequence[str]) -> None:
+        if scheme == "bearer" and request.headers.get("authorization") == "Bearer good":
+            return
+        if scheme == "apiKey" and request.headers.get("x-api-key") == "key":
+            return
+        raise self.server.ApiError(401, "UNAUTHENTICATED", f"{scheme} credentials missing")
+
+    def render_error(self, request: Request, error: Any) -> Response:
+        body = {"title": error.code, "detail": error.message}
+        return JSONResponse(body, status_code=error.status, headers=error.headers)
+
+    async def meta_root(self, request: Request) -> Any:
+        return self.server.Reply(200, {"pets": "https://pets.test/pets"})
+
+    async def create_pet(
+        self, request: Request, *, idempotency_key: str | None, session: str | None, body: Any
+    ) -> Any:
+        self.received.append(body)
+        self.cookies.append(session)
+        pet = body.root
+        if isinstance(pet, self.models.DogRequest):
+            made = self.models.DogResponse(petType="dog", id="d1", name=pet.name, bark=pet.bark)
+        else:
+            made = self.models.CatResponse(petType="cat", id="c1", name=pet.name)
+        return self.server.Reply(201, self.models.PetResponse(made))
+
+    async def get_pet_owner(
+        self, request: Request, *, pet_id: int, fields: list[str] | None
+    ) -> Any:
+        return self.server.Reply(200, None if pet_id == 2 else {"name": "Ann", "nickname": None})
+
+
+@pytest.fixture
+def run(package: ModuleType) -> tuple[Any, Shelter]:
+    """The generated client module, and a fresh implementation behind the generated server."""
+    server = importlib.import_module(f"{PACKAGE}.server")
+    models = importlib.import_module(f"{PACKAGE}.models")
+    return importlib.import_module(f"{PACKAGE}.client"), Shelter(server, models)
+
+
+def _client(client_module: Any, shelter: Shelter, **auth: Any) -> Any:
+    # The async client, in process: httpx's ASGI transport is async only.
+    transport = httpx.ASGITransport(app=shelter.server.create_app(shelter))
+    return client_module.AsyncPetsClient("http://pets.test", transport=transport, **auth)
+
+
+def test_dog_travels_as_request_model_and_returns_as_response_model(
+    run: tuple[Any, Shelter],
+) -> None:
+    client_module, shelter = run
+    models = shelter.models
+    client = _client(client_module, shelter, token="good")
+    dog = models.DogRequest(
+        petType="dog", name="Rex", bark=models.Bark.WOOF, chipCode="123456789012345"
+    )
+
+    made = asyncio.run(client.create_pet(body=models.PetRequest(dog), session="s-1"))
+
+    assert isinstance(made, models.PetResponse)
+    assert isinstance(made.root, models.DogResponse)
+    assert (made.root.id, made.root.bark) == ("d1", models.Bark.WOOF)
+    assert isinstance(shelter.received[0].root, models.DogRequest)
+    assert shelter.received[0].root.chipCode == "123456789012345"
+    assert shelter.cookies == ["s-1"]
+    # writeOnly members exist only in the request model, readOnly ones only in the response.
+    assert "chipCode" not in models.DogResponse.model_fields
+    assert "id" not in models.DogRequest.model_fields
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"petType": "cat", "name": "Tom", "id": "c9"},  # readOnly member sent by a client
+        {"petType": "cow", "name": "Daisy"},  # no such member of the union
+        {"petType": "dog", "name": "Rex"},  # the dog's required bark missing
+    ],
+)
+def test_server_refuses_body_with_400_when_union_member_does_not_validate(
+    run: tuple[Any, Shelter], body: dict[str, Any]
+) -> None:
+    _, shelter = run
+    transport = httpx.ASGITransport(app=shelter.server.create_app(shelter))
+
+    async def post() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url="http://pets.test") as http:
+            return await http.post("/pets", json=body, headers={"Authorization": "Bearer good"})
+
+    response = asyncio.run(post())
+
+    assert response.status_code == 400
+    assert shelter.received == []
+
+
+def test_second_security_alternative_admits_request_when_first_fails(
+    run: tuple[Any, Shelter],
+) -> None:
+    client_module, shelter = run
+    client = _client(client_module, shelter, api_key=("X-Api-Key", "key"))
+
+    owner = asyncio.run(client.get_pet_owner(1))
+
+    assert owner == {"name": "Ann", "nickname": None}
+
+
+def test_first_alternative_refusal_answers_when_no_alternative_admits(
+    run: tuple[Any, Shelter],
+) -> None:
+    client_module, shelter = run
+    client = _client(client_module, shelter, token="bad")
+
+    with pytest.raises(client_module.ApiResponseError) as caught:
+        asyncio.run(client.get_pet_owner(1))
+
+    assert caught.value.status_code == 401
+    assert "bearer" in caught.value.text
+
+
+def test_public_operation_returns_inline_schema_as_json_when_called_without_credentials(
+    run: tuple[Any, Shelter],
+) -> None:
+    client_module, shelter = run
+    client = _client(client_module, shelter)
+
+    assert asyncio.run(client.meta_root()) == {"pets": "https://pets.test/pets"}
+
+
+def test_case_colliding_enum_values_get_distinct_members_when_generated(
+    package: ModuleType,
+) -> None:
+    bark = importlib.import_module(f"{PACKAGE}.models").Bark
+
+    assert sorted(member.value for member in bark) == ["1-yip", "WOOF", "Woof", "null", "woof"]
