@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Collection, Iterator, Mapping
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Literal, Self, cast
@@ -151,12 +151,14 @@ def _content(body: BaseModel | Any) -> bytes:
     return json.dumps(body).encode()
 
 
-def _parse(response: httpx.Response, *, success: _Models, errors: _Models) -> Any:
+def _parse(
+    response: httpx.Response, *, success: _Models, errors: _Models, nullable: Collection[str] = ()
+) -> Any:
     status = str(response.status_code)
     family = f"{status[0]}XX"
     if status in success or family in success or (response.is_success and "default" not in errors):
         model = success.get(status) or success.get(family)
-        if not response.content:
+        if not response.content or (status in nullable and response.content.strip() == b"null"):
             return None
         if model is None:
             # A schema without a model of its own (inline, or not a component): plain JSON.

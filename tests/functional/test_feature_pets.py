@@ -149,7 +149,23 @@ def test_second_security_alternative_admits_request_when_first_fails(
 
     owner = asyncio.run(client.get_pet_owner(1))
 
-    assert owner == {"name": "Ann", "nickname": None}
+    assert isinstance(owner, shelter.models.Owner)
+    assert (owner.name, owner.nickname) == ("Ann", None)
+
+
+@pytest.mark.parametrize("content", [b"null", b" null\n", b""])
+def test_nullable_response_gives_none_when_body_is_json_null(
+    run: tuple[Any, Shelter], content: bytes
+) -> None:
+    client_module, _ = run
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(
+            200, content=content, headers={"Content-Type": "application/json"}
+        )
+    )
+    client = client_module.PetsClient("http://pets.test", token="good", transport=transport)
+
+    assert client.get_pet_owner(2) is None
 
 
 def test_first_alternative_refusal_answers_when_no_alternative_admits(

@@ -295,15 +295,35 @@ def _response(status: str, raw: dict[str, Any], models: ModelNames) -> Response:
     content = raw.get("content") or {}
     json_media = next((m for m in content if _is_json(m)), None)
     schema = (content.get(json_media) or {}).get("schema") if json_media else None
+    schema, nullable = _nullable_ref(schema)
     model = model_for(schema, names=models, direction="response")
     annotation = f"models.{model}" if model else ("Any" if json_media else None)
     return Response(
         status=status,
-        annotation=annotation,
+        annotation=f"{annotation} | None" if model and nullable else annotation,
         model=model,
         description=" ".join(str(raw.get("description", "")).split()),
         headers=tuple(sorted((raw.get("headers") or {}).keys())),
+        nullable=bool(model and nullable),
     )
+
+
+def _nullable_ref(schema: Any) -> tuple[Any, bool]:
+    """The `$ref` of `anyOf`/`oneOf: [{$ref}, {type: null}]` (3.1) or of `allOf: [{$ref}]` with
+    `nullable: true` (3.0), and True; else `schema` and False."""
+    if not isinstance(schema, dict):
+        return schema, False
+    for keyword in ("anyOf", "oneOf"):
+        members = schema.get(keyword)
+        if isinstance(members, list) and len(members) == 2 and len(schema) == 1:
+            refs = [m for m in members if isinstance(m, dict) and "$ref" in m]
+            nulls = [m for m in members if m in ({"type": "null"}, {"type": ["null"]})]
+            if len(refs) == 1 and len(nulls) == 1:
+                return refs[0], True
+    members = schema.get("allOf")
+    if schema.get("nullable") is True and isinstance(members, list) and len(members) == 1:
+        return members[0], True
+    return schema, False
 
 
 def _security(raw: Any) -> tuple[Requirement, ...]:

@@ -60,6 +60,8 @@ class Response:
     model: str | None
     description: str
     headers: tuple[str, ...]
+    # The body may be JSON `null` besides the model (`anyOf: [{$ref}, {type: null}]`).
+    nullable: bool = False
 
     @property
     def is_success(self) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Self, cast
@@ -97,12 +97,14 @@ def _content(body: BaseModel | Any) -> bytes:
     return json.dumps(body).encode()
 
 
-def _parse(response: httpx.Response, *, success: _Models, errors: _Models) -> Any:
+def _parse(
+    response: httpx.Response, *, success: _Models, errors: _Models, nullable: Collection[str] = ()
+) -> Any:
     status = str(response.status_code)
     family = f"{status[0]}XX"
     if status in success or family in success or (response.is_success and "default" not in errors):
         model = success.get(status) or success.get(family)
-        if not response.content:
+        if not response.content or (status in nullable and response.content.strip() == b"null"):
             return None
         if model is None:
             # A schema without a model of its own (inline, or not a component): plain JSON.
@@ -269,7 +271,7 @@ class PetsClient:
         pet_id: int,
         *,
         fields: list[str] | None = None,
-    ) -> Any:
+    ) -> models.Owner | None:
         """GET /pets/{petId}/owner: The pet's owner."""
         response = self._send(
             "GET",
@@ -283,15 +285,16 @@ class PetsClient:
             headers=_headers({}),
         )
         return cast(
-            "Any",
+            "models.Owner | None",
             _parse(
                 response,
                 success={
-                    "200": None,
+                    "200": models.Owner,
                 },
                 errors={
                     "404": models.Problem,
                 },
+                nullable=("200",),
             ),
         )
 
@@ -429,7 +432,7 @@ class AsyncPetsClient:
         pet_id: int,
         *,
         fields: list[str] | None = None,
-    ) -> Any:
+    ) -> models.Owner | None:
         """GET /pets/{petId}/owner: The pet's owner."""
         response = await self._send(
             "GET",
@@ -443,14 +446,15 @@ class AsyncPetsClient:
             headers=_headers({}),
         )
         return cast(
-            "Any",
+            "models.Owner | None",
             _parse(
                 response,
                 success={
-                    "200": None,
+                    "200": models.Owner,
                 },
                 errors={
                     "404": models.Problem,
                 },
+                nullable=("200",),
             ),
         )

@@ -131,7 +131,7 @@ class PetsHandlers(Protocol):
         *,
         pet_id: int,
         fields: list[str] | None,
-    ) -> Reply[Any]:
+    ) -> Reply[models.Owner | None]:
         """GET /pets/{petId}/owner: The pet's owner."""
         ...
 
