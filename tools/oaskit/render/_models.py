@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from oaskit.ir import class_name
+from oaskit.render._enum_members import clear_str_attributes
 
 __all__ = ["ModelsError", "render_models"]
 
@@ -32,7 +34,7 @@ def render_models(
     from datamodel_code_generator.enums import DataModelType, ReadOnlyWriteOnlyModelType
 
     source = generate(
-        _undotted(spec),
+        _without_bad_url_defaults(_undotted(spec)),
         input_file_type=InputFileType.OpenAPI,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,
@@ -50,6 +52,8 @@ def render_models(
         use_double_quotes=True,
         # Absent and null differ (PUT keeps absent members, null deletes): MISSING tells them apart.
         use_missing_sentinel=True,
+        # `= Side.RIGHT`, not `= "RIGHT"`, which mypy rejects for a field typed `Side`.
+        set_default_enum_member=True,
         strict_nullable=True,
         keep_model_order=True,
         disable_timestamp=True,
@@ -61,7 +65,7 @@ def render_models(
     )
     if not isinstance(source, str):
         raise ModelsError("datamodel-code-generator produced a package of modules, not one module")
-    return source
+    return clear_str_attributes(source)
 
 
 _SCHEMAS = "#/components/schemas/"
@@ -109,4 +113,55 @@ def _rewrite(node: Any, refs: dict[str, str]) -> Any:
         return copy
     if isinstance(node, list):
         return [_rewrite(item, refs) for item in node]
+    return node
+
+
+_URL_FORMATS = frozenset({"uri", "url"})
+
+
+def _without_bad_url_defaults(spec: dict[str, Any]) -> dict[str, Any]:
+    """`spec` without `default`s that are no URL on `format: uri` strings (GitHub's `""`).
+
+    The field is typed `AnyUrl`, which such a default is not: mypy rejects the model, and pydantic
+    would hand out a plain string. Without it the member is simply optional. `spec` itself comes
+    back when nothing needs dropping.
+    """
+    if not _has_bad_url_default(spec):
+        return spec
+    copy: dict[str, Any] = _drop_bad_url_defaults(spec)
+    return copy
+
+
+def _is_bad_url_default(node: dict[str, Any]) -> bool:
+    default = node.get("default")
+    return (
+        node.get("format") in _URL_FORMATS
+        and isinstance(default, str)
+        and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", default)
+    )
+
+
+def _has_bad_url_default(node: Any) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            if _is_bad_url_default(current):
+                return True
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False
+
+
+def _drop_bad_url_defaults(node: Any) -> Any:
+    if isinstance(node, dict):
+        bad = _is_bad_url_default(node)
+        return {
+            key: _drop_bad_url_defaults(value)
+            for key, value in node.items()
+            if not (bad and key == "default")
+        }
+    if isinstance(node, list):
+        return [_drop_bad_url_defaults(item) for item in node]
     return node

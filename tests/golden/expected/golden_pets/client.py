@@ -9,6 +9,7 @@ Idempotency-Key) are retried on 429 and 503, honouring `Retry-After`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 from collections.abc import Collection, Mapping
@@ -18,7 +19,7 @@ from typing import Any, Self, cast
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from golden_pets import models
 
@@ -30,7 +31,9 @@ __all__ = [
     "PetsClient",
 ]
 
-_Models = Mapping[str, type[BaseModel] | None]
+# By status: a model class, or another type the models define (an enum, a type alias); None
+# for a body without one.
+_Models = Mapping[str, Any]
 # RFC 9110 15.5.30 and 15.6.4: the server asks the client to come back later.
 _RETRY_STATUSES = frozenset({429, 503})
 _MAX_RETRY_AFTER = 60.0
@@ -109,15 +112,27 @@ def _parse(
         if model is None:
             # A schema without a model of its own (inline, or not a component): plain JSON.
             return response.json() if _is_json(response) else None
-        return model.model_validate_json(response.content)
+        return _validate(model, response.content)
     error_model = errors.get(status) or errors.get(family) or errors.get("default")
     parsed = None
     if error_model is not None:
         try:
-            parsed = error_model.model_validate_json(response.content)
+            parsed = _validate(error_model, response.content)
         except ValidationError:
             parsed = None
     raise _ERRORS.get(response.status_code, ApiResponseError)(response, parsed)
+
+
+def _validate(kind: Any, content: bytes) -> Any:
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return kind.model_validate_json(content)
+    return _adapter(kind).validate_json(content)
+
+
+@functools.cache
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    # Building an adapter compiles a validator: once per type, not per response.
+    return TypeAdapter(kind)
 
 
 def _retry_delay(response: httpx.Response, *, attempt: int, backoff: float) -> float:
