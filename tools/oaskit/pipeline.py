@@ -144,9 +144,9 @@ def _model_files(bundle: Bundle, *, header: str, package: str, split: bool) -> d
     try:
         return model_package(bundle.data, header=header, package=package, split=split)
     except ModelsError as exc:
-        raise GenerationError(
-            [Finding("models-unsupported", str(exc), bundle.locate(()))]
-        ) from None
+        where = ("components", "schemas", exc.schema) if exc.schema is not None else ()
+        finding = Finding("models-unsupported", str(exc), bundle.locate(where))
+        raise GenerationError([finding]) from None
 
 
 def _model_names(bundle: Bundle, model_files: dict[str, str]) -> ModelNames:

@@ -1,7 +1,8 @@
 """Rendering: the IR (and, for models, the bundled spec) into Python source."""
 
 from oaskit.render._environment import BUILTIN_TEMPLATES, create_environment
-from oaskit.render._models import ModelsError, render_models
+from oaskit.render._errors import ModelsError
+from oaskit.render._models import render_models
 from oaskit.render._render import render_api, render_code
 from oaskit.render._split import SPLIT_MODELS_OVER, split_models
 

@@ -7,12 +7,10 @@ from typing import Any
 
 from oaskit.ir import class_name
 from oaskit.render._enum_members import clear_str_attributes
+from oaskit.render._errors import ModelsError
+from oaskit.render._read_write import with_direction_variants
 
 __all__ = ["ModelsError", "render_models"]
-
-
-class ModelsError(Exception):
-    """datamodel-code-generator produced output this renderer cannot use."""
 
 
 def render_models(
@@ -31,10 +29,13 @@ def render_models(
         TargetPydanticVersion,
         generate,
     )
-    from datamodel_code_generator.enums import DataModelType, ReadOnlyWriteOnlyModelType
+    from datamodel_code_generator.enums import DataModelType
 
+    prepared = _without_bad_url_defaults(_undotted(spec))
+    if split_read_write:
+        prepared = with_direction_variants(prepared)
     source = generate(
-        _without_bad_url_defaults(_undotted(spec)),
+        prepared,
         input_file_type=InputFileType.OpenAPI,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,
@@ -59,9 +60,6 @@ def render_models(
         disable_timestamp=True,
         enable_version_header=False,
         formatters=[],
-        read_only_write_only_model_type=(
-            ReadOnlyWriteOnlyModelType.RequestResponse if split_read_write else None
-        ),
     )
     if not isinstance(source, str):
         raise ModelsError("datamodel-code-generator produced a package of modules, not one module")
