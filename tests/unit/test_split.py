@@ -43,3 +43,54 @@ def test_keeps_one_module_when_a_rebuild_names_no_model_of_the_source() -> None:
     source = _source("\n\nElsewhere.model_rebuild()\n")
 
     assert split_models(source, header=HEADER, package="p", limit=2) == {"models.py": source}
+
+
+CLUSTERS = """from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class Repo(BaseModel):
+    owner: RepoOwner
+    license: License
+
+
+class RepoOwner(BaseModel):
+    login: str
+
+
+class License(BaseModel):
+    key: str
+
+
+class Gist(BaseModel):
+    owner: GistOwner
+    license: License
+
+
+class GistOwner(BaseModel):
+    login: str
+"""
+
+
+def test_joins_model_to_its_only_referrer_when_it_is_no_entry() -> None:
+    files = split_models(
+        CLUSTERS, header=HEADER, package="p", limit=2, entries={"Repo", "Gist", "License"}
+    )
+
+    assert sorted(files) == [
+        "models/__init__.py",
+        "models/_gist.py",
+        "models/_license.py",
+        "models/_repo.py",
+    ]
+    assert "class RepoOwner" in files["models/_repo.py"]
+    assert "class GistOwner" in files["models/_gist.py"]
+    assert "from p.models._license import License" in files["models/_repo.py"]
+    assert "'RepoOwner': '_repo'" in files["models/__init__.py"]
+
+
+def test_keeps_one_module_per_group_when_no_entries_are_given() -> None:
+    files = split_models(CLUSTERS, header=HEADER, package="p", limit=2)
+
+    assert "models/_repo_owner.py" in files

@@ -173,7 +173,18 @@ def model_package(data: Any, *, header: str, package: str, split: bool) -> dict[
     models = render_models(
         data, header=header, base_class=f"{package}._base.ApiModel", split_read_write=split
     )
-    return format_tree(split_models(models, header=header, package=package), package=package)
+    files = split_models(models, header=header, package=package, entries=_schema_models(data))
+    return format_tree(files, package=package)
+
+
+def _schema_models(data: Any) -> frozenset[str]:
+    """The model names of the spec's named schemas, request and response variants included."""
+    from oaskit.ir import class_name
+
+    components = data.get("components") if isinstance(data, dict) else None
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    names = [class_name(str(name)) for name in schemas or {}]
+    return frozenset(n + suffix for n in names for suffix in ("", "Request", "Response"))
 
 
 def _size(path: Path) -> int:

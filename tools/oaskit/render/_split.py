@@ -10,7 +10,7 @@ connected component of the reference graph), so modules import each other withou
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from oaskit.ir import snake_name, unique
 
@@ -22,9 +22,20 @@ SPLIT_MODELS_OVER = 100
 
 
 def split_models(
-    source: str, *, header: str, package: str, limit: int = SPLIT_MODELS_OVER
+    source: str,
+    *,
+    header: str,
+    package: str,
+    limit: int = SPLIT_MODELS_OVER,
+    entries: Collection[str] | None = None,
 ) -> dict[str, str]:
-    """`{"models.py": source}`, or a `models/` package when `source` defines more than `limit`."""
+    """`{"models.py": source}`, or a `models/` package when `source` defines more than `limit`.
+
+    Each model (or cycle of models) gets its own module, except that a model only one other
+    module refers to, and that is not in `entries` (the models of the spec's named schemas,
+    which a client may use directly), joins that module: GitHub's inline models go with their
+    schema's, a third of the files, each of which costs a write and a read at every regen.
+    """
     tree = ast.parse(source)
     source_lines = source.splitlines(keepends=True)
     imports = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
@@ -54,10 +65,13 @@ def split_models(
         name: sorted(_references(node) & by_name.keys()) for name, node in by_name.items()
     }
     groups = [sorted(group, key=order.__getitem__) for group in _components(references)]
+    groups = _clustered(groups, references, entries)
     taken: set[str] = set()
     module_of: dict[str, str] = {}
     for group in groups:
-        module = unique(f"_{snake_name(group[0]).strip('_')}", taken)
+        # Named after its schema's model, not after an inline model defined before it.
+        named = next((name for name in group if entries and name in entries), group[0])
+        module = unique(f"_{snake_name(named).strip('_')}", taken)
         module_of.update(dict.fromkeys(group, module))
     # `from __future__` must stay first; the rest are pruned per module by ruff's F401 fix.
     preamble = "".join(f"{ast.unparse(node)}\n" for node in imports)
@@ -82,6 +96,35 @@ def split_models(
         files[f"models/{module}.py"] = "\n".join(lines)
     files["models/__init__.py"] = _package_init(header, models, module_of)
     return files
+
+
+def _clustered(
+    groups: list[list[str]],
+    references: Mapping[str, Sequence[str]],
+    entries: Collection[str] | None,
+) -> list[list[str]]:
+    """`groups` (dependencies first) with each group referred to by exactly one other group,
+    and holding no entry, joined to that group; a joined group's members keep source order."""
+    if entries is None:
+        return groups
+    group_of = {name: index for index, group in enumerate(groups) for name in group}
+    referrers: dict[int, set[int]] = {}
+    for index, group in enumerate(groups):
+        for name in group:
+            for target in references[name]:
+                if group_of[target] != index:
+                    referrers.setdefault(group_of[target], set()).add(index)
+    cluster = list(range(len(groups)))
+    # Referrers come after what they refer to, so walking backwards settles each referrer first.
+    for index in reversed(range(len(groups))):
+        only = referrers.get(index, set())
+        if len(only) == 1 and not any(name in entries for name in groups[index]):
+            cluster[index] = cluster[next(iter(only))]
+    members: dict[int, list[str]] = {}
+    for index, group in enumerate(groups):
+        members.setdefault(cluster[index], []).extend(group)
+    order = {name: position for position, name in enumerate(references)}
+    return [sorted(names, key=order.__getitem__) for names in members.values()]
 
 
 def _package_init(header: str, models: str, module_of: Mapping[str, str]) -> str:
