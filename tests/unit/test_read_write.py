@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from oaskit.render._read_write import VariantClashError, with_direction_variants
+from oaskit.render._read_write import with_direction_variants
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -118,10 +116,9 @@ def test_directs_references_by_where_operations_meet_them() -> None:
     ] == _ref("Pet")
 
 
-def test_refuses_at_the_schema_whose_name_a_variant_needs() -> None:
+def test_takes_the_next_suffixes_when_a_schema_has_a_variant_name() -> None:
     spec = _spec({"Pet": PET, "PetRequest": {"type": "object"}})
 
-    with pytest.raises(VariantClashError) as caught:
-        with_direction_variants(spec)
+    schemas = with_direction_variants(spec)["components"]["schemas"]
 
-    assert caught.value.schema == "PetRequest"
+    assert set(schemas) == {"PetInput", "PetOutput", "PetRequest"}

@@ -150,16 +150,12 @@ def _model_files(bundle: Bundle, *, header: str, package: str, split: bool) -> d
 
 
 def _model_names(bundle: Bundle, model_files: dict[str, str]) -> ModelNames:
-    from oaskit.ir import ModelNameClashError, ModelNames, model_classes
+    from oaskit.ir import ModelNames, model_classes
 
     components = bundle.data.get("components") if isinstance(bundle.data, dict) else None
     schemas = components.get("schemas") if isinstance(components, dict) else None
     classes = model_classes(text for name, text in model_files.items() if name.endswith(".py"))
-    try:
-        return ModelNames.from_classes(classes, map(str, schemas or {}))
-    except ModelNameClashError as exc:
-        where = bundle.locate(("components", "schemas", exc.schema))
-        raise GenerationError([Finding("models-unsupported", str(exc), where)]) from None
+    return ModelNames.from_classes(classes, map(str, schemas or {}))
 
 
 def model_package(data: Any, *, header: str, package: str, split: bool) -> dict[str, str]:

@@ -2,14 +2,20 @@
 
 from oaskit.ir._build import build_api
 from oaskit.ir._model import Api, Body, Operation, Parameter, Response, Tag, file_header
-from oaskit.ir._models import SHARED, ModelNameClashError, ModelNames, model_classes
+from oaskit.ir._models import (
+    SHARED,
+    VARIANT_SUFFIXES,
+    ModelNames,
+    model_classes,
+    variant_suffixes,
+)
 from oaskit.ir._naming import class_name, snake_name, unique
 
 __all__ = [
     "SHARED",
+    "VARIANT_SUFFIXES",
     "Api",
     "Body",
-    "ModelNameClashError",
     "ModelNames",
     "Operation",
     "Parameter",
@@ -21,4 +27,5 @@ __all__ = [
     "model_classes",
     "snake_name",
     "unique",
+    "variant_suffixes",
 ]

@@ -1,81 +1,90 @@
 """Which generated model class a component schema has, by the direction it travels in.
 
-With request and response models split (datamodel-codegen's `request-response` mode), a schema
-whose fields, or whose referenced schemas' fields, are readOnly or writeOnly has no class of its
-own but `<Name>Request` and `<Name>Response`. The IR learns which ones from the rendered models
-themselves, not from a guess at datamodel-codegen's rules.
+With request and response models split (`render/_read_write.py`), a schema whose members, or
+whose referenced schemas' members, are readOnly or writeOnly has no class of its own but
+`<Name>Request` and `<Name>Response` (another pair of suffixes when a schema has one of those
+names). The IR learns which ones from the rendered models themselves.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 from oaskit.ir._naming import class_name
 
-__all__ = ["SHARED", "Direction", "ModelNameClashError", "ModelNames", "model_classes"]
+__all__ = [
+    "SHARED",
+    "VARIANT_SUFFIXES",
+    "Direction",
+    "ModelNames",
+    "model_classes",
+    "variant_suffixes",
+]
 
 Direction = Literal["request", "response"]
-_SUFFIX: dict[Direction, str] = {"request": "Request", "response": "Response"}
+# Suffixes of a split schema's request and response models, in order of preference: the first
+# pair whose names no schema of the spec has (Asana has `EnumOption` and `EnumOptionRequest`).
+VARIANT_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("Request", "Response"),
+    ("Input", "Output"),
+    ("Write", "Read"),
+    ("RequestModel", "ResponseModel"),
+)
+
+
+def variant_suffixes(model: str, taken: Collection[str]) -> tuple[str, str]:
+    """The request and response suffixes for a split schema whose model is `model`, given the
+    model names of all the spec's schemas."""
+    for pair in VARIANT_SUFFIXES:
+        if all(model + suffix not in taken for suffix in pair):
+            return pair
+    return VARIANT_SUFFIXES[-1]  # every pair taken: datamodel-codegen numbers the clash
+
+
 # A top-level `class X` or `X = ...`/`type X` of a datamodel-codegen models module.
 _DEFINED = re.compile(r"^(?:class\s+(\w+)|(\w+)\s*(?::[^=\n]*)?=|type\s+(\w+))", re.MULTILINE)
 
 
-class ModelNameClashError(Exception):
-    """A schema's class name is also the request or response model of a split schema."""
-
-    def __init__(self, schema: str, message: str) -> None:
-        super().__init__(message)
-        self.schema = schema
-
-
 @dataclass(frozen=True, slots=True)
 class ModelNames:
-    """The class names of split schemas (those with Request/Response variants instead)."""
+    """Split schemas' models (those with request and response variants instead), and their
+    variants' suffixes."""
 
-    split: frozenset[str] = frozenset()
+    split: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def of(self, model: str, direction: Direction) -> str:
         """The class to use for the schema named `model` when it travels in `direction`."""
-        return model + _SUFFIX[direction] if model in self.split else model
+        pair = self.split.get(model)
+        if pair is None:
+            return model
+        return model + (pair[0] if direction == "request" else pair[1])
 
     def base(self, name: str) -> str:
         """The schema's class name for a name `of` returned."""
-        for suffix in _SUFFIX.values():
-            stem = name.removesuffix(suffix)
-            if stem != name and stem in self.split:
-                return stem
+        for model, pair in self.split.items():
+            if name in (model + pair[0], model + pair[1]):
+                return model
         return name
 
     @classmethod
     def from_classes(cls, classes: Iterable[str], schemas: Iterable[str]) -> ModelNames:
         """Split schemas of `schemas` (component names), given the classes the models define.
 
-        Raises ModelNameClashError when a schema's own class name is a split schema's variant: the
-        models then hold a renamed class (`XRequest1`) the IR cannot tell apart.
+        A schema is split when its model is missing and both variants `variant_suffixes` names
+        are there.
         """
         defined = set(classes)
-        names = {schema: class_name(schema) for schema in schemas}
-        own = set(names.values())
-        for schema, model in sorted(names.items()):
-            for suffix in _SUFFIX.values():
-                stem = model.removesuffix(suffix)
-                # The stem's schema was split (no class of its own), so its variant took this
-                # schema's name and one of them was renamed: the IR cannot tell which is which.
-                if stem != model and stem in own and stem not in defined:
-                    raise ModelNameClashError(
-                        schema,
-                        f"schema {schema!r} has the class name {model} of the "
-                        f"{suffix.lower()} model of a schema with readOnly/writeOnly members; "
-                        'rename it or set read-write-models = "shared" for this API',
-                    )
-        split = frozenset(
-            model
-            for model in own
-            if model not in defined and all(model + s in defined for s in _SUFFIX.values())
-        )
+        own = {class_name(schema) for schema in schemas}
+        split: dict[str, tuple[str, str]] = {}
+        for model in sorted(own):
+            if model in defined:
+                continue
+            pair = variant_suffixes(model, own)
+            if all(model + suffix in defined for suffix in pair):
+                split[model] = pair
         return cls(split)
 
 

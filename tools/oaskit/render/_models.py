@@ -131,9 +131,11 @@ def _without_bad_url_defaults(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _is_bad_url_default(node: dict[str, Any]) -> bool:
-    default = node.get("default")
+    default, kind = node.get("default"), node.get("format")
+    # A property may be named `format` or `default` (Asana's is): then the value is a schema.
     return (
-        node.get("format") in _URL_FORMATS
+        isinstance(kind, str)
+        and kind in _URL_FORMATS
         and isinstance(default, str)
         and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", default)
     )

@@ -2,7 +2,8 @@
 
 A schema with a readOnly or writeOnly member (at any depth of its own inline objects), or one that
 refers to such a schema, is replaced by `<name>Request`, without its readOnly members, and
-`<name>Response`, without its writeOnly ones; every reference follows the direction it is met
+`<name>Response`, without its writeOnly ones (`Input`/`Output`, … when a schema has one of
+those names, as `ir.variant_suffixes` decides); every reference follows the direction it is met
 in: request bodies and parameters take the request variant, responses and headers the response
 one, and a variant's own references take their own kind. datamodel-codegen then renders plain
 models. Its own `request-response` mode does the same, but took 1.5 times as long for all of
@@ -14,27 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from oaskit.render._errors import ModelsError
+from oaskit.ir import class_name, variant_suffixes
 
-__all__ = ["VariantClashError", "with_direction_variants"]
+__all__ = ["with_direction_variants"]
 
 _Direction = Literal["request", "response"]
-_SUFFIX: dict[_Direction, str] = {"request": "Request", "response": "Response"}
 # The member flag a direction leaves out.
 _LEFT_OUT: dict[_Direction, str] = {"request": "readOnly", "response": "writeOnly"}
 _PREFIX = "#/components/schemas/"
-
-
-class VariantClashError(ModelsError):
-    """A variant's name is taken by another schema."""
-
-    def __init__(self, schema: str, taken: str) -> None:
-        super().__init__(
-            f"schema {taken!r} has the name of the {taken.removeprefix(schema).lower()} model of "
-            f"schema {schema!r}, which has readOnly/writeOnly members; rename it or set "
-            'read-write-models = "shared" for this API'
-        )
-        self.schema: str | None = taken
+# A split schema's name → the suffixes of its request and response variants.
+_Variants = dict[str, tuple[str, str]]
 
 
 def with_direction_variants(spec: dict[str, Any]) -> dict[str, Any]:
@@ -46,27 +36,30 @@ def with_direction_variants(spec: dict[str, Any]) -> dict[str, Any]:
     split = _split_set(schemas)
     if not split:
         return spec
-    for name in sorted(split):
-        for suffix in _SUFFIX.values():
-            if name + suffix in schemas:
-                raise VariantClashError(name, name + suffix)
+    taken = {class_name(str(name)) for name in schemas}
+    variants: _Variants = {
+        name: variant_suffixes(class_name(name), taken) for name in sorted(split)
+    }
     copy = dict(spec)
     directed_components: dict[str, Any] = dict(components)
     copy["components"] = directed_components
     new_schemas: dict[str, Any] = {}
     for name, schema in schemas.items():
-        if name not in split:
+        if name not in variants:
             new_schemas[name] = schema
             continue
-        for direction, suffix in _SUFFIX.items():
-            new_schemas[name + suffix] = _variant(schema, direction, split, schemas)
+        request, response = variants[name]
+        new_schemas[name + request] = _variant(schema, "request", variants, schemas)
+        new_schemas[name + response] = _variant(schema, "response", variants, schemas)
     directed_components["schemas"] = new_schemas
     for section, direction in _SECTIONS.items():
         if section in directed_components:
-            directed_components[section] = _directed(directed_components[section], direction, split)
+            directed_components[section] = _directed(
+                directed_components[section], direction, variants
+            )
     for key in ("paths", "webhooks"):
         if key in copy:
-            copy[key] = _operations(spec[key], split)
+            copy[key] = _operations(spec[key], variants)
     return copy
 
 
@@ -153,15 +146,16 @@ def _split_set(schemas: dict[str, Any]) -> set[str]:
     return split
 
 
-def _ref_to(name: str, direction: _Direction, split: set[str]) -> str:
-    suffix = _SUFFIX[direction] if name in split else ""
+def _ref_to(name: str, direction: _Direction, variants: _Variants) -> str:
+    pair = variants.get(name)
+    suffix = "" if pair is None else pair[0] if direction == "request" else pair[1]
     return _PREFIX + (name + suffix).replace("~", "~0").replace("/", "~1")
 
 
-def _variant(node: Any, direction: _Direction, split: set[str], schemas: dict[str, Any]) -> Any:
+def _variant(node: Any, direction: _Direction, variants: _Variants, schemas: dict[str, Any]) -> Any:
     """A copy of a schema for `direction`: the members it leaves out gone, references directed."""
     if isinstance(node, list):
-        return [_variant(item, direction, split, schemas) for item in node]
+        return [_variant(item, direction, variants, schemas) for item in node]
     if not isinstance(node, dict):
         return node
     copy: dict[str, Any] = {}
@@ -170,55 +164,57 @@ def _variant(node: Any, direction: _Direction, split: set[str], schemas: dict[st
         if key in _DATA:
             copy[key] = value
         elif key == "$ref" and _target(value) is not None:
-            copy[key] = _ref_to(str(_target(value)), direction, split)
+            copy[key] = _ref_to(str(_target(value)), direction, variants)
         elif key == "properties" and isinstance(value, dict):
             flag = _LEFT_OUT[direction]
             left_out = {m for m, s in value.items() if _flagged(s, flag, schemas, frozenset())}
             copy[key] = {
-                member: _variant(schema, direction, split, schemas)
+                member: _variant(schema, direction, variants, schemas)
                 for member, schema in value.items()
                 if member not in left_out
             }
         elif key == "discriminator" and isinstance(value, dict):
-            copy[key] = _directed_mapping(value, direction, split)
+            copy[key] = _directed_mapping(value, direction, variants)
         else:
-            copy[key] = _variant(value, direction, split, schemas)
+            copy[key] = _variant(value, direction, variants, schemas)
     if left_out and isinstance(copy.get("required"), list):
         copy["required"] = [m for m in copy["required"] if m not in left_out]
     return copy
 
 
-def _directed_mapping(discriminator: dict[str, Any], direction: _Direction, split: set[str]) -> Any:
+def _directed_mapping(
+    discriminator: dict[str, Any], direction: _Direction, variants: _Variants
+) -> Any:
     mapping = discriminator.get("mapping")
     if not isinstance(mapping, dict):
         return discriminator
     directed = {
-        value: _ref_to(str(_target(ref)), direction, split) if _target(ref) is not None else ref
+        value: _ref_to(str(_target(ref)), direction, variants) if _target(ref) is not None else ref
         for value, ref in mapping.items()
     }
     return {**discriminator, "mapping": directed}
 
 
-def _directed(node: Any, direction: _Direction, split: set[str]) -> Any:
+def _directed(node: Any, direction: _Direction, variants: _Variants) -> Any:
     """A copy of `node` whose references to split schemas take the `direction` variant."""
     if isinstance(node, list):
-        return [_directed(item, direction, split) for item in node]
+        return [_directed(item, direction, variants) for item in node]
     if not isinstance(node, dict):
         return node
     copy = {}
     for key, value in node.items():
-        if key == "$ref" and _target(value) in split:
-            copy[key] = _ref_to(str(_target(value)), direction, split)
+        if key == "$ref" and _target(value) in variants:
+            copy[key] = _ref_to(str(_target(value)), direction, variants)
         elif key in _DATA:
             copy[key] = value
         elif key == "discriminator" and isinstance(value, dict):
-            copy[key] = _directed_mapping(value, direction, split)
+            copy[key] = _directed_mapping(value, direction, variants)
         else:
-            copy[key] = _directed(value, direction, split)
+            copy[key] = _directed(value, direction, variants)
     return copy
 
 
-def _operations(paths: Any, split: set[str]) -> Any:
+def _operations(paths: Any, variants: _Variants) -> Any:
     """Paths (or webhooks) with parameters and request bodies directed as requests, the rest
     (responses, their headers, callbacks' responses) as responses."""
     if not isinstance(paths, dict):
@@ -231,9 +227,9 @@ def _operations(paths: Any, split: set[str]) -> Any:
         directed_item = {}
         for key, value in item.items():
             if key == "parameters":
-                directed_item[key] = _directed(value, "request", split)
+                directed_item[key] = _directed(value, "request", variants)
             elif isinstance(value, dict) and key in _METHODS:
-                directed_item[key] = _operation(value, split)
+                directed_item[key] = _operation(value, variants)
             else:
                 directed_item[key] = value
         result[path] = directed_item
@@ -243,15 +239,15 @@ def _operations(paths: Any, split: set[str]) -> Any:
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
-def _operation(operation: dict[str, Any], split: set[str]) -> dict[str, Any]:
+def _operation(operation: dict[str, Any], variants: _Variants) -> dict[str, Any]:
     directed: dict[str, Any] = {}
     for key, value in operation.items():
         if key in ("parameters", "requestBody"):
-            directed[key] = _directed(value, "request", split)
+            directed[key] = _directed(value, "request", variants)
         elif key == "responses":
-            directed[key] = _directed(value, "response", split)
+            directed[key] = _directed(value, "response", variants)
         elif key == "callbacks" and isinstance(value, dict):
-            directed[key] = {name: _operations(cb, split) for name, cb in value.items()}
+            directed[key] = {name: _operations(cb, variants) for name, cb in value.items()}
         else:
             directed[key] = value
     return directed
