@@ -92,6 +92,7 @@ class _Suppressions:
         self._config = config
         self._lines: dict[Path, list[str]] = {}
         self._per_file: dict[Path, frozenset[str]] = {}
+        self._inline_codes: dict[tuple[Path, int], frozenset[str]] = {}
 
     def apply(self, findings: list[Finding]) -> list[Finding]:
         """`findings` with levels overridden and the suppressed ones left out."""
@@ -122,14 +123,20 @@ class _Suppressions:
         return self._per_file[file]
 
     def _inline(self, location: Location, code: str) -> bool:
-        # The loader keeps comments out of the data, so the source line is read again here.
-        lines = self._source(location.file)
-        number = location.line - 1
-        if 0 <= number < len(lines) and code in _codes(lines[number]):
-            return True
         # A finding on a mapping value sits one line below its key, so the line above counts.
-        above = number - 1
-        return 0 <= above < len(lines) and code in _codes(lines[above])
+        return code in self._codes_at(location.file, location.line) or code in self._codes_at(
+            location.file, location.line - 1
+        )
+
+    def _codes_at(self, file: Path, line: int) -> frozenset[str]:
+        # The loader keeps comments out of the data, so the source line is read again here;
+        # once per line: a minified JSON spec is one line of megabytes with every finding on it.
+        key = (file, line)
+        if key not in self._inline_codes:
+            lines = self._source(file)
+            text = lines[line - 1] if 1 <= line <= len(lines) else ""
+            self._inline_codes[key] = frozenset(_codes(text))
+        return self._inline_codes[key]
 
     def _source(self, file: Path) -> list[str]:
         if file not in self._lines:

@@ -80,14 +80,17 @@ class _Text:
             return header + "\n"
         first = max(1, where.line - 1)
         width = len(str(where.line))
+        # A minified JSON spec is one line of megabytes: show a window around the column.
+        start = (
+            max(0, where.col - 1 - _SNIPPET // 3) if len(lines[where.line - 1]) > _SNIPPET else 0
+        )
         shown = [
-            f"{self._paint(_DIM, f'{number:>{width}} |')} {lines[number - 1]}".rstrip()
-            for number in range(first, where.line + 1)
+            f"{self._paint(_DIM, f'{n:>{width}} |')} {_clip(lines[n - 1], start)}".rstrip()
+            for n in range(first, where.line + 1)
         ]
         # Keep tabs under tabs so the caret lines up however the terminal expands them.
-        prefix = "".join(
-            "\t" if char == "\t" else " " for char in lines[where.line - 1][: where.col - 1]
-        )
+        before = ("…" if start else "") + lines[where.line - 1][start : where.col - 1]
+        prefix = "".join("\t" if char == "\t" else " " for char in before)
         caret = self._paint(paint, f"^ {finding.level.label}")
         gutter = self._paint(_DIM, f"{'':>{width}} |")
         return "\n".join([header, *shown, f"{gutter} {prefix}{caret}"]) + "\n"
@@ -99,6 +102,18 @@ class _Text:
             except (OSError, UnicodeDecodeError):
                 self._sources[file] = []
         return self._sources[file]
+
+
+# The widest stretch of a source line a snippet shows.
+_SNIPPET = 160
+
+
+def _clip(line: str, start: int) -> str:
+    """`line` from `start`, at most _SNIPPET characters, with an ellipsis where it is cut."""
+    if start == 0 and len(line) <= _SNIPPET:
+        return line
+    clipped = line[start : start + _SNIPPET]
+    return ("…" if start else "") + clipped + ("…" if start + _SNIPPET < len(line) else "")
 
 
 def _json(findings: Sequence[Finding], *, root: Path) -> str:
