@@ -1,10 +1,11 @@
 """Fuzz benchmark: `oaskit fuzz` (its Python API) beside schemathesis' own `st run`.
 
-`python -m bench.fuzz_bench [--quick]` from the repository root. It starts the reference service
-on 127.0.0.1 the way scripts/demo.sh does (a fresh SQLite file, one key from `keys create`,
-`serve`, a rate limit far above what a fuzz run sends), bundles spec/connectors/openapi.yaml into
-one JSON file (st's loader resolves a relative `$ref` inside a referenced file against the root's
-folder, so it cannot read the multi-file spec itself) and runs, in turn and `--repeats` times:
+`python -m bench.fuzz_bench [--quick] [--no-write] [--output PATH]` from the repository root.
+It starts the reference service on 127.0.0.1 the way scripts/demo.sh does (a fresh SQLite file,
+one key from `keys create`, `serve`, a rate limit far above what a fuzz run sends), bundles
+spec/connectors/openapi.yaml into one JSON file (st's loader resolves a relative `$ref` inside
+a referenced file against the root's folder, so it cannot read the multi-file spec itself) and
+runs, in turn and `--repeats` times:
 
 - `st run <bundled spec> --url <service>` from the venv, in a subprocess, with an NDJSON report;
 - `oaskit.fuzz.run_fuzz` against the same URL;
@@ -15,14 +16,18 @@ figures per run, both taken from engine events, so process start-up and spec loa
 out of both: cases per second (test cases sent / engine running time) and the time until every
 operation had its first scenario with a case finished. Medians are written between the
 `bench:fuzz` markers of BENCHMARKS.md; the rest of the file is left alone.
+
+`--quick` runs once, with `--max-examples 5`, and leaves out the in-process run (ours only,
+no peer: its row says it was skipped). A run that breaks is a row that says why, and the
+runner exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -37,7 +42,7 @@ from functools import partial
 from importlib import metadata
 from pathlib import Path
 
-from bench._results import write_section
+from bench._results import Stopwatch, load_average, machine, say, write_section
 
 __all__ = ["main"]
 
@@ -52,6 +57,12 @@ RATE_LIMIT = "1000000000"
 STARTUP_TIMEOUT_S = 60.0
 SERVE = (sys.executable, "-m", "connectors_service", "serve")
 UNIT_PHASES = frozenset({"examples", "coverage", "fuzzing"})
+NAMES = {
+    "st": "`st run`, over 127.0.0.1",
+    "socket": "`oaskit fuzz`, over 127.0.0.1",
+    "in_process": "`oaskit fuzz`, in process (ASGI)",
+}
+QUICK_SKIP = "skipped in quick mode (no peer to compare with); `make bench` measures it"
 
 
 @dataclass(frozen=True)
@@ -77,15 +88,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, help="default 3, or 1 with --quick")
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md")
+    parser.add_argument("--output", type=Path, default=BENCHMARKS, help="the results file")
     args = parser.parse_args(argv)
+    stopwatch = Stopwatch("bench.fuzz_bench" + (" --quick" if args.quick else ""))
     max_examples = args.max_examples or (5 if args.quick else 10)
     repeats = args.repeats or (1 if args.quick else 3)
+    load = load_average()
 
+    samples: dict[str, list[Sample]] = {name: [] for name in NAMES}
+    reasons: dict[str, str] = {"in_process": QUICK_SKIP} if args.quick else {}
     with tempfile.TemporaryDirectory(prefix="fuzz-bench-") as folder:
         work = Path(folder)
         spec_json = work / "openapi.json"
         spec_json.write_text(json.dumps(_bundle(SPEC)), encoding="utf-8")
-        samples: dict[str, list[Sample]] = {"st": [], "socket": [], "in_process": []}
         with _service(work / "served") as (url, key):
             app, app_key = _in_process_app(work / "in-process")
             for run in range(1, repeats + 1):
@@ -95,21 +110,36 @@ def main(argv: Sequence[str] | None = None) -> int:
                     ("socket", partial(_run_ours, url=url, key=key)),
                     ("in_process", partial(_run_ours, app=app, key=app_key)),
                 ):
-                    sample = measure(max_examples=max_examples, seed=args.seed)
+                    if name in reasons:
+                        continue  # skipped, or broke in an earlier round
+                    try:
+                        sample = measure(max_examples=max_examples, seed=args.seed)
+                    except Exception as error:  # a broken run is a row that says why
+                        reasons[name] = f"failed: {type(error).__name__}: {error}"[:300]
+                        say(f"run {run}/{repeats} {name}: {reasons[name]}")
+                        continue
                     samples[name].append(sample)
-                    print(
+                    say(
                         f"run {run}/{repeats} {name}: {sample.cases} cases in"
                         f" {sample.running_s:.2f} s = {sample.cases_per_s:.1f}/s; all operations"
-                        f" covered after {sample.cover_s:.2f} s; {sample.failures} failures",
-                        flush=True,
+                        f" covered after {sample.cover_s:.2f} s; {sample.failures} failures"
                     )
     section = _section(
-        samples, max_examples=max_examples, repeats=repeats, seed=args.seed, quick=args.quick
+        samples,
+        reasons,
+        max_examples=max_examples,
+        repeats=repeats,
+        seed=args.seed,
+        quick=args.quick,
+        load=load,
     )
     print(section)
     if not args.no_write:
-        _write_section(section)
-    return 0
+        write_section(args.output, section, start_marker=START_MARKER, end_marker=END_MARKER)
+        say(f"wrote the fuzz section of {args.output}")
+    stopwatch.report()
+    broken = any(not reason.startswith("skipped") for reason in reasons.values())
+    return 1 if broken else 0
 
 
 def _bundle(path: Path) -> object:
@@ -182,6 +212,11 @@ def _in_process_app(folder: Path) -> tuple[object, str]:
     from connectors_service.settings import Settings
 
     env, key = _create_key(folder)
+    # The access log goes to a file, as the served copy's does (the service adds no handler of
+    # its own when one is there), not to the terminal between the progress lines.
+    handler = logging.FileHandler(folder / "service.log")
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logging.getLogger("connectors_service").addHandler(handler)
     settings = Settings(
         database_url=env["DATABASE_URL"],
         rate_limit_per_minute=int(RATE_LIMIT),
@@ -241,7 +276,8 @@ def _run_st(
     # Exit 1 means st found failures (see the failures column), not that the run broke.
     finished = subprocess.run(command, cwd=work, capture_output=True, text=True, check=False)
     if finished.returncode not in (0, 1) or not events_path.exists():
-        raise SystemExit(f"st run failed ({finished.returncode}):\n{finished.stdout[-2000:]}")
+        last = (finished.stderr.strip() or finished.stdout.strip()).splitlines()[-1:]
+        raise RuntimeError(f"st run exit {finished.returncode}: {' '.join(last) or 'no output'}")
     return _read_st_events(events_path)
 
 
@@ -271,7 +307,7 @@ def _read_st_events(path: Path) -> Sample:
                 if event["phase"] in UNIT_PHASES and recorded and started is not None:
                     covered.setdefault(label, event["timestamp"] - started)
     if started is None or finished is None:
-        raise SystemExit(f"{path}: no EngineStarted/EngineFinished events")
+        raise RuntimeError(f"{path.name}: no EngineStarted/EngineFinished events")
     return Sample(
         cases=cases,
         running_s=finished - started,
@@ -281,28 +317,41 @@ def _read_st_events(path: Path) -> Sample:
 
 
 def _section(
-    samples: dict[str, list[Sample]], *, max_examples: int, repeats: int, seed: int, quick: bool
+    samples: dict[str, list[Sample]],
+    reasons: dict[str, str],
+    *,
+    max_examples: int,
+    repeats: int,
+    seed: int,
+    quick: bool,
+    load: str,
 ) -> str:
-    names = {
-        "st": "`st run`, over 127.0.0.1",
-        "socket": "`oaskit fuzz`, over 127.0.0.1",
-        "in_process": "`oaskit fuzz`, in process (ASGI)",
-    }
-    rows = ["| run | cases | cases/s | all operations covered after | failures |"]
-    rows.append("| --- | ---: | ---: | ---: | ---: |")
-    for key, label in names.items():
-        runs = samples[key]
+    rows = [
+        "| run | cases | cases/s, median (min-max) | oaskit's speed-up (cases/s) | all operations"
+        " covered after | failures | result |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    peer = samples["st"] if "st" not in reasons else []
+    for key, label in NAMES.items():
+        runs = samples[key] if key not in reasons else []
+        if not runs:
+            rows.append(f"| {label} | | | | | | {reasons.get(key, 'no run')} |")
+            continue
         rates = [sample.cases_per_s for sample in runs]
+        rate = statistics.median(rates)
+        speed = ""
+        if key != "st" and peer:
+            speed = f"{rate / statistics.median(s.cases_per_s for s in peer):.2f}x"
         rows.append(
             f"| {label} | {statistics.median(sample.cases for sample in runs):.0f}"
-            f" | {statistics.median(rates):.1f} ({min(rates):.1f}-{max(rates):.1f})"
+            f" | {rate:.1f} ({min(rates):.1f}-{max(rates):.1f}) | {speed}"
             f" | {statistics.median(sample.cover_s for sample in runs):.2f} s"
-            f" | {statistics.median(sample.failures for sample in runs):.0f} |"
+            f" | {statistics.median(sample.failures for sample in runs):.0f} | ok |"
         )
     command = "python -m bench.fuzz_bench" + (" --quick" if quick else "")
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    versions = {name: metadata.version(name) for name in ("schemathesis", "hypothesis", "fastapi")}
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    names = ("oaskit", "schemathesis", "hypothesis", "fastapi", "uvicorn")
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in names)
     return "\n".join(
         [
             START_MARKER,
@@ -310,33 +359,51 @@ def _section(
             "",
             f"Written by `{command}` on {when}; every figure comes from that run. The reference"
             " service (a fresh SQLite file, one uvicorn worker, rate limit out of reach) fuzzed"
-            " with spec/connectors/openapi.yaml by `st run` and by `oaskit fuzz`'s Python API,"
+            " by `st run` (schemathesis' CLI, the peer) and by `oaskit fuzz`'s Python API,"
             f" alternating, {repeats} run(s) each; medians, min-max of cases/s in brackets. Same"
             f" inputs for all: --max-examples {max_examples}, seed {seed}, every phase and check,"
             " one worker, no example database.",
             "",
-            f"Machine: {machine}. Versions: "
-            + ", ".join(f"{name} {value}" for name, value in versions.items())
-            + ".",
+            machine(load=load),
+            "",
+            f"Versions: {versions} (`st` is this venv's schemathesis).",
+            "",
+            f"Input: {_describe_spec()}; `st run` reads it bundled into one JSON file, which"
+            " oaskit's bundler writes (st's loader resolves a relative `$ref` inside a referenced"
+            " file against the root's folder, so it cannot read the multi-file spec itself).",
             "",
             *rows,
             "",
             "Cases/s: test cases sent / engine running time (from the engine's own start and"
-            " finish events; process start-up and spec loading excluded for both). Covered after:"
-            " from the engine's start until every operation had its first scenario with a case"
-            " finished. Failures: `st run` counts failed checks per case; oaskit counts distinct"
-            " failures and accepts a documented 412/422 in `positive_data_acceptance` (README), so"
-            " the two columns are not comparable. `st run` meets failures that oaskit's policy"
-            " accepts, and hypothesis ends an operation's test at its first failure, so st sends"
-            " far fewer cases: compare cases/s, not case counts. The served database keeps what"
-            " earlier runs created, for all three alike.",
+            " finish events; process start-up and spec loading excluded for both). Speed-up:"
+            " oaskit's cases/s / `st run`'s. Covered after: from the engine's start until every"
+            " operation had its first scenario with a case finished. Failures: `st run` counts"
+            " failed checks per case; oaskit counts distinct failures and accepts a documented"
+            " 412/422 in `positive_data_acceptance` (README), so the two columns are not"
+            " comparable. `st run` meets failures that oaskit's policy accepts, and hypothesis"
+            " ends an operation's test at its first failure, so st sends far fewer cases: compare"
+            " cases/s, not case counts. The served database keeps what earlier runs created, for"
+            " all three alike.",
             END_MARKER,
         ]
     )
 
 
-def _write_section(section: str) -> None:
-    write_section(BENCHMARKS, section, start_marker=START_MARKER, end_marker=END_MARKER)
+def _describe_spec() -> str:
+    bundled = _bundle(SPEC)
+    paths = bundled.get("paths", {}) if isinstance(bundled, dict) else {}
+    operations = sum(
+        1
+        for item in paths.values()
+        if isinstance(item, dict)
+        for method in item
+        if method in {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+    )
+    return (
+        f"{SPEC.relative_to(ROOT)} (this project's hand-written multi-file spec, OpenAPI"
+        f" {bundled.get('openapi', '?') if isinstance(bundled, dict) else '?'},"
+        f" {operations} operations)"
+    )
 
 
 if __name__ == "__main__":

