@@ -214,3 +214,20 @@ def test_prints_header_only_when_source_line_is_unavailable(tmp_path: Path) -> N
     finding = Finding("rule-a", "gone", Location(tmp_path / "missing.yaml", 4, 1))
 
     assert render([finding], format="text", root=tmp_path) == "missing.yaml:4:1 rule-a gone\n\n"
+
+
+def test_clips_snippet_around_the_column_when_source_line_is_very_long(tmp_path: Path) -> None:
+    # A minified JSON spec is one line; each snippet shows a window of it, caret included.
+    spec = tmp_path / "min.json"
+    filler = "x" * 5000
+    spec.write_text(f'{{"a": "{filler}", "b": 1}}', encoding="utf-8")
+    column = spec.read_text(encoding="utf-8").index('"b"') + 1
+    finding = Finding("demo", "here", Location(spec, 1, column), Level.ERROR)
+
+    text = render([finding], format="text", root=tmp_path)
+
+    snippet, caret = text.splitlines()[1:3]
+    assert len(snippet) < 200
+    assert snippet.startswith("1 | …x")
+    assert snippet[caret.index("^")] == '"'
+    assert snippet[caret.index("^") + 1] == "b"
