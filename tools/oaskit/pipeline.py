@@ -115,21 +115,18 @@ def generate(
         errors = [f for f in [*bundle.problems, *validate_bundle(bundle)] if f.level is Level.ERROR]
         if errors:
             raise GenerationError(errors)
-        files: dict[str, str] = {}
-        if not split:
-            # Nothing the IR says depends on the models: render the rest meanwhile.
-            api = build_api(bundle.data, name=name, source=source, package=package, models=SHARED)
-            files = format_tree(render_code(api, templates=templates), package=package)
+        # The rest is rendered while the models are: the IR names the request and response
+        # models the split makes, which are checked for once the models are there.
+        expected = _expected_names(bundle.data) if split else SHARED
+        api = build_api(bundle.data, name=name, source=source, package=package, models=expected)
+        files = format_tree(render_code(api, templates=templates), package=package)
         model_files = None
         if worker is not None and bundle.files == (spec_path.resolve(),):
             model_files = _models_from_worker(worker, digest=_data_digest(bundle.data))
         if model_files is None:
             model_files = _model_files(bundle, header=header, package=package, split=split)
         if split:
-            # Which schemas were split is read from the models themselves.
-            names = _model_names(bundle, model_files)
-            api = build_api(bundle.data, name=name, source=source, package=package, models=names)
-            files = format_tree(render_code(api, templates=templates), package=package)
+            _check_variants(bundle, expected, model_files)
     finally:
         if worker is not None and worker.poll() is None:
             worker.kill()  # a speculation nobody needs (spec errors, several files) stops here
@@ -149,13 +146,28 @@ def _model_files(bundle: Bundle, *, header: str, package: str, split: bool) -> d
         raise GenerationError([finding]) from None
 
 
-def _model_names(bundle: Bundle, model_files: dict[str, str]) -> ModelNames:
-    from oaskit.ir import ModelNames, model_classes
+def _expected_names(data: Any) -> ModelNames:
+    from oaskit.ir import ModelNames, class_name
+    from oaskit.render import direction_variants
 
-    components = bundle.data.get("components") if isinstance(bundle.data, dict) else None
-    schemas = components.get("schemas") if isinstance(components, dict) else None
+    variants = direction_variants(data) if isinstance(data, dict) else {}
+    return ModelNames({class_name(name): pair for name, pair in variants.items()})
+
+
+def _check_variants(bundle: Bundle, names: ModelNames, model_files: dict[str, str]) -> None:
+    """Raise GenerationError unless the models define every request and response model."""
+    from oaskit.ir import model_classes
+
     classes = model_classes(text for name, text in model_files.items() if name.endswith(".py"))
-    return ModelNames.from_classes(classes, map(str, schemas or {}))
+    for model, pair in sorted(names.split.items()):
+        missing = [model + suffix for suffix in pair if model + suffix not in classes]
+        if missing:
+            # datamodel-codegen numbered a clash with another model's name (`XRequest1`).
+            message = (
+                f"the models have no {' or '.join(missing)}: another model takes the name; "
+                'rename the schema or set read-write-models = "shared" for this API'
+            )
+            raise GenerationError([Finding("models-unsupported", message, bundle.locate(()))])
 
 
 def model_package(data: Any, *, header: str, package: str, split: bool) -> dict[str, str]:

@@ -3,7 +3,8 @@
 With request and response models split (`render/_read_write.py`), a schema whose members, or
 whose referenced schemas' members, are readOnly or writeOnly has no class of its own but
 `<Name>Request` and `<Name>Response` (another pair of suffixes when a schema has one of those
-names). The IR learns which ones from the rendered models themselves.
+names). The pipeline tells the IR which, by the same rule the split follows, and checks the
+rendered models for them.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
-
-from oaskit.ir._naming import class_name
 
 __all__ = [
     "SHARED",
@@ -68,24 +67,6 @@ class ModelNames:
             if name in (model + pair[0], model + pair[1]):
                 return model
         return name
-
-    @classmethod
-    def from_classes(cls, classes: Iterable[str], schemas: Iterable[str]) -> ModelNames:
-        """Split schemas of `schemas` (component names), given the classes the models define.
-
-        A schema is split when its model is missing and both variants `variant_suffixes` names
-        are there.
-        """
-        defined = set(classes)
-        own = {class_name(schema) for schema in schemas}
-        split: dict[str, tuple[str, str]] = {}
-        for model in sorted(own):
-            if model in defined:
-                continue
-            pair = variant_suffixes(model, own)
-            if all(model + suffix in defined for suffix in pair):
-                split[model] = pair
-        return cls(split)
 
 
 # No schema split: every schema has one model, as in the `shared` read-write mode.

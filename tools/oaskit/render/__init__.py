@@ -3,6 +3,7 @@
 from oaskit.render._environment import BUILTIN_TEMPLATES, create_environment
 from oaskit.render._errors import ModelsError
 from oaskit.render._models import render_models
+from oaskit.render._read_write import direction_variants
 from oaskit.render._render import render_api, render_code
 from oaskit.render._split import SPLIT_MODELS_OVER, split_models
 
@@ -11,6 +12,7 @@ __all__ = [
     "SPLIT_MODELS_OVER",
     "ModelsError",
     "create_environment",
+    "direction_variants",
     "render_api",
     "render_code",
     "render_models",

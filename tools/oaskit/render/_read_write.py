@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from oaskit.ir import class_name, variant_suffixes
 
-__all__ = ["with_direction_variants"]
+__all__ = ["direction_variants", "with_direction_variants"]
 
 _Direction = Literal["request", "response"]
 # The member flag a direction leaves out.
@@ -33,13 +33,9 @@ def with_direction_variants(spec: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(components, dict) or not isinstance(components.get("schemas"), dict):
         return spec
     schemas: dict[str, Any] = components["schemas"]
-    split = _split_set(schemas)
-    if not split:
+    variants = direction_variants(spec)
+    if not variants:
         return spec
-    taken = {class_name(str(name)) for name in schemas}
-    variants: _Variants = {
-        name: variant_suffixes(class_name(name), taken) for name in sorted(split)
-    }
     copy = dict(spec)
     directed_components: dict[str, Any] = dict(components)
     copy["components"] = directed_components
@@ -61,6 +57,17 @@ def with_direction_variants(spec: dict[str, Any]) -> dict[str, Any]:
         if key in copy:
             copy[key] = _operations(spec[key], variants)
     return copy
+
+
+def direction_variants(spec: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """The schemas `with_direction_variants` splits, each with its request and response
+    suffixes; the IR names the models by it while they are being rendered."""
+    components = spec.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    if not isinstance(schemas, dict):
+        return {}
+    taken = {class_name(str(name)) for name in schemas}
+    return {name: variant_suffixes(class_name(name), taken) for name in sorted(_split_set(schemas))}
 
 
 # Which direction the schemas of each components section travel in.
