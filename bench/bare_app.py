@@ -4,19 +4,24 @@ It does the least a correct handler must do, on the same database and the same e
 as the service (`connectors_service.db`: same pool, same SQLite pragmas), so the ratio in
 BENCHMARKS.md measures what the service adds on top of the unavoidable work:
 
-- the bearer key is checked by one indexed lookup (sha256 of the key against the unique
-  `api_keys.key_hash` index, revoked keys excluded), as `Store.resolve_api_key` does;
+- the bearer key is checked by one indexed lookup on every request (sha256 of the key against
+  the unique `api_keys.key_hash` index, revoked keys excluded), so a revoked key fails at once;
+  the service makes the same lookup but remembers a valid key for up to
+  `CONNECTORS_API_KEY_CACHE_SECONDS` (5 s by default; `connectors_service/keycache.py`), a
+  documented trade of revocation delay for one query less per request, which the ratio credits;
 - GET is one single-row SELECT by id and organization; PUT is one single-row
   `UPDATE … SET name, version = version + 1, updated_at WHERE id AND organization_id
   RETURNING …`; both run on one pooled connection in one thread-pool hop (the service uses
-  the same thread pool for its blocking store calls);
+  the same thread pool for its blocking store calls), as Core statements built once with
+  bound parameters, and GET without BEGIN and ROLLBACK on PostgreSQL (autocommit), as the
+  service's store runs its per-request statements;
 - JSON in (`{"name": …}`) and JSON out.
 
 What it leaves out, on purpose, because that is the service's own cost being measured: the
 request-context middleware (request id, standard headers, 413 body limit, one JSON log line),
 the rate limiter, validation of the request by the spec (generated FastAPI routers, pydantic
-models, the flat/vendor PUT shapes), the ORM session, decrypting and re-encrypting secret
-values and masking them, the optimistic read-then-conditional-update of PUT and its retries,
+models, the flat/vendor PUT shapes), decrypting and re-encrypting secret values and masking
+them, the optimistic read-then-conditional-update of PUT (a read more) and its retries,
 ETags, the response envelope and the dialect error rendering. Its errors are bare too.
 
 Run it as uvicorn's factory: `uvicorn --factory bench.bare_app:create_app`; `DATABASE_URL`
@@ -39,6 +44,7 @@ from sqlalchemy import (
     Row,
     String,
     Text,
+    bindparam,
     column,
     select,
     table,
@@ -91,6 +97,29 @@ _KEY_PREFIX = "ck_"
 _MAX_NAME_LENGTH = 255
 
 
+_KEY_LOOKUP = select(_api_keys.c.organization_id, _api_keys.c.scopes).where(
+    _api_keys.c.key_hash == bindparam("key_hash"), _api_keys.c.revoked_at.is_(None)
+)
+_READ = select(*_READ_COLUMNS).where(
+    _connectors.c.id == bindparam("connector_id"),
+    _connectors.c.organization_id == bindparam("organization_id"),
+)
+_WRITE = (
+    update(_connectors)
+    # An UPDATE's own parameters may not share a column's name.
+    .where(
+        _connectors.c.id == bindparam("where_id"),
+        _connectors.c.organization_id == bindparam("where_organization_id"),
+    )
+    .values(
+        name=bindparam("new_name"),
+        version=_connectors.c.version + 1,
+        updated_at=bindparam("new_updated_at"),
+    )
+    .returning(*_READ_COLUMNS)
+)
+
+
 def create_app() -> Starlette:
     """Build the bare app on the database `DATABASE_URL` names."""
     engine = create_engine_from_url(os.environ["DATABASE_URL"])
@@ -106,6 +135,12 @@ def create_app() -> Starlette:
 class _Handlers:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # As the service's store reads: without BEGIN and ROLLBACK on PostgreSQL.
+        self._reads = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else engine
+        )
 
     async def get(self, request: Request) -> JSONResponse:
         key = _bearer(request)
@@ -131,15 +166,12 @@ class _Handlers:
         return _error(status) if row is None else JSONResponse({"data": _as_json(row)})
 
     def _read(self, key: str, connector_id: str) -> tuple[int, Mapping[str, Any] | None]:
-        with self._engine.connect() as connection:
+        with self._reads.connect() as connection:
             organization_id = _organization_of(connection, key, scope="connectors:read")
             if organization_id is None:
                 return 401, None
             row = connection.execute(
-                select(*_READ_COLUMNS).where(
-                    _connectors.c.id == connector_id,
-                    _connectors.c.organization_id == organization_id,
-                )
+                _READ, {"connector_id": connector_id, "organization_id": organization_id}
             ).one_or_none()
         return _found(row)
 
@@ -152,18 +184,14 @@ class _Handlers:
             if organization_id is None:
                 return 401, None
             row = connection.execute(
-                update(_connectors)
-                .where(
-                    _connectors.c.id == connector_id,
-                    _connectors.c.organization_id == organization_id,
-                )
-                .values(
-                    name=name,
-                    version=_connectors.c.version + 1,
+                _WRITE,
+                {
+                    "where_id": connector_id,
+                    "where_organization_id": organization_id,
+                    "new_name": name,
                     # Milliseconds, as the service stores them (store/_clock.py).
-                    updated_at=_now_ms(),
-                )
-                .returning(*_READ_COLUMNS)
+                    "new_updated_at": _now_ms(),
+                },
             ).one_or_none()
         return _found(row)
 
@@ -173,10 +201,7 @@ def _organization_of(connection: Connection, key: str, *, scope: str) -> str | N
     if not key.startswith(_KEY_PREFIX):
         return None
     found = connection.execute(
-        select(_api_keys.c.organization_id, _api_keys.c.scopes).where(
-            _api_keys.c.key_hash == hashlib.sha256(key.encode()).hexdigest(),
-            _api_keys.c.revoked_at.is_(None),
-        )
+        _KEY_LOOKUP, {"key_hash": hashlib.sha256(key.encode()).hexdigest()}
     ).one_or_none()
     if found is None or scope not in found.scopes.split():
         return None

@@ -17,6 +17,7 @@ from connectors_service.dialects.supermetrics import (
     supermetrics_error,
 )
 from connectors_service.errors import render_native_error
+from connectors_service.keycache import KeyCache
 from connectors_service.middleware import RequestContextMiddleware
 from connectors_service.ratelimit import create_rate_limiter
 from connectors_service.routing import Dialect, ErrorDispatcher
@@ -40,7 +41,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = create_engine_from_url(settings.database_url)
     create_schema(engine)
     services = Services(
-        store=Store(engine), limiter=create_rate_limiter(settings), box=load_secret_box(settings)
+        store=Store(engine),
+        limiter=create_rate_limiter(settings),
+        box=load_secret_box(settings),
+        keys=KeyCache(settings.api_key_cache_seconds),
     )
 
     # The hand-written specs are the contract; no schema is derived from this code.

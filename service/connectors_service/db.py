@@ -31,6 +31,16 @@ _SQLITE_PRAGMAS = (
 )
 
 
+# A process runs at most 40 blocking store calls at once (anyio's default thread limit), so
+# the pool can lend each one a connection. SQLAlchemy's default (5 kept, 10 more opened and
+# closed again per use) opens a new connection for most requests once more than 5 run at
+# once: on PostgreSQL a connection is a server process forked per connect, and on SQLite
+# every new connection runs the pragmas below. 16 stay open, which covers a busy worker
+# process; beyond that, connections are opened for the burst and closed after.
+_POOL_SIZE = 16
+_MAX_OVERFLOW = 24
+
+
 def create_engine_from_url(url: str) -> Engine:
     """Build the one engine of the process from a `sqlite://` or `postgresql+psycopg://` URL."""
     parsed = make_url(url)
@@ -42,7 +52,9 @@ def create_engine_from_url(url: str) -> Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         # pool_pre_ping replaces connections the server closed while they sat in the pool.
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(
+            parsed, pool_pre_ping=True, pool_size=_POOL_SIZE, max_overflow=_MAX_OVERFLOW
+        )
     raise ValueError(f"unsupported database URL scheme {parsed.drivername!r}")
 
 
@@ -53,7 +65,12 @@ def _create_sqlite_engine(url: str) -> Engine:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     # The app calls the store from a thread pool, so a pooled connection may be used by a
     # thread other than the one that opened it; the pool never shares one concurrently.
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False},
+        pool_size=_POOL_SIZE,
+        max_overflow=_MAX_OVERFLOW,
+    )
     event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +21,13 @@ from connectors_service.domain import (
     new_connector,
     view_of,
 )
+from connectors_service.keycache import KeyCache
 from connectors_service.ratelimit import RateLimiter
 from connectors_service.store import (
     ConnectorRecord,
     DuplicateServiceName,
     Principal,
+    Rewrite,
     Store,
     new_id,
     utc_now,
@@ -44,6 +46,7 @@ class Services:
     store: Store
     limiter: RateLimiter
     box: SecretBox
+    keys: KeyCache
 
     async def authenticate(
         self, request: Request, *, scopes: Sequence[str], api_key: str | None = None
@@ -53,7 +56,7 @@ class Services:
         The key comes from `Authorization: Bearer …` unless the dialect passes another one.
         """
         key = api_key if api_key is not None else _bearer(request)
-        principal = await run_in_threadpool(self.store.resolve_api_key, key) if key else None
+        principal = await self._resolve(key) if key else None
         if principal is None:
             request.state.rate = self.limiter.hit(client_key(request))
             raise DomainError(401, "UNAUTHORIZED", "Authentication is required.")
@@ -70,6 +73,14 @@ class Services:
         missing = [scope for scope in scopes if scope not in principal.scopes]
         if missing:
             raise DomainError(403, "FORBIDDEN", f"The API key lacks the scope {missing[0]}.")
+        return principal
+
+    async def _resolve(self, key: str) -> Principal | None:
+        principal = self.keys.get(key)
+        if principal is None:
+            principal = await run_in_threadpool(self.store.resolve_api_key, key)
+            if principal is not None:
+                self.keys.put(key, principal)
         return principal
 
     def principal(self, request: Request) -> Principal:
@@ -126,34 +137,67 @@ class Services:
     async def change(
         self,
         principal: Principal,
-        load: Callable[[], Awaitable[ConnectorRecord]],
         changes_for: Callable[[ConnectorRecord], Changes],
         *,
+        connector_id: str | None = None,
+        service_name: str | None = None,
         if_match: str | None = None,
     ) -> ConnectorRecord:
-        """Apply a write with optimistic concurrency: no update is ever lost.
+        """Apply a write to the connector with optimistic concurrency: no update is ever lost.
 
         With If-Match, a version other than the one named is 412; without it, a write that
-        lost a race is read again and re-applied.
+        lost a race is read again and re-applied. 404 when there is no such connector.
         """
-        for _ in range(_WRITE_ATTEMPTS):
-            current = await load()
+        # The whole read-modify-write runs in one thread-pool hop: every hop is a wait for
+        # the event loop's thread and, under load, for the GIL.
+        return await run_in_threadpool(
+            functools.partial(
+                self._change,
+                principal,
+                changes_for,
+                connector_id=connector_id,
+                service_name=service_name,
+                if_match=if_match,
+            )
+        )
+
+    def _change(
+        self,
+        principal: Principal,
+        changes_for: Callable[[ConnectorRecord], Changes],
+        *,
+        connector_id: str | None,
+        service_name: str | None,
+        if_match: str | None,
+    ) -> ConnectorRecord:
+        # `rewrite` runs inside the store's transaction; what it settled on is kept here, so
+        # that the answer needs neither a read-back nor decrypting what was just sealed.
+        result: list[ConnectorRecord] = []
+
+        def rewrite(stored: ConnectorRecord) -> ConnectorRecord | None:
+            result.clear()
+            current = self.reveal(stored)
             if if_match is not None and not view_of(current).matches(if_match):
                 raise DomainError.precondition_failed()
             updated = change_connector(
                 current, changes_for(current), principal_id=principal.principal_id, now=utc_now()
             )
-            if updated is current:
-                return current
-            stored = await run_in_threadpool(
-                functools.partial(
-                    self.store.replace_connector,
-                    self.seal(updated),
-                    expected_version=current.version,
-                )
+            # `updated` is what a read would return afterwards, secrets revealed (timestamps
+            # are already at the stored precision).
+            result.append(updated)
+            return None if updated is current else self.seal(updated)
+
+        for _ in range(_WRITE_ATTEMPTS):
+            outcome = self.store.rewrite_connector(
+                rewrite,
+                organization_id=principal.organization_id,
+                connector_id=connector_id,
+                service_name=service_name,
             )
-            if stored is not None:
-                return self.reveal(stored)
+            if outcome is Rewrite.NOT_FOUND:
+                raise DomainError.not_found()
+            if outcome is Rewrite.DONE:
+                return result[0]
             if if_match is not None:
                 # Another writer changed it after our read: the caller's ETag is stale now.
                 raise DomainError.precondition_failed()

@@ -20,6 +20,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "CONNECTORS_DATABASE_URL"),
     )
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    # How long a process remembers a valid API key instead of looking it up again; a revoked
+    # key can keep working this long in a process that saw it just before (keycache.py).
+    # 0 looks every key up on every request.
+    api_key_cache_seconds: float = Field(default=5.0, ge=0)
     # Set, the rate limit is shared through Redis by every process of the service; unset,
     # each process counts on its own. `repr=False`: the URL may carry a password.
     redis_url: str | None = Field(

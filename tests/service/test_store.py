@@ -17,6 +17,7 @@ from connectors_service.store import (
     DuplicateOrganization,
     DuplicateServiceName,
     Organization,
+    Rewrite,
     Store,
     UnknownOrganization,
     new_id,
@@ -312,3 +313,60 @@ def test_sqlite_connections_enforce_wal_and_foreign_keys_when_opened(tmp_path: P
 def test_create_api_key_raises_when_organization_is_unknown(store: Store) -> None:
     with pytest.raises(UnknownOrganization):
         store.create_api_key(organization_id="org_unknown")
+
+
+def test_rewrite_connector_writes_the_new_version_when_nobody_wrote_between(
+    store: Store, new_slug: NewSlug
+) -> None:
+    organization = store.create_organization(slug=new_slug())
+    original = store.insert_connector(_connector(organization))
+    seen: list[ConnectorRecord] = []
+
+    def rename(current: ConnectorRecord) -> ConnectorRecord:
+        seen.append(current)
+        return dataclasses.replace(current, name="Renamed", version=2, updated_at=utc_now())
+
+    outcome = store.rewrite_connector(
+        rename, organization_id=organization.id, connector_id=original.id
+    )
+
+    assert outcome is Rewrite.DONE
+    assert seen == [original]
+    stored = store.get_connector(organization_id=organization.id, connector_id=original.id)
+    assert stored is not None
+    assert (stored.name, stored.version) == ("Renamed", 2)
+
+
+def test_rewrite_connector_writes_nothing_when_stale_or_asked_not_to(
+    store: Store, new_slug: NewSlug
+) -> None:
+    organization = store.create_organization(slug=new_slug())
+    original = store.insert_connector(_connector(organization, service_name="pipedrive"))
+
+    def overtaken(current: ConnectorRecord) -> ConnectorRecord:
+        # Another writer gets in between this read and this write.
+        store.replace_connector(
+            dataclasses.replace(current, name="Other", version=2), expected_version=1
+        )
+        return dataclasses.replace(current, name="Mine", version=2)
+
+    by_name = {"organization_id": organization.id, "service_name": "pipedrive"}
+    assert store.rewrite_connector(overtaken, **by_name) is Rewrite.STALE
+    assert store.rewrite_connector(lambda current: None, **by_name) is Rewrite.DONE
+    stored = store.get_connector(organization_id=organization.id, connector_id=original.id)
+    assert stored is not None
+    assert (stored.name, stored.version) == ("Other", 2)
+
+
+def test_rewrite_connector_finds_nothing_when_connector_belongs_to_another_org(
+    store: Store, new_slug: NewSlug
+) -> None:
+    owner = store.create_organization(slug=new_slug())
+    other = store.create_organization(slug=new_slug())
+    original = store.insert_connector(_connector(owner))
+
+    def never(current: ConnectorRecord) -> ConnectorRecord:
+        raise AssertionError("rewrite called for another organization's connector")
+
+    outcome = store.rewrite_connector(never, organization_id=other.id, connector_id=original.id)
+    assert outcome is Rewrite.NOT_FOUND

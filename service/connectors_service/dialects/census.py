@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Literal
 
 from fastapi import Request
@@ -21,7 +21,6 @@ from connectors_service.domain import DomainError, view_of
 from connectors_service.services import Services
 from connectors_service.store import (
     ConnectorRecord,
-    Principal,
 )
 from generated.census import models
 from generated.census.server import ApiError, Problem, Reply
@@ -163,7 +162,10 @@ class CensusConnectors:
     ) -> Reply[models.ConnectorResponse]:
         """The custom destination type with this service name."""
         principal = self._services.principal(request)
-        record = await self._load(principal, service_name)()
+        try:
+            record = await self._services.load(principal, service_name=service_name)
+        except DomainError as exc:
+            raise _not_found(exc) from None
         body = models.ConnectorResponse(status="success", data=to_census_connector(view_of(record)))
         return Reply(status=200, body=body)
 
@@ -180,9 +182,11 @@ class CensusConnectors:
         changes = changes_from_update(body)
         try:
             record = await self._services.change(
-                principal, self._load(principal, service_name), lambda current: changes
+                principal, lambda current: changes, service_name=service_name
             )
         except DomainError as exc:
+            if exc.status == 404:
+                raise _not_found(exc) from None
             if exc.status != 422:
                 raise
             raise census_problems(exc, definition_keys(body.connector)) from None
@@ -191,14 +195,7 @@ class CensusConnectors:
         )
         return Reply(status=200, body=body_out)
 
-    def _load(
-        self, principal: Principal, service_name: str
-    ) -> Callable[[], Awaitable[ConnectorRecord]]:
-        async def load() -> ConnectorRecord:
-            try:
-                return await self._services.load(principal, service_name=service_name)
-            except DomainError as exc:
-                # Census' own wording for an unknown destination type.
-                raise DomainError(exc.status, exc.code, "Connector not found") from None
 
-        return load
+def _not_found(error: DomainError) -> DomainError:
+    # Census' own wording for an unknown destination type.
+    return DomainError(error.status, error.code, "Connector not found")

@@ -24,6 +24,7 @@ from connectors_service.dialects._native_mapping import (
 )
 from connectors_service.domain import (
     Changes,
+    ConnectorView,
     DomainError,
     test_connector,
     view_of,
@@ -129,7 +130,7 @@ class NativeConnectors:
         view = view_of(record)
         if if_none_match is not None and view.matches(if_none_match):
             return Reply(status=304, body=None, headers={"ETag": view.etag})
-        return self._reply(request, record, status=200)
+        return self._reply(request, record, status=200, view=view)
 
     async def update_connector(
         self,
@@ -144,7 +145,7 @@ class NativeConnectors:
         principal = self._services.principal(request)
         changes = changes_from_update(body)
         record = await self._services.change(
-            principal, self._loader(principal, id), lambda current: changes, if_match=if_match
+            principal, lambda current: changes, connector_id=id, if_match=if_match
         )
         return self._reply(request, record, status=200)
 
@@ -165,8 +166,8 @@ class NativeConnectors:
         async def apply() -> StoredResponse:
             record = await self._services.change(
                 principal,
-                self._loader(principal, id),
                 lambda current: _merged(current, patch),
+                connector_id=id,
                 if_match=if_match,
             )
             return self._stored(request, record, status=200)
@@ -212,11 +213,6 @@ class NativeConnectors:
         )
         return Reply(status=200, body=envelope)
 
-    def _loader(
-        self, principal: Principal, connector_id: str
-    ) -> Callable[[], Awaitable[ConnectorRecord]]:
-        return lambda: self._services.load(principal, connector_id=connector_id)
-
     async def _idempotent(
         self,
         request: Request,
@@ -256,9 +252,14 @@ class NativeConnectors:
         )
 
     def _reply(
-        self, request: Request, record: ConnectorRecord, *, status: int
+        self,
+        request: Request,
+        record: ConnectorRecord,
+        *,
+        status: int,
+        view: ConnectorView | None = None,
     ) -> Reply[models.ConnectorEnvelope]:
-        view = view_of(record)
+        view = view or view_of(record)
         envelope = models.ConnectorEnvelope(
             code=status,
             message="success",

@@ -131,9 +131,7 @@ class SupermetricsConnectors:
         principal = self._team_member(request, team_id)
         changes = changes_from_update(body)
         await self._services.change(
-            principal,
-            lambda: self._services.load(principal, connector_id=connector_identifier),
-            lambda current: changes,
+            principal, lambda current: changes, connector_id=connector_identifier
         )
         return Reply(status=204, body=None)
 

@@ -15,7 +15,7 @@ from connectors_service.store._idempotency import (
     Started,
 )
 from connectors_service.store._records import ApiKeyInfo, ConnectorRecord, Organization, Principal
-from connectors_service.store._repository import SCOPES, Store
+from connectors_service.store._repository import SCOPES, Rewrite, Store
 from connectors_service.store._tables import metadata
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "Principal",
     "Replay",
     "Reused",
+    "Rewrite",
     "Started",
     "Store",
     "StoreError",

@@ -1,15 +1,18 @@
-"""The store: one short transaction per method, records in and out."""
+"""The store: a short transaction per method (none for per-request reads), records in and out."""
 
 import copy
 import dataclasses
+import enum
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,7 +25,15 @@ from connectors_service.store._errors import (
 )
 from connectors_service.store._idempotency import IDEMPOTENCY_TTL, IdempotencyOutcome
 from connectors_service.store._records import ApiKeyInfo, ConnectorRecord, Organization, Principal
+from connectors_service.store._statements import (
+    PRINCIPAL_BY_KEY_HASH,
+    UPDATE_CONNECTOR_IF_VERSION,
+    connector_by,
+    update_parameters,
+)
 from connectors_service.store._tables import ApiKeyRow, ConnectorRow, OrganizationRow
+
+_T = TypeVar("_T")
 
 SCOPES: tuple[str, ...] = ("connectors:read", "connectors:write")
 
@@ -35,10 +46,32 @@ _TEAM_NUMBER_ATTEMPTS = 5
 _TEAM_NUMBER_LOCK = 0x636F6E6E5F746E
 
 
+class Rewrite(enum.Enum):
+    """What `Store.rewrite_connector` found."""
+
+    DONE = "done"
+    NOT_FOUND = "not found"
+    STALE = "stale"
+
+
 class Store:
     """Organizations, API keys and connectors over one SQLAlchemy engine."""
 
     def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        # SQLite lets one connection write at a time, and a connection that finds the file
+        # locked sleeps in SQLite's busy handler (1, 2, 5, … up to 100 ms between tries)
+        # however soon the lock is free. This process's writers queue here instead, so only
+        # writers of other processes ever meet that sleep. PostgreSQL locks rows: no queue.
+        self._sqlite_writes = threading.Lock() if engine.dialect.name == "sqlite" else None
+        # A lone SELECT needs no transaction around it: on PostgreSQL, autocommit saves the
+        # BEGIN and the ROLLBACK, two of the four round trips of a read (with the pool's
+        # ping). pysqlite already sends no BEGIN before a SELECT.
+        self._reads = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else engine
+        )
         # expire_on_commit=False: rows are turned into records after commit, without reloads.
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
@@ -135,22 +168,18 @@ class Store:
         # The key is 256 random bits, so a fast unsalted sha256 cannot be brute-forced and an
         # equality lookup on the unique hash index replaces a constant-time comparison: the
         # timing of the lookup leaks nothing about a key that nobody can guess.
-        query = (
-            select(ApiKeyRow, OrganizationRow.team_number)
-            .join(OrganizationRow, OrganizationRow.id == ApiKeyRow.organization_id)
-            .where(ApiKeyRow.key_hash == _hash_key(plaintext), ApiKeyRow.revoked_at.is_(None))
+        with self._reads.connect() as connection:
+            found = connection.execute(
+                PRINCIPAL_BY_KEY_HASH, {"key_hash": _hash_key(plaintext)}
+            ).one_or_none()
+        if found is None:
+            return None
+        return Principal(
+            organization_id=found.organization_id,
+            principal_id=found.principal_id,
+            team_number=found.team_number,
+            scopes=frozenset(found.scopes.split()),
         )
-        with self._sessions() as session:
-            found = session.execute(query).one_or_none()
-            if found is None:
-                return None
-            key, team_number = found
-            return Principal(
-                organization_id=key.organization_id,
-                principal_id=key.principal_id,
-                team_number=team_number,
-                scopes=frozenset(key.scopes.split()),
-            )
 
     # Connectors
 
@@ -179,7 +208,7 @@ class Store:
 
     def get_connector(self, *, organization_id: str, connector_id: str) -> ConnectorRecord | None:
         """Return the organization's connector with this id, or None."""
-        return self._one_connector(id=connector_id, organization_id=organization_id)
+        return self._one_connector(organization_id=organization_id, connector_id=connector_id)
 
     def get_connector_by_service_name(
         self, *, organization_id: str, service_name: str
@@ -191,33 +220,49 @@ class Store:
         self, record: ConnectorRecord, *, expected_version: int
     ) -> ConnectorRecord | None:
         """Overwrite a connector if it still has `expected_version`; None when no row matched."""
-        # Optimistic concurrency: the version check and the write are one UPDATE, so two
-        # writers that read the same version cannot both succeed (DOMAIN: If-Match).
-        values = _mutable_columns(record)
-        try:
-            with self._sessions.begin() as session:
-                result = session.connection().execute(
-                    update(ConnectorRow)
-                    .where(
-                        ConnectorRow.id == record.id,
-                        ConnectorRow.organization_id == record.organization_id,
-                        ConnectorRow.version == expected_version,
-                    )
-                    .values(**values)
+        with self._engine.connect() as connection, self._writing():
+            written = _update_if_version(connection, record, expected_version=expected_version)
+            connection.commit()
+        return _as_written(record) if written else None
+
+    def rewrite_connector(
+        self,
+        rewrite: Callable[[ConnectorRecord], ConnectorRecord | None],
+        *,
+        organization_id: str,
+        connector_id: str | None = None,
+        service_name: str | None = None,
+    ) -> Rewrite:
+        """Read the organization's connector (by id or service name), write `rewrite(current)`.
+
+        One transaction on one pooled connection, so the caller's read-modify-write is one
+        thread-pool hop and one connection check-out: the read, then, when `rewrite` returns a
+        record, the UPDATE `replace_connector` makes, conditional on the version read.
+        `rewrite` returning None writes nothing; an exception from it rolls back and
+        propagates. `Rewrite.STALE`: another writer changed the row after the read, and
+        nothing was written.
+        """
+        statement, parameters = connector_by(
+            organization_id=organization_id, connector_id=connector_id, service_name=service_name
+        )
+        # Leaving the block without a commit rolls back: nothing written, or `rewrite` raised.
+        with self._engine.connect() as connection:
+            row = connection.execute(statement, parameters).one_or_none()
+            if row is None:
+                return Rewrite.NOT_FOUND
+            current = _connector(row, copy_json=False)
+            # Under PostgreSQL's READ COMMITTED the UPDATE re-checks the version on the newest
+            # committed row, and pysqlite issues BEGIN only before the UPDATE, so on either
+            # backend a write made between the read and the UPDATE makes it match no row.
+            replacement = rewrite(current)
+            if replacement is None:
+                return Rewrite.DONE
+            with self._writing():
+                written = _update_if_version(
+                    connection, replacement, expected_version=current.version
                 )
-                if result.rowcount != 1:
-                    return None
-            # What was written is what a read would return (timestamps are stored at ms
-            # precision): no second round trip to read the row back.
-            return dataclasses.replace(
-                record,
-                created_at=to_utc_ms(record.created_at),
-                updated_at=to_utc_ms(record.updated_at),
-            )
-        except IntegrityError:
-            if record.service_name is not None:
-                raise DuplicateServiceName(_duplicate(record.service_name)) from None
-            raise
+                connection.commit()
+        return Rewrite.DONE if written else Rewrite.STALE
 
     def delete_connector(self, *, organization_id: str, connector_id: str) -> bool:
         """Delete the organization's connector; False when there was none."""
@@ -314,10 +359,24 @@ class Store:
         """Delete the idempotency records expired at `now`; return how many were deleted."""
         return _idempotency.purge(self._sessions, now=now)
 
-    def _one_connector(self, **criteria: str) -> ConnectorRecord | None:
-        with self._sessions() as session:
-            row = session.scalars(select(ConnectorRow).filter_by(**criteria)).one_or_none()
-            return None if row is None else _connector(row)
+    def _writing(self) -> AbstractContextManager[object]:
+        # Taken after the connection is checked out, and held until the commit that ends the
+        # SQLite write lock; a holder never waits for the pool, so the two cannot deadlock.
+        return self._sqlite_writes if self._sqlite_writes is not None else nullcontext()
+
+    def _one_connector(
+        self,
+        *,
+        organization_id: str,
+        connector_id: str | None = None,
+        service_name: str | None = None,
+    ) -> ConnectorRecord | None:
+        statement, parameters = connector_by(
+            organization_id=organization_id, connector_id=connector_id, service_name=service_name
+        )
+        with self._reads.connect() as connection:
+            row = connection.execute(statement, parameters).one_or_none()
+        return None if row is None else _connector(row, copy_json=False)
 
     # Numbered pages (Census and Supermetrics)
 
@@ -371,6 +430,34 @@ def _insert_organization(session: Session, *, slug: str, name: str) -> Organizat
     return _organization(session.get_one(OrganizationRow, organization_id))
 
 
+def _update_if_version(
+    connection: Connection, record: ConnectorRecord, *, expected_version: int
+) -> bool:
+    # Optimistic concurrency: the version check and the write are one UPDATE, so two
+    # writers that read the same version cannot both succeed (DOMAIN: If-Match).
+    parameters = update_parameters(
+        _mutable_columns(record, copy_json=False),
+        connector_id=record.id,
+        organization_id=record.organization_id,
+        expected_version=expected_version,
+    )
+    try:
+        result = connection.execute(UPDATE_CONNECTOR_IF_VERSION, parameters)
+    except IntegrityError:
+        if record.service_name is not None:
+            raise DuplicateServiceName(_duplicate(record.service_name)) from None
+        raise
+    return result.rowcount == 1
+
+
+def _as_written(record: ConnectorRecord) -> ConnectorRecord:
+    # What was written is what a read would return (timestamps are stored at ms precision):
+    # no second round trip to read the row back.
+    return dataclasses.replace(
+        record, created_at=to_utc_ms(record.created_at), updated_at=to_utc_ms(record.updated_at)
+    )
+
+
 def _duplicate(service_name: str) -> str:
     return f"a connector with service name {service_name!r} already exists"
 
@@ -379,8 +466,11 @@ def _hash_key(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode()).hexdigest()
 
 
-def _mutable_columns(record: ConnectorRecord) -> dict[str, Any]:
+def _mutable_columns(record: ConnectorRecord, *, copy_json: bool = True) -> dict[str, Any]:
     # id, organization_id and created_* identify the row and never change after insert.
+    # Copies keep an ORM row from sharing the record's dicts; a Core statement serializes
+    # the values as it runs and needs none.
+    json_value = copy.deepcopy if copy_json else _same
     return {
         "name": record.name,
         "description": record.description,
@@ -388,9 +478,9 @@ def _mutable_columns(record: ConnectorRecord) -> dict[str, Any]:
         "type": record.type,
         "service_name": record.service_name,
         "icon_url": record.icon_url,
-        "fields": copy.deepcopy(record.fields),
-        "http": copy.deepcopy(record.http),
-        "data": copy.deepcopy(record.data),
+        "fields": json_value(record.fields),
+        "http": json_value(record.http),
+        "data": json_value(record.data),
         "version": record.version,
         "updated_at": to_utc_ms(record.updated_at),
         "updated_by": record.updated_by,
@@ -424,8 +514,10 @@ def _api_key_info(row: ApiKeyRow) -> ApiKeyInfo:
     )
 
 
-def _connector(row: ConnectorRow) -> ConnectorRecord:
-    # Deep copies: a caller mutating a record's dicts must not reach a live ORM row.
+def _connector(row: ConnectorRow | Row[Any], *, copy_json: bool = True) -> ConnectorRecord:
+    # Deep copies: a caller mutating a record's dicts must not reach a live ORM row. A Core
+    # row's JSON values were just decoded for this call alone, so they need none.
+    json_value = copy.deepcopy if copy_json else _same
     return ConnectorRecord(
         id=row.id,
         organization_id=row.organization_id,
@@ -435,12 +527,16 @@ def _connector(row: ConnectorRow) -> ConnectorRecord:
         type=row.type,
         service_name=row.service_name,
         icon_url=row.icon_url,
-        fields=copy.deepcopy(row.fields),
-        http=copy.deepcopy(row.http),
-        data=copy.deepcopy(row.data),
+        fields=json_value(row.fields),
+        http=json_value(row.http),
+        data=json_value(row.data),
         version=row.version,
         created_at=to_utc_ms(row.created_at),
         created_by=row.created_by,
         updated_at=to_utc_ms(row.updated_at),
         updated_by=row.updated_by,
     )
+
+
+def _same(value: _T) -> _T:
+    return value
