@@ -61,6 +61,10 @@ DMCG = "datamodel-codegen: models only, request/response split"
 DMCG_PLAIN = "datamodel-codegen: models only, no split"
 OPC = "openapi-python-client: client"
 TOOLS = (OURS, DMCG, DMCG_PLAIN, OPC)
+# oaskit's own rows: the regen of each input and the two runs over this project.
+NOOP = "oaskit regen, nothing changed"
+FULL = "oaskit regen --check --no-cache (full work)"
+OURS_ROWS = frozenset({OURS, NOOP, FULL})
 # What --quick generates: every tool on the mid-size spec; the no-op regen runs in both modes.
 QUICK: dict[Spec, frozenset[str]] = {ASANA: frozenset(TOOLS)}
 # The options oaskit passes to datamodel-code-generator (render/_models.py), as CLI flags, so
@@ -209,7 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_section(args.output, section, start_marker=START_MARKER, end_marker=END_MARKER)
         say(f"wrote the regen section of {args.output}")
     stopwatch.report()
-    failed = any(row.failure is not None for row in ordered + project)
+    # A peer that fails is a row saying so; only oaskit's own failures fail the benchmark.
+    failed = any(row.failure is not None for row in [*ordered, *project] if row.tool in OURS_ROWS)
     return 1 if failed or any(call.reason.startswith("failed") for call in calls) else 0
 
 
@@ -377,7 +382,7 @@ def _project_rows(work: Path, repeats: int) -> list[Row]:
     apis = len(pyproject.get("tool", {}).get("oaskit", {}).get("apis", []))
     label = f"this project ({apis} specs)"
     version = metadata.version("oaskit")
-    noop, full = "oaskit regen, nothing changed", "oaskit regen --check --no-cache (full work)"
+    noop, full = NOOP, FULL
     project = work / "project"
     project.mkdir()
     shutil.copy2(ROOT / "pyproject.toml", project)
@@ -523,7 +528,7 @@ def _verdict(rows: Sequence[Row], calls: Sequence[CallResult]) -> str:
         lines = [f"- {goal}: {'met' if speed > 1 else 'not met'} ({speed:.2f}x)"]
     else:
         lines = [f"- {goal}: not compared ({ours.unmeasured or dmcg.unmeasured})"]
-    noop = next((row for row in rows if row.tool == "oaskit regen, nothing changed"), None)
+    noop = next((row for row in rows if row.tool == NOOP), None)
     goal = "no-op regen of this project under 0.5 s"
     if noop is not None and noop.ok:
         lines.append(f"- {goal}: {'met' if noop.wall_s < 0.5 else 'not met'} ({noop.wall_s:.2f} s)")
