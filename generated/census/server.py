@@ -294,6 +294,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def list_connectors(
         request: Request,
+        *,
         order: Annotated[Literal["asc", "desc"] | None, Query()] = None,
         page: Annotated[int | None, Query(ge=1)] = None,
         per_page: Annotated[int | None, Query(ge=1, le=100)] = None,
@@ -319,6 +320,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def create_connector(
         request: Request,
+        *,
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
     ) -> Response:
         body = await _read_body(
@@ -345,6 +347,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def get_connector(
         request: Request,
+        *,
         service_name: Annotated[str, Path(pattern="^[a-z][a-z0-9_]{1,63}$")],
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
     ) -> Response:
@@ -366,6 +369,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def update_connector(
         request: Request,
+        *,
         service_name: Annotated[str, Path(pattern="^[a-z][a-z0-9_]{1,63}$")],
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
     ) -> Response:

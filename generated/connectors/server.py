@@ -336,6 +336,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def list_connectors(
         request: Request,
+        *,
         cursor: Annotated[str | None, Query(pattern="^[0-9A-HJKMNP-TV-Z]{26}$")] = None,
         limit: Annotated[int | None, Query(ge=1, le=100)] = None,
         order: Annotated[Literal["asc", "desc"] | None, Query()] = None,
@@ -365,6 +366,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def create_connector(
         request: Request,
+        *,
         idempotency_key: Annotated[
             str | None, Header(alias="Idempotency-Key", pattern="^[A-Za-z0-9_.:-]{1,255}$")
         ] = None,
@@ -395,6 +397,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def get_connector(
         request: Request,
+        *,
         id: Annotated[str, Path(pattern="^[A-Za-z0-9_-]{1,100}$")],
         if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=1024)] = None,
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
@@ -418,6 +421,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def update_connector(
         request: Request,
+        *,
         id: Annotated[str, Path(pattern="^[A-Za-z0-9_-]{1,100}$")],
         if_match: Annotated[str | None, Header(alias="If-Match", max_length=1024)] = None,
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
@@ -448,6 +452,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def delete_connector(
         request: Request,
+        *,
         id: Annotated[str, Path(pattern="^[A-Za-z0-9_-]{1,100}$")],
         if_match: Annotated[str | None, Header(alias="If-Match", max_length=1024)] = None,
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
@@ -471,6 +476,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def patch_connector(
         request: Request,
+        *,
         id: Annotated[str, Path(pattern="^[A-Za-z0-9_-]{1,100}$")],
         idempotency_key: Annotated[
             str | None, Header(alias="Idempotency-Key", pattern="^[A-Za-z0-9_.:-]{1,255}$")
@@ -505,6 +511,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def test_connector(
         request: Request,
+        *,
         id: Annotated[str, Path(pattern="^[A-Za-z0-9_-]{1,100}$")],
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
     ) -> Response:

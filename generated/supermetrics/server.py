@@ -317,6 +317,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def list_connectors(
         request: Request,
+        *,
         team_id: Annotated[int, Path(ge=1, le=2147483647)],
         limit: Annotated[int | None, Query(ge=1, le=100)] = None,
         offset: Annotated[int | None, Query(ge=0, le=100000)] = None,
@@ -350,6 +351,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def create_connector(
         request: Request,
+        *,
         team_id: Annotated[int, Path(ge=1, le=2147483647)],
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
     ) -> Response:
@@ -386,6 +388,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def get_connector(
         request: Request,
+        *,
         connector_identifier: Annotated[
             str, Path(pattern="^[A-Za-z0-9_-]+$", min_length=1, max_length=100)
         ],
@@ -419,6 +422,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def update_connector(
         request: Request,
+        *,
         connector_identifier: Annotated[
             str, Path(pattern="^[A-Za-z0-9_-]+$", min_length=1, max_length=100)
         ],
@@ -459,6 +463,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def delete_connector(
         request: Request,
+        *,
         connector_identifier: Annotated[
             str, Path(pattern="^[A-Za-z0-9_-]+$", min_length=1, max_length=100)
         ],

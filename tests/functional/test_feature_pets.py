@@ -47,6 +47,7 @@ class Shelter:
     models: ModuleType
     received: list[Any] = field(default_factory=list)
     cookies: list[str | None] = field(default_factory=list)
+    shelters: list[str] = field(default_factory=list)
 
     async def authenticate(self, request: Request, *, scheme: str, scopes: Sequence[str]) -> None:
         if scheme == "bearer" and request.headers.get("authorization") == "Bearer good":
@@ -56,17 +57,25 @@ class Shelter:
         raise self.server.ApiError(401, "UNAUTHENTICATED", f"{scheme} credentials missing")
 
     def render_error(self, request: Request, error: Any) -> Response:
-        body = {"title": error.code, "detail": error.message}
+        fields = [problem.field for problem in error.problems]
+        body = {"title": error.code, "detail": error.message, "fields": fields}
         return JSONResponse(body, status_code=error.status, headers=error.headers)
 
     async def meta_root(self, request: Request) -> Any:
         return self.server.Reply(200, {"pets": "https://pets.test/pets"})
 
     async def create_pet(
-        self, request: Request, *, idempotency_key: str | None, session: str | None, body: Any
+        self,
+        request: Request,
+        *,
+        idempotency_key: str | None,
+        session: str | None,
+        x_shelter: str,
+        body: Any,
     ) -> Any:
         self.received.append(body)
         self.cookies.append(session)
+        self.shelters.append(x_shelter)
         pet = body.root
         if isinstance(pet, self.models.DogRequest):
             made = self.models.DogResponse(petType="dog", id="d1", name=pet.name, bark=pet.bark)
@@ -104,7 +113,9 @@ def test_dog_travels_as_request_model_and_returns_as_response_model(
         petType="dog", name="Rex", bark=models.Bark.WOOF, chipCode="123456789012345"
     )
 
-    made = asyncio.run(client.create_pet(body=models.PetRequest(dog), session="s-1"))
+    made = asyncio.run(
+        client.create_pet(body=models.PetRequest(dog), session="s-1", x_shelter="north")
+    )
 
     assert isinstance(made, models.PetResponse)
     assert isinstance(made.root, models.DogResponse)
@@ -112,6 +123,7 @@ def test_dog_travels_as_request_model_and_returns_as_response_model(
     assert isinstance(shelter.received[0].root, models.DogRequest)
     assert shelter.received[0].root.chipCode == "123456789012345"
     assert shelter.cookies == ["s-1"]
+    assert shelter.shelters == ["north"]
     # writeOnly members exist only in the request model, readOnly ones only in the response.
     assert "chipCode" not in models.DogResponse.model_fields
     assert "id" not in models.DogRequest.model_fields
@@ -133,11 +145,30 @@ def test_server_refuses_body_with_400_when_union_member_does_not_validate(
 
     async def post() -> httpx.Response:
         async with httpx.AsyncClient(transport=transport, base_url="http://pets.test") as http:
+            headers = {"Authorization": "Bearer good", "X-Shelter": "north"}
+            return await http.post("/pets", json=body, headers=headers)
+
+    response = asyncio.run(post())
+
+    assert response.status_code == 400
+    assert shelter.received == []
+
+
+def test_server_refuses_request_without_required_header_when_optional_ones_precede_it(
+    run: tuple[Any, Shelter],
+) -> None:
+    _, shelter = run
+    transport = httpx.ASGITransport(app=shelter.server.create_app(shelter))
+    body = {"petType": "cat", "name": "Tom"}
+
+    async def post() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url="http://pets.test") as http:
             return await http.post("/pets", json=body, headers={"Authorization": "Bearer good"})
 
     response = asyncio.run(post())
 
     assert response.status_code == 400
+    assert response.json()["fields"] == ["header.X-Shelter"]
     assert shelter.received == []
 
 

@@ -227,3 +227,27 @@ def test_worker_renders_the_same_models_when_spec_counts_as_large(
 
 def _refuse(*args: Any, **kwargs: Any) -> str:
     raise AssertionError("models rendered in process")
+
+
+def test_split_package_is_what_ruff_would_make_of_it_when_checked(package_root: Path) -> None:
+    # The modules are split from an already formatted models.py and never formatted again:
+    # their import blocks and blank lines must be what ruff's isort and formatter would write.
+    ruff = str(Path(sys.executable).parent / "ruff")
+    common = ["--isolated", "--line-length", "100", "--target-version", "py311"]
+    first_party = ["--config", f"lint.isort.known-first-party = [{PACKAGE!r}]"]
+    folder = str(package_root / PACKAGE / "models")
+    check = subprocess.run(
+        [ruff, "check", *common, *first_party, "--select", "I,F401,E302,E305", folder],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    formatted = subprocess.run(
+        [ruff, "format", *common, "--check", "--diff", folder],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert check.returncode == 0, check.stdout
+    assert formatted.returncode == 0, formatted.stdout

@@ -175,14 +175,19 @@ def model_package(data: Any, *, header: str, package: str, split: bool) -> dict[
 
     Raises ModelsError when datamodel-code-generator's output cannot be used.
     """
-    from oaskit.emit import format_tree
+    from oaskit.emit import format_source
     from oaskit.render import render_models, split_models
 
     models = render_models(
         data, header=header, base_class=f"{package}._base.ApiModel", split_read_write=split
     )
-    files = split_models(models, header=header, package=package, entries=_schema_models(data))
-    return format_tree(files, package=package)
+    # Formatted as one file, then split into modules that stay formatted (see render/_imports).
+    formatted = format_source(models, package=package, name="models.py")
+    files = split_models(formatted, header=header, package=package, entries=_schema_models(data))
+    init = "models/__init__.py"
+    if init in files:
+        files[init] = format_source(files[init], package=package, name=init)
+    return files
 
 
 def _schema_models(data: Any) -> frozenset[str]:

@@ -7,47 +7,45 @@ run time, an error for mypy. The value stays what the spec says; only the Python
 
 from __future__ import annotations
 
-import ast
 import re
+
+from oaskit.render._toplevel import top_level
 
 __all__ = ["clear_str_attributes"]
 
 _STR_ATTRIBUTES = frozenset(name for name in dir(str) if not name.startswith("__"))
+_STR_ENUM = re.compile(r"class\s+\w+\s*\((?:[^)]*[\s,(])?StrEnum\s*[,)]")
+# A member: `name = value` one level in, in code whose strings and comments are blanked.
+_MEMBER = re.compile(r"    ([A-Za-z_]\w*)\s*=(?!=)")
 
 
 def clear_str_attributes(source: str) -> str:
     """`source` with every StrEnum member named like a `str` attribute renamed `<name>_`."""
     if not any(f"    {name} = " in source for name in _STR_ATTRIBUTES):
-        return source  # the common case, without parsing
-    tree = ast.parse(source)
-    lines = source.splitlines(keepends=True)
+        return source  # the common case, without scanning
+    lines = source.split("\n")
     renamed: dict[str, set[str]] = {}
-    for node in tree.body:
-        if not isinstance(node, ast.ClassDef):
+    for statement in top_level(source):
+        if statement.kind != "class" or statement.name is None:
             continue
-        if not any(isinstance(base, ast.Name) and base.id == "StrEnum" for base in node.bases):
+        code = statement.code.split("\n")
+        if not _STR_ENUM.match(code[0]):
             continue
-        taken = {
-            target.id
-            for statement in node.body
-            if isinstance(statement, ast.Assign)
-            for target in statement.targets
-            if isinstance(target, ast.Name)
-        }
-        for statement in node.body:
-            if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
-                continue
-            target = statement.targets[0]
-            if isinstance(target, ast.Name) and target.id in _STR_ATTRIBUTES:
-                new = target.id + "_"
+        members = [
+            (statement.start + offset, match.group(1))
+            for offset, line in enumerate(code)
+            if (match := _MEMBER.match(line)) is not None
+        ]
+        taken = {name for _, name in members}
+        for number, name in members:
+            if name in _STR_ATTRIBUTES:
+                new = name + "_"
                 while new in taken:
                     new += "_"
                 taken.add(new)
-                line = lines[target.lineno - 1]
-                start = target.col_offset
-                lines[target.lineno - 1] = line[:start] + new + line[target.end_col_offset :]
-                renamed.setdefault(node.name, set()).add(f"{target.id}\0{new}")
-    text = "".join(lines)
+                lines[number] = f"    {new}{lines[number][4 + len(name) :]}"
+                renamed.setdefault(statement.name, set()).add(f"{name}\0{new}")
+    text = "\n".join(lines)
     for enum, pairs in renamed.items():
         for pair in pairs:
             old, new = pair.split("\0")

@@ -8,6 +8,7 @@ from typing import Any
 from oaskit.ir import class_name
 from oaskit.render._enum_members import clear_str_attributes
 from oaskit.render._errors import ModelsError
+from oaskit.render._order import in_dependency_order
 from oaskit.render._read_write import with_direction_variants
 
 __all__ = ["ModelsError", "render_models"]
@@ -63,7 +64,7 @@ def render_models(
     )
     if not isinstance(source, str):
         raise ModelsError("datamodel-code-generator produced a package of modules, not one module")
-    return clear_str_attributes(source)
+    return in_dependency_order(clear_str_attributes(source))
 
 
 _SCHEMAS = "#/components/schemas/"

@@ -9,10 +9,12 @@ connected component of the reference graph), so modules import each other withou
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from oaskit.ir import snake_name, unique
+from oaskit.render._graph import components
+from oaskit.render._imports import ImportBlock
+from oaskit.render._toplevel import Statement, names_read, top_level
 
 __all__ = ["SPLIT_MODELS_OVER", "split_models"]
 
@@ -35,36 +37,33 @@ def split_models(
     module refers to, and that is not in `entries` (the models of the spec's named schemas,
     which a client may use directly), joins that module: GitHub's inline models go with their
     schema's, a third of the files, each of which costs a write and a read at every regen.
+
+    `source` is ruff-formatted and import-sorted; so is every module made of it.
     """
-    tree = ast.parse(source)
-    source_lines = source.splitlines(keepends=True)
-    imports = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    statements = top_level(source)
+    imports = [s for s in statements if s.kind == "import"]
     # `X.model_rebuild()`, which datamodel-codegen appends for models in reference cycles,
     # belongs after X in X's module.
-    rebuilds: dict[str, list[ast.stmt]] = {}
-    for node in tree.body:
-        rebuilt = _rebuilt_name(node)
-        if rebuilt is not None:
-            rebuilds.setdefault(rebuilt, []).append(node)
-    rebuild_nodes = {id(node) for nodes in rebuilds.values() for node in nodes}
-    definitions = [
-        node for node in tree.body if node not in imports and id(node) not in rebuild_nodes
-    ]
-    names = [_defined_name(node) for node in definitions]
+    rebuilds: dict[str, list[Statement]] = {}
+    for statement in statements:
+        if statement.kind == "rebuild" and statement.name is not None:
+            rebuilds.setdefault(statement.name, []).append(statement)
+    definitions = [s for s in statements if s.kind not in ("import", "rebuild")]
+    names = [s.name if s.kind in ("class", "assign") else None for s in definitions]
     if (
         len(definitions) <= limit
         or any(name is None for name in names)
         or not rebuilds.keys() <= set(names)
+        or len(set(names)) < len(names)
     ):
         # Anything besides imports and single-name definitions (a bare `X.model_rebuild()`)
         # has no obvious module; one module is always correct.
         return {"models.py": source}
-    by_name = {name: node for name, node in zip(names, definitions, strict=True) if name}
+    by_name = {name: s for name, s in zip(names, definitions, strict=True) if name}
     order = {name: index for index, name in enumerate(by_name)}
-    references = {
-        name: sorted(_references(node) & by_name.keys()) for name, node in by_name.items()
-    }
-    groups = [sorted(group, key=order.__getitem__) for group in _components(references)]
+    reads = {name: names_read(s.code) for name, s in by_name.items()}
+    references = {name: sorted((read - {name}) & by_name.keys()) for name, read in reads.items()}
+    groups = [sorted(group, key=order.__getitem__) for group in components(references)]
     groups = _clustered(groups, references, entries)
     taken: set[str] = set()
     module_of: dict[str, str] = {}
@@ -73,29 +72,52 @@ def split_models(
         named = next((name for name in group if entries and name in entries), group[0])
         module = unique(f"_{snake_name(named).strip('_')}", taken)
         module_of.update(dict.fromkeys(group, module))
-    # `from __future__` must stay first; the rest are pruned per module by ruff's F401 fix.
-    preamble = "".join(f"{ast.unparse(node)}\n" for node in imports)
+    lines = source.split("\n")
+    block = ImportBlock(_sections(lines, imports), first_party=package.split(".")[0])
     models = f"{package}.models"
     files = {}
     for group in groups:
         module = module_of[group[0]]
         needed: dict[str, list[str]] = {}
+        used: set[str] = set()
         for name in group:
+            used |= reads[name]
             for target in references[name]:
                 if module_of[target] != module:
-                    needed.setdefault(module_of[target], []).append(target)
-        lines = [f"{header}\n", preamble]
-        lines.extend(
-            f"from {models}.{other} import {', '.join(sorted(set(targets)))}\n"
-            for other, targets in sorted(needed.items())
-        )
-        lines.extend(f"\n\n{_segment(source_lines, by_name[name])}" for name in group)
-        tail = [_segment(source_lines, node) for name in group for node in rebuilds.get(name, [])]
+                    needed.setdefault(f"{models}.{module_of[target]}", []).append(target)
+        tail = [s for name in group for s in rebuilds.get(name, [])]
+        for statement in tail:
+            used |= names_read(statement.code)
+        parts = [header, block.for_names(used, needed)]
+        parts.extend(_text(lines, by_name[name]) for name in group)
         if tail:
-            lines.append("\n\n" + "".join(tail))
-        files[f"models/{module}.py"] = "\n".join(lines)
+            parts.append("\n".join(_text(lines, statement) for statement in tail))
+        # ruff's isort leaves two blank lines after the imports before a class, one otherwise.
+        gap = "\n\n\n" if by_name[group[0]].kind == "class" else "\n\n"
+        files[f"models/{module}.py"] = "\n\n".join(parts[:2]) + gap + _body(parts[2:])
     files["models/__init__.py"] = _package_init(header, models, module_of)
     return files
+
+
+def _body(parts: Sequence[str]) -> str:
+    # Top-level statements two blank lines apart, as ruff formats them.
+    return "\n\n\n".join(parts) + "\n"
+
+
+def _text(lines: Sequence[str], statement: Statement) -> str:
+    return "\n".join(lines[statement.start : statement.end])
+
+
+def _sections(lines: Sequence[str], imports: Sequence[Statement]) -> list[list[str]]:
+    """The import statements, in sections: a blank line between two statements parts them."""
+    sections: list[list[str]] = []
+    previous_end = None
+    for statement in imports:
+        if previous_end is None or statement.start > previous_end:
+            sections.append([])
+        sections[-1].append(_text(lines, statement))
+        previous_end = statement.end
+    return sections
 
 
 def _clustered(
@@ -168,88 +190,3 @@ if not TYPE_CHECKING:
 def __dir__() -> list[str]:
     return sorted([*globals(), *_MODULES])
 '''
-
-
-def _segment(lines: Sequence[str], node: ast.stmt) -> str:
-    """The source lines of a top-level statement, decorators included."""
-    decorators = getattr(node, "decorator_list", [])
-    start = min([node.lineno, *(d.lineno for d in decorators)])
-    return "".join(lines[start - 1 : node.end_lineno])
-
-
-def _rebuilt_name(node: ast.stmt) -> str | None:
-    """`X` for a top-level `X.model_rebuild()`, else None."""
-    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
-        return None
-    function = node.value.func
-    if (
-        isinstance(function, ast.Attribute)
-        and function.attr == "model_rebuild"
-        and isinstance(function.value, ast.Name)
-    ):
-        return function.value.id
-    return None
-
-
-def _defined_name(node: ast.stmt) -> str | None:
-    """The one name a top-level statement defines, or None."""
-    if isinstance(node, ast.ClassDef):
-        return node.name
-    if isinstance(node, ast.Assign) and len(node.targets) == 1:
-        target = node.targets[0]
-        return target.id if isinstance(target, ast.Name) else None
-    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-        return node.target.id
-    return None
-
-
-def _references(node: ast.stmt) -> set[str]:
-    """Every name `node` reads (bases, annotations, defaults, decorators)."""
-    return {
-        child.id
-        for child in ast.walk(node)
-        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)
-    }
-
-
-def _components(graph: Mapping[str, Sequence[str]]) -> Iterator[list[str]]:
-    """Tarjan's strongly connected components, dependencies first; iterative (deep graphs)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    for start in graph:
-        if start in index:
-            continue
-        work = [(start, iter(graph[start]))]
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, edges = work[-1]
-            pushed = False
-            for target in edges:
-                if target not in index:
-                    index[target] = low[target] = len(index)
-                    stack.append(target)
-                    on_stack.add(target)
-                    work.append((target, iter(graph[target])))
-                    pushed = True
-                    break
-                if target in on_stack:
-                    low[node] = min(low[node], index[target])
-            if pushed:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                yield component

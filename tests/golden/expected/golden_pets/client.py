@@ -246,6 +246,7 @@ class PetsClient:
         self,
         *,
         body: models.PetRequest,
+        x_shelter: str,
         idempotency_key: str | None = None,
         session: str | None = None,
     ) -> models.PetResponse:
@@ -259,6 +260,7 @@ class PetsClient:
             headers=_headers(
                 {
                     "Content-Type": "application/json",
+                    "X-Shelter": x_shelter,
                     "Idempotency-Key": idempotency_key,
                     "Cookie": _cookies(
                         {
@@ -407,6 +409,7 @@ class AsyncPetsClient:
         self,
         *,
         body: models.PetRequest,
+        x_shelter: str,
         idempotency_key: str | None = None,
         session: str | None = None,
     ) -> models.PetResponse:
@@ -420,6 +423,7 @@ class AsyncPetsClient:
             headers=_headers(
                 {
                     "Content-Type": "application/json",
+                    "X-Shelter": x_shelter,
                     "Idempotency-Key": idempotency_key,
                     "Cookie": _cookies(
                         {

@@ -118,6 +118,7 @@ class PetsHandlers(Protocol):
         self,
         request: Request,
         *,
+        x_shelter: str,
         idempotency_key: str | None,
         session: str | None,
         body: models.PetRequest,
@@ -293,6 +294,8 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def create_pet(
         request: Request,
+        *,
+        x_shelter: Annotated[str, Header(alias="X-Shelter", min_length=1)],
         idempotency_key: Annotated[
             str | None, Header(alias="Idempotency-Key", max_length=64)
         ] = None,
@@ -306,6 +309,7 @@ def create_router(implementation: Implementation) -> APIRouter:
         )
         reply = await implementation.create_pet(
             request,
+            x_shelter=x_shelter,
             idempotency_key=idempotency_key,
             session=session,
             body=body,
@@ -323,6 +327,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def get_pet_owner(
         request: Request,
+        *,
         pet_id: Annotated[int, Path(alias="petId", ge=1)],
         fields: Annotated[list[str] | None, Query()] = None,
     ) -> Response:

@@ -263,6 +263,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def get_order(
         request: Request,
+        *,
         order_id: Annotated[str, Path(alias="orderId")],
     ) -> Response:
         reply = await implementation.get_order(
@@ -279,6 +280,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def update_order(
         request: Request,
+        *,
         order_id: Annotated[str, Path(alias="orderId")],
     ) -> Response:
         body = await _read_body(

@@ -287,6 +287,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def list_widgets(
         request: Request,
+        *,
         color: Annotated[models.Color | None, Query()] = None,
         limit: Annotated[int | None, Query(ge=1, le=100)] = None,
         x_trace: Annotated[str | None, Header(alias="X-Trace", max_length=64)] = None,
@@ -330,6 +331,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def get_widget(
         request: Request,
+        *,
         widget_id: Annotated[str, Path(alias="widgetId", pattern="^w_[a-z0-9]+$")],
     ) -> Response:
         reply = await implementation.get_widget(
@@ -346,6 +348,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     )
     async def delete_widget(
         request: Request,
+        *,
         widget_id: Annotated[str, Path(alias="widgetId", pattern="^w_[a-z0-9]+$")],
     ) -> Response:
         reply = await implementation.delete_widget(
