@@ -140,22 +140,28 @@ def meter() -> str:
     return "os.wait4's ru_maxrss, which on Linux also counts the runner's forked copy"
 
 
-def table(rows: Sequence[Row], *, ours: str) -> list[str]:
-    """Markdown rows; each peer's row carries oaskit's speed-up and memory share on its input."""
+def table(rows: Sequence[Row], *, ours: str, against: Mapping[str, str] | None = None) -> list[str]:
+    """Markdown rows; each peer's row carries oaskit's speed-up and memory share on its input.
+
+    `against` names, for a peer's tool, the oaskit row it is compared with (`ours` if none);
+    those rows carry no ratio themselves.
+    """
+    pairs = dict(against or {})
+    own = {ours, *pairs.values()}
     lines = [
         "| input | tool | version | wall s, median (min-max) | peak MiB | oaskit's speed-up "
         "| oaskit's memory share | result |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
     ]
-    reference = {row.spec: row for row in rows if row.tool == ours and row.ok}
+    reference = {(row.spec, row.tool): row for row in rows if row.tool in own and row.ok}
     for row in rows:
         wall = peak = speed = share = ""
         if row.samples:
             walls = [s.wall_s for s in row.samples]
             wall = f"{statistics.median(walls):.2f} ({min(walls):.2f}-{max(walls):.2f})"
             peak = f"{row.peak_mib:.0f}"
-        base = reference.get(row.spec)
-        if row.ok and base is not None and row.tool != ours:
+        base = reference.get((row.spec, pairs.get(row.tool, ours)))
+        if row.ok and base is not None and row.tool not in own:
             speed = f"{row.wall_s / base.wall_s:.2f}x"
             share = f"{base.peak_mib / row.peak_mib:.2f}"
         lines.append(

@@ -8,8 +8,9 @@ run time, an error for mypy. The value stays what the spec says; only the Python
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from oaskit.render._toplevel import top_level
+from oaskit.render._toplevel import Statement, top_level
 
 __all__ = ["clear_str_attributes"]
 
@@ -19,13 +20,16 @@ _STR_ENUM = re.compile(r"class\s+\w+\s*\((?:[^)]*[\s,(])?StrEnum\s*[,)]")
 _MEMBER = re.compile(r"    ([A-Za-z_]\w*)\s*=(?!=)")
 
 
-def clear_str_attributes(source: str) -> str:
-    """`source` with every StrEnum member named like a `str` attribute renamed `<name>_`."""
+def clear_str_attributes(source: str, statements: Sequence[Statement] | None = None) -> str:
+    """`source` with every StrEnum member named like a `str` attribute renamed `<name>_`.
+
+    `statements` are `top_level(source)`, if the caller has them; the result has the same lines.
+    """
     if not any(f"    {name} = " in source for name in _STR_ATTRIBUTES):
         return source  # the common case, without scanning
     lines = source.split("\n")
     renamed: dict[str, set[str]] = {}
-    for statement in top_level(source):
+    for statement in top_level(source) if statements is None else statements:
         if statement.kind != "class" or statement.name is None:
             continue
         code = statement.code.split("\n")
@@ -46,9 +50,13 @@ def clear_str_attributes(source: str) -> str:
                 lines[number] = f"    {new}{lines[number][4 + len(name) :]}"
                 renamed.setdefault(statement.name, set()).add(f"{name}\0{new}")
     text = "\n".join(lines)
-    for enum, pairs in renamed.items():
-        for pair in pairs:
-            old, new = pair.split("\0")
-            # References elsewhere in the models: defaults such as `= DataType.title`.
-            text = re.sub(rf"\b{re.escape(enum)}\.{re.escape(old)}\b", f"{enum}.{new}", text)
-    return text
+    if not renamed:
+        return text
+    # References elsewhere in the models, such as the default `= DataType.title`: one pass.
+    new_names = {
+        f"{enum}.{pair.split(chr(0))[0]}": f"{enum}.{pair.split(chr(0))[1]}"
+        for enum, pairs in renamed.items()
+        for pair in pairs
+    }
+    pattern = "|".join(re.escape(old) for old in sorted(new_names, key=len, reverse=True))
+    return re.sub(rf"\b(?:{pattern})\b", lambda match: new_names[match.group(0)], text)

@@ -9,6 +9,7 @@ natural, case-insensitive order; names constants first, then classes, then the r
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ def _parse(text: str) -> _Import:
     raise ValueError(f"not an import statement: {text!r}")
 
 
+@functools.cache
 def _natural(text: str) -> tuple[tuple[int, int], ...]:
     # ruff compares names by natural order: digit runs by value, other characters by code point.
     # Digits are the only characters between "/" and ":", so a run sorts where its digits would.

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Sequence
 
 from oaskit.render._graph import dependencies_first
-from oaskit.render._toplevel import top_level
+from oaskit.render._toplevel import Statement, top_level
 
 __all__ = ["in_dependency_order", "runtime_reads"]
 
@@ -25,10 +26,15 @@ _FIELD = re.compile(r"[ \t]*([A-Za-z_]\w*)[ \t]*:(?!=)")
 _KEYWORDS = frozenset(keyword.kwlist)  # `else:` is no field
 
 
-def in_dependency_order(source: str) -> str:
+def in_dependency_order(source: str, statements: Sequence[Statement] | None = None) -> str:
     """`source` with its top-level definitions reordered as needed; `source` itself when none
-    needs to move or the module holds anything but imports, definitions and rebuilds."""
-    statements = top_level(source)
+    needs to move or the module holds anything but imports, definitions and rebuilds.
+
+    `statements` are `top_level(source)` (or of a source with the same lines and names) if the
+    caller has them.
+    """
+    if statements is None:
+        statements = top_level(source)
     definitions = [s for s in statements if s.kind in ("class", "assign")]
     if not definitions or any(s.kind == "other" for s in statements):
         return source
