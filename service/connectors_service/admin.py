@@ -16,7 +16,7 @@ __all__ = ["build_parser", "main"]
 
 _USAGE_ERROR = 2
 # The app module is imported by uvicorn, in each worker process, only when serving.
-_APP_FACTORY = "connectors_service.app:create_app"
+_APP_FACTORY = "connectors_service.app:create_served_app"
 
 
 class CommandError(Exception):

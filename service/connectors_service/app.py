@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -28,7 +29,7 @@ from generated.census import server as census_server
 from generated.connectors import server as native_server
 from generated.supermetrics import server as supermetrics_server
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "create_served_app"]
 
 # DOMAIN.md: a body over 1 MiB is 413.
 MAX_BODY_BYTES = 1024 * 1024
@@ -87,6 +88,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         RequestContextMiddleware, max_body_bytes=MAX_BODY_BYTES, render=dispatcher.render
     )
+    return app
+
+
+def create_served_app() -> FastAPI:
+    """`create_app()` for a server process: what it built is kept out of the collector's way.
+
+    Every object alive once the app is built (FastAPI's routes, pydantic's validators,
+    SQLAlchemy's tables, the generated models) lives as long as the process. A full collection
+    walks them all, 60-75 ms with the event loop stopped, whenever enough objects have
+    outlived two younger collections. Frozen after one last collection, they are never walked
+    again; the collector still frees what requests leave behind.
+    """
+    app = create_app()
+    gc.collect()
+    gc.freeze()
     return app
 
 

@@ -1,5 +1,6 @@
 """Behaviour of `python -m connectors_service` on the test database."""
 
+import gc
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from sqlalchemy import inspect
 
 from connectors_service import admin
 from connectors_service.admin import main
+from connectors_service.app import create_served_app
 from connectors_service.db import create_engine_from_url
 from connectors_service.settings import Settings
 from connectors_service.store import ConnectorRecord, Store, new_id, utc_now
@@ -140,9 +142,24 @@ def test_serve_creates_the_schema_then_runs_the_app_factory_when_started(
     assert {"connectors", "api_keys", "organizations"} <= set(inspect(engine).get_table_names())
     engine.dispose()
     [(app, options)] = calls
-    assert app == "connectors_service.app:create_app"
+    assert app == "connectors_service.app:create_served_app"
     assert options["factory"] is True
     assert (options["host"], options["port"], options["workers"]) == ("127.0.0.1", 8123, 2)
+
+
+def test_served_app_freezes_what_it_built_when_created(
+    monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    gc.unfreeze()
+    try:
+        app = create_served_app()
+
+        assert gc.get_freeze_count() > 0
+        assert app.state.services is not None
+    finally:
+        # The objects go back to the collector: other tests build and drop many apps.
+        gc.unfreeze()
 
 
 def test_module_prints_a_key_for_tail_when_run_as_a_script(

@@ -245,15 +245,18 @@ class Store:
         statement, parameters = connector_by(
             organization_id=organization_id, connector_id=connector_id, service_name=service_name
         )
+        # On PostgreSQL the read and the conditional UPDATE each run in autocommit: the UPDATE
+        # alone carries the optimistic check, so no transaction has to span the two, and a PUT
+        # takes two round trips instead of four (BEGIN, SELECT, UPDATE, COMMIT).
         # Leaving the block without a commit rolls back: nothing written, or `rewrite` raised.
-        with self._engine.connect() as connection:
+        with self._reads.connect() as connection:
             row = connection.execute(statement, parameters).one_or_none()
             if row is None:
                 return Rewrite.NOT_FOUND
             current = _connector(row, copy_json=False)
-            # Under PostgreSQL's READ COMMITTED the UPDATE re-checks the version on the newest
-            # committed row, and pysqlite issues BEGIN only before the UPDATE, so on either
-            # backend a write made between the read and the UPDATE makes it match no row.
+            # PostgreSQL's UPDATE checks the version on the newest committed row, and pysqlite
+            # issues BEGIN only before the UPDATE, so on either backend a write made between
+            # the read and the UPDATE makes it match no row.
             replacement = rewrite(current)
             if replacement is None:
                 return Rewrite.DONE
@@ -261,7 +264,7 @@ class Store:
                 written = _update_if_version(
                     connection, replacement, expected_version=current.version
                 )
-                connection.commit()
+                connection.commit()  # under autocommit, nothing is left to commit
         return Rewrite.DONE if written else Rewrite.STALE
 
     def delete_connector(self, *, organization_id: str, connector_id: str) -> bool:
