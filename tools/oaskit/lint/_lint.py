@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from fnmatch import fnmatch
 from pathlib import Path
 
 import oaskit.lint.rules  # noqa: F401  (registers the built-in rules)
+from oaskit._collector import collector_paused
 from oaskit.config import LintConfig
 from oaskit.errors import Finding, Location, SpecInputError
 from oaskit.lint._registry import Rule, registry
@@ -58,7 +56,7 @@ def lint_spec(path: Path, *, config: LintConfig | None = None) -> list[Finding]:
     """All findings for the spec rooted at `path`, sorted by place; raises SpecInputError."""
     settings = config or LintConfig()
     check_config(settings)
-    with _no_cycle_collection():
+    with collector_paused():
         bundle = bundle_spec(path)
         findings = list(bundle.problems)
         findings.extend(validate_bundle(bundle))
@@ -66,23 +64,6 @@ def lint_spec(path: Path, *, config: LintConfig | None = None) -> list[Finding]:
             findings.extend(each.run(bundle))
     kept = _Suppressions(settings).apply(findings)
     return sorted(set(kept), key=lambda f: (f.location, f.code, f.message))
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector, restoring its state afterwards.
-
-    A large spec is millions of fresh dicts, lists and tuples, all of them a tree: every
-    collection pass walks them and frees nothing (60% of bundling GitHub's spec). Reference
-    counting still frees everything as usual; cycles made meanwhile wait for the next pass.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Suppressions:
