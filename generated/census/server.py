@@ -2,8 +2,9 @@
 """FastAPI server stubs for Census Custom Destination Types API 1.0.0.
 
 Implement one Protocol per tag (`ConnectorsHandlers`) plus
-`Security` and `ErrorRenderer` on one object and pass it to `create_app`. The routers
-validate every request by the spec before calling it; nothing here is edited by hand.
+`Security` and `ErrorRenderer` on one object and pass it to `create_app`; `BodyPrecheck` is
+optional. The routers validate every request by the spec before calling it; nothing here is
+edited by hand.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, Literal, Protocol, TypeVar
+from typing import Annotated, Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +24,7 @@ from generated.census import models
 
 __all__ = [
     "ApiError",
+    "BodyPrecheck",
     "ConnectorsHandlers",
     "ErrorRenderer",
     "Implementation",
@@ -101,6 +103,25 @@ class ErrorRenderer(Protocol):
 
     def render_error(self, request: Request, error: ApiError) -> Response:
         """The response for `error`."""
+        ...
+
+
+@runtime_checkable
+class BodyPrecheck(Protocol):
+    """Optional: the errors an implementation ranks before those of a refused request body.
+
+    When a body is refused (415, or 400 for a missing, malformed or schema-breaking body),
+    the router first calls `check_before_body` with the operation's id and its already
+    validated parameters; an ApiError raised there answers the request instead. An API
+    whose rules put a missing resource (404) or a failed precondition (412) before the
+    body's own errors states them here. Valid requests never reach it, so the handler
+    still makes the same checks.
+    """
+
+    async def check_before_body(
+        self, request: Request, *, operation: str, parameters: Mapping[str, Any]
+    ) -> None:
+        """Raise the ApiError that answers this request before its body is judged."""
         ...
 
 
@@ -231,6 +252,14 @@ async def _read_body(
         raise ApiError(400, "BAD_REQUEST", message, problems=problems) from None
 
 
+async def _check_before_body(
+    implementation: object, request: Request, *, operation: str, parameters: Mapping[str, Any]
+) -> None:
+    # Only on the error path: a valid body costs no extra call.
+    if isinstance(implementation, BodyPrecheck):
+        await implementation.check_before_body(request, operation=operation, parameters=parameters)
+
+
 def _render(reply: Reply[Any]) -> Response:
     if reply.body is None:
         return Response(status_code=reply.status, headers=dict(reply.headers))
@@ -323,12 +352,23 @@ def create_router(implementation: Implementation) -> APIRouter:
         *,
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
     ) -> Response:
-        body = await _read_body(
-            request,
-            models.ConnectorCreateRequest,
-            media_types=("application/json",),
-            required=True,
-        )
+        try:
+            body = await _read_body(
+                request,
+                models.ConnectorCreateRequest,
+                media_types=("application/json",),
+                required=True,
+            )
+        except ApiError:
+            await _check_before_body(
+                implementation,
+                request,
+                operation="createConnector",
+                parameters={
+                    "x_request_id": x_request_id,
+                },
+            )
+            raise
         reply = await implementation.create_connector(
             request,
             x_request_id=x_request_id,
@@ -373,12 +413,24 @@ def create_router(implementation: Implementation) -> APIRouter:
         service_name: Annotated[str, Path(pattern="^[a-z][a-z0-9_]{1,63}$")],
         x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
     ) -> Response:
-        body = await _read_body(
-            request,
-            models.ConnectorUpdateRequest,
-            media_types=("application/json",),
-            required=True,
-        )
+        try:
+            body = await _read_body(
+                request,
+                models.ConnectorUpdateRequest,
+                media_types=("application/json",),
+                required=True,
+            )
+        except ApiError:
+            await _check_before_body(
+                implementation,
+                request,
+                operation="updateConnector",
+                parameters={
+                    "service_name": service_name,
+                    "x_request_id": x_request_id,
+                },
+            )
+            raise
         reply = await implementation.update_connector(
             request,
             service_name=service_name,

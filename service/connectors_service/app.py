@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -48,9 +50,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         keys=KeyCache(settings.api_key_cache_seconds),
     )
 
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # A worker that stops closes its pooled connections instead of dropping them.
+        services.store.close()
+
     # The hand-written specs are the contract; no schema is derived from this code.
     app = FastAPI(
-        title="Connectors API reference service", openapi_url=None, docs_url=None, redoc_url=None
+        title="Connectors API reference service",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.services = services
     app.include_router(native_server.create_router(NativeConnectors(services)))

@@ -172,6 +172,67 @@ def test_server_refuses_request_without_required_header_when_optional_ones_prece
     assert shelter.received == []
 
 
+@dataclass
+class ClosingShelter(Shelter):
+    """A shelter that ranks a closed shelter (409) before a refused body, by `BodyPrecheck`."""
+
+    prechecked: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    async def check_before_body(self, request: Request, *, operation: str, parameters: Any) -> None:
+        self.prechecked.append((operation, dict(parameters)))
+        if parameters["x_shelter"] == "closed":
+            raise self.server.ApiError(409, "CLOSED", "This shelter is closed.")
+
+
+@pytest.mark.parametrize(
+    ("shelter_name", "content", "media_type", "status"),
+    [
+        ("closed", b'{"petType": "cow"}', "application/json", 409),
+        ("closed", b"{", "application/json", 409),
+        ("closed", b"", "application/json", 409),
+        ("closed", b"{}", "text/plain", 409),
+        ("north", b'{"petType": "cow"}', "application/json", 400),
+        ("north", b"{}", "text/plain", 415),
+    ],
+)
+def test_body_precheck_answers_before_the_body_when_the_body_is_refused(
+    run: tuple[Any, Shelter], shelter_name: str, content: bytes, media_type: str, status: int
+) -> None:
+    _, plain = run
+    shelter = ClosingShelter(plain.server, plain.models)
+    transport = httpx.ASGITransport(app=shelter.server.create_app(shelter))
+
+    async def post() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url="http://pets.test") as http:
+            headers = {
+                "Authorization": "Bearer good",
+                "X-Shelter": shelter_name,
+                "Content-Type": media_type,
+                "Idempotency-Key": "k-1",
+            }
+            return await http.post("/pets", content=content, headers=headers)
+
+    response = asyncio.run(post())
+
+    assert response.status_code == status, response.text
+    assert shelter.prechecked == [
+        ("createPet", {"idempotency_key": "k-1", "session": None, "x_shelter": shelter_name})
+    ]
+    assert shelter.received == []
+
+
+def test_body_precheck_is_not_called_when_the_body_is_valid(run: tuple[Any, Shelter]) -> None:
+    client_module, plain = run
+    shelter = ClosingShelter(plain.server, plain.models)
+    client = _client(client_module, shelter, token="good")
+    cat = shelter.models.CatRequest(petType="cat", name="Tom")
+
+    made = asyncio.run(client.create_pet(body=shelter.models.PetRequest(cat), x_shelter="closed"))
+
+    assert isinstance(made.root, shelter.models.CatResponse)
+    assert shelter.prechecked == []
+
+
 def test_second_security_alternative_admits_request_when_first_fails(
     run: tuple[Any, Shelter],
 ) -> None:

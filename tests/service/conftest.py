@@ -3,6 +3,7 @@
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -76,18 +77,39 @@ class Service:
         return TestClient(self.app, raise_server_exceptions=False)
 
 
+MakeApp = Callable[..., FastAPI]
+
+
 @pytest.fixture
-def service(
-    database_url: str, store: Store, new_slug: Callable[[], str], tmp_path: Path
-) -> Service:
+def make_app(database_url: str, tmp_path: Path) -> Iterator[MakeApp]:
+    """Build service apps on the test database; their connection pools close after the test.
+
+    Settings default to the test database and a key file in the test's folder; keywords
+    override them. PostgreSQL allows 100 connections, and an app's pool would otherwise keep
+    its connections open until the garbage collector happened to find it.
+    """
+    built: list[FastAPI] = []
+
+    def make(**overrides: Any) -> FastAPI:
+        values: dict[str, Any] = {
+            "database_url": database_url,
+            "secret_key_file": str(tmp_path / "secret.key"),
+            **overrides,
+        }
+        app = create_app(Settings(**values))
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        app.state.services.store.close()
+
+
+@pytest.fixture
+def service(make_app: MakeApp, store: Store, new_slug: Callable[[], str]) -> Service:
     """The reference service on the test database, with a fresh organization and key."""
     # Fuzzing must exercise the API, not the limiter; the limiter has tests of its own.
-    settings = Settings(
-        database_url=database_url,
-        rate_limit_per_minute=1_000_000,
-        secret_key_file=str(tmp_path / "secret.key"),
-    )
-    app = create_app(settings)
+    app = make_app(rate_limit_per_minute=1_000_000)
     organization = store.create_organization(slug=new_slug())
     _, key = store.create_api_key(organization_id=organization.id)
     return Service(app, key, organization.id)

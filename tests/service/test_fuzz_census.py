@@ -5,24 +5,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from connectors_service.app import create_app
-from connectors_service.settings import Settings
-from connectors_service.store import Store
 from oaskit.fuzz import FuzzOptions, format_report, run_fuzz
 from tests.service.conftest import Service
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "census" / "openapi.yaml"
 # `make fuzz-deep` raises this; the default keeps `make test` quick.
 FUZZ_EXAMPLES = int(os.environ.get("OASKIT_FUZZ_EXAMPLES", "30"))
-# Fuzzing exercises the API, not the limiter (DOMAIN.md: the fuzz tests raise the limit).
-FUZZ_RATE_LIMIT = 1_000_000
 
 
 def test_census_dialect_passes_every_check_when_fuzzed_in_process(
-    service: Service, database_url: str, store: Store
+    service: Service,
 ) -> None:
     """Examples, coverage, fuzzing and stateful phases: zero failures, zero errors."""
-    app = create_app(Settings(database_url=database_url, rate_limit_per_minute=FUZZ_RATE_LIMIT))
+    app = service.app
     options = FuzzOptions(SPEC, headers=service.auth, max_examples=FUZZ_EXAMPLES, seed=20261123)
     report = run_fuzz(options, app=app)
     assert report.ok, format_report(report)

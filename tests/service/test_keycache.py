@@ -1,15 +1,13 @@
 """The in-process memory of valid API keys: how long a key is remembered, and what never is."""
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from connectors_service.app import create_app
 from connectors_service.keycache import KeyCache
-from connectors_service.settings import Settings
 from connectors_service.store import Principal, Store
+from tests.service.conftest import MakeApp
 
 NewSlug = Callable[[], str]
 
@@ -80,15 +78,10 @@ def test_negative_ttl_is_refused() -> None:
 
 
 def test_revoked_key_is_refused_when_the_cache_is_off(
-    database_url: str, store: Store, new_slug: NewSlug, tmp_path: Path
+    make_app: MakeApp, store: Store, new_slug: NewSlug
 ) -> None:
-    settings = Settings(
-        database_url=database_url,
-        rate_limit_per_minute=1_000_000,
-        secret_key_file=str(tmp_path / "secret.key"),
-        api_key_cache_seconds=0,
-    )
-    client = TestClient(create_app(settings), raise_server_exceptions=False)
+    app = make_app(rate_limit_per_minute=1_000_000, api_key_cache_seconds=0)
+    client = TestClient(app, raise_server_exceptions=False)
     organization = store.create_organization(slug=new_slug())
     info, key = store.create_api_key(organization_id=organization.id)
 
@@ -98,15 +91,9 @@ def test_revoked_key_is_refused_when_the_cache_is_off(
 
 
 def test_revoked_key_works_until_ttl_when_the_cache_remembers_it(
-    database_url: str, store: Store, new_slug: NewSlug, tmp_path: Path
+    make_app: MakeApp, store: Store, new_slug: NewSlug
 ) -> None:
-    settings = Settings(
-        database_url=database_url,
-        rate_limit_per_minute=1_000_000,
-        secret_key_file=str(tmp_path / "secret.key"),
-        api_key_cache_seconds=3600,
-    )
-    app = create_app(settings)
+    app = make_app(rate_limit_per_minute=1_000_000, api_key_cache_seconds=3600)
     client = TestClient(app, raise_server_exceptions=False)
     organization = store.create_organization(slug=new_slug())
     info, key = store.create_api_key(organization_id=organization.id)

@@ -11,10 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from connectors_service.app import create_app
-from connectors_service.settings import Settings
 from connectors_service.store import Store
-from tests.service.conftest import Service
+from tests.service.conftest import MakeApp, Service
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 MASK = "**********"
@@ -319,14 +317,10 @@ def test_request_id_is_echoed_when_well_formed_and_replaced_otherwise(service: S
 
 
 def test_rate_limit_answers_429_with_retry_after_when_exceeded(
-    database_url: str, store: Store, new_slug: Callable[[], str], tmp_path: Path
+    make_app: MakeApp, store: Store, new_slug: Callable[[], str]
 ) -> None:
     """The organization's limit per minute: 429 TOO_MANY_REQUESTS with Retry-After past it."""
-    app = create_app(
-        Settings(
-            database_url=database_url, rate_limit_per_minute=3, secret_key_file=str(tmp_path / "k")
-        )
-    )
+    app = make_app(rate_limit_per_minute=3)
     organization = store.create_organization(slug=new_slug())
     _, key = store.create_api_key(organization_id=organization.id)
     client = TestClient(app, raise_server_exceptions=False)

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from connectors_service.domain import DomainError, Violation
 from connectors_service.store import InFlight, Replay, Reused, Started, Store, utc_now
 
-__all__ = ["StoredResponse", "off_loop", "request_hash", "run_idempotent"]
+__all__ = ["StoredResponse", "off_loop", "refuse_held_key", "request_hash", "run_idempotent"]
 
 T = TypeVar("T")
 
@@ -70,17 +70,7 @@ async def run_idempotent(
             409, "IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is still running."
         )
     if isinstance(outcome, Reused):
-        violation = Violation(
-            "header.Idempotency-Key",
-            "IDEMPOTENCY_KEY_REUSED",
-            "This key was used with a different body.",
-        )
-        raise DomainError(
-            422,
-            "IDEMPOTENCY_KEY_REUSED",
-            "The Idempotency-Key was used with another body.",
-            [violation],
-        )
+        raise _key_reused()
     assert isinstance(outcome, Started)
     try:
         response = await run()
@@ -97,3 +87,30 @@ async def run_idempotent(
         )
     )
     return response, False
+
+
+async def refuse_held_key(
+    store: Store, *, organization_id: str, method: str, path: str, key: str
+) -> None:
+    """422 IDEMPOTENCY_KEY_REUSED when a live record holds `key`: for a body that was refused.
+
+    Only valid requests are ever recorded, so a refused body is always another body than the
+    one the key was first used with, whether that request finished or is still running.
+    """
+    identity = _Identity(organization_id=organization_id, method=method, path=path, key=key)
+    if await off_loop(lambda: store.idempotency_key_held(**identity, now=utc_now())):
+        raise _key_reused()
+
+
+def _key_reused() -> DomainError:
+    violation = Violation(
+        "header.Idempotency-Key",
+        "IDEMPOTENCY_KEY_REUSED",
+        "This key was used with a different body.",
+    )
+    return DomainError(
+        422,
+        "IDEMPOTENCY_KEY_REUSED",
+        "The Idempotency-Key was used with another body.",
+        [violation],
+    )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -84,6 +84,18 @@ class CensusConnectors:
     def render_error(self, request: Request, error: ApiError) -> Response:
         """Errors in Census' `{status, message}` envelope."""
         return render_census_error(request, error)
+
+    async def check_before_body(
+        self, request: Request, *, operation: str, parameters: Mapping[str, Any]
+    ) -> None:
+        """DOMAIN.md's order for a refused body: an unknown service name is 404 first."""
+        service_name = parameters.get("service_name")
+        if isinstance(service_name, str):
+            principal = self._services.principal(request)
+            try:
+                await self._services.load(principal, service_name=service_name)
+            except DomainError as exc:
+                raise _not_found(exc) from None
 
     async def list_connectors(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import Request
@@ -14,6 +14,7 @@ from connectors_service.context import request_id_of
 from connectors_service.dialects._common import (
     StoredResponse,
     off_loop,
+    refuse_held_key,
     run_idempotent,
 )
 from connectors_service.dialects._native_mapping import (
@@ -66,6 +67,27 @@ class NativeConnectors:
     def render_error(self, request: Request, error: ApiError) -> Response:
         """Errors in seed 001's envelope."""
         return render_native_error(request, error)
+
+    async def check_before_body(
+        self, request: Request, *, operation: str, parameters: Mapping[str, Any]
+    ) -> None:
+        """DOMAIN.md's order for a refused body: idempotency, then 404, then 412 come first."""
+        principal = self._services.principal(request)
+        key = parameters.get("idempotency_key")
+        if isinstance(key, str):
+            await refuse_held_key(
+                self._store,
+                organization_id=principal.organization_id,
+                method=request.method,
+                path=request.url.path,
+                key=key,
+            )
+        connector_id = parameters.get("id")
+        if isinstance(connector_id, str):
+            current = await self._services.load(principal, connector_id=connector_id)
+            if_match = parameters.get("if_match")
+            if isinstance(if_match, str) and not view_of(current).matches(if_match):
+                raise DomainError.precondition_failed()
 
     async def list_connectors(
         self,
@@ -267,12 +289,6 @@ class NativeConnectors:
             requestId=request_id_of(request),
         )
         return Reply(status=status, body=envelope, headers={"ETag": view.etag})
-
-
-def _precondition_failed() -> DomainError:
-    return DomainError(
-        412, "PRECONDITION_FAILED", "The connector has changed since the given ETag."
-    )
 
 
 def _merged(current: ConnectorRecord, patch: Changes) -> Changes:

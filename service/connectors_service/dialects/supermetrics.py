@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -59,6 +60,17 @@ class SupermetricsConnectors:
     def render_error(self, request: Request, error: ApiError) -> Response:
         """Errors in seed 001's envelope."""
         return render_supermetrics_error(request, error)
+
+    async def check_before_body(
+        self, request: Request, *, operation: str, parameters: Mapping[str, Any]
+    ) -> None:
+        """DOMAIN.md's order for a refused body: another team or an unknown connector is 404."""
+        team_id = parameters.get("team_id")
+        if isinstance(team_id, int):
+            principal = self._team_member(request, team_id)
+            connector_id = parameters.get("connector_identifier")
+            if isinstance(connector_id, str):
+                await self._services.load(principal, connector_id=connector_id)
 
     async def list_connectors(
         self,

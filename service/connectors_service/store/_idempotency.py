@@ -143,6 +143,13 @@ def _outcome(row: IdempotencyKeyRow, *, request_hash: str) -> IdempotencyOutcome
     return Replay(status_code=row.status_code, headers=dict(row.headers or {}), body=row.body or "")
 
 
+def held(sessions: sessionmaker[Session], where: Mapping[str, str], *, now: datetime) -> bool:
+    """Whether a live record (in flight or done) holds the key at `now`."""
+    with sessions() as session:
+        row = session.get(IdempotencyKeyRow, dict(where))
+        return row is not None and to_utc_ms(row.expires_at) > to_utc_ms(now)
+
+
 def finish(
     sessions: sessionmaker[Session],
     where: Mapping[str, str],

@@ -75,6 +75,10 @@ class Store:
         # expire_on_commit=False: rows are turned into records after commit, without reloads.
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
+    def close(self) -> None:
+        """Close the pooled connections; the store opens new ones if it is used again."""
+        self._engine.dispose()
+
     # Organizations
 
     def create_organization(self, *, slug: str, name: str | None = None) -> Organization:
@@ -331,6 +335,15 @@ class Store:
         return _idempotency.begin(
             self._sessions, where, request_hash=request_hash, now=now, ttl=ttl
         )
+
+    def idempotency_key_held(
+        self, *, organization_id: str, method: str, path: str, key: str, now: datetime
+    ) -> bool:
+        """Whether an unexpired record holds the key, without claiming it."""
+        where = _idempotency.primary_key(
+            organization_id=organization_id, method=method, path=path, key=key
+        )
+        return _idempotency.held(self._sessions, where, now=now)
 
     def finish_idempotent(
         self,

@@ -13,7 +13,10 @@ from schemathesis.config import (
     SanitizationConfig,
     SchemathesisConfig,
 )
-from schemathesis.config._checks import POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES
+from schemathesis.config._checks import (
+    NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES,
+    POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES,
+)
 from schemathesis.config._operations import OperationConfig
 
 from oaskit.fuzz._errors import FuzzUsageError
@@ -30,11 +33,14 @@ _STATE_RULE_STATUSES = ("412", "422")
 
 
 def accept_documented_state_rules(config: SchemathesisConfig, spec: Mapping[str, Any]) -> None:
-    """Let `positive_data_acceptance` accept 412 and 422 where the operation documents them.
+    """Let the data checks accept 412 and 422 where the operation documents them.
 
-    A schema cannot say "the same provider as stored"; an API that documents 422 for such rules
-    (DOMAIN.md: 400 breaks the schema, 422 breaks a rule of stored state) is not wrong to use it.
-    Operations that do not document 422 keep the strict default.
+    `positive_data_acceptance` accepts both: a schema cannot say "the same provider as stored";
+    an API that documents 422 for such rules (DOMAIN.md: 400 breaks the schema, 422 breaks a
+    rule of stored state) is not wrong to use it. `negative_data_rejection` accepts 412: a
+    server evaluates preconditions before it processes the request content (RFC 9110 13.2.1),
+    so a stale If-Match is 412 whatever the body. Operations that document neither keep the
+    strict defaults.
     """
     for item in (spec.get("paths") or {}).values():
         for operation in item.values() if isinstance(item, Mapping) else ():
@@ -44,12 +50,17 @@ def accept_documented_state_rules(config: SchemathesisConfig, spec: Mapping[str,
             extra = [code for code in _STATE_RULE_STATUSES if code in documented]
             if not extra:
                 continue
-            statuses = [*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, *extra]
-            override = OperationConfig.from_dict(
-                {
-                    "include-operation-id": str(operation["operationId"]),
-                    "checks": {"positive_data_acceptance": {"expected-statuses": statuses}},
+            checks: dict[str, Any] = {
+                "positive_data_acceptance": {
+                    "expected-statuses": [*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, *extra]
                 }
+            }
+            if "412" in extra:
+                checks["negative_data_rejection"] = {
+                    "expected-statuses": [*NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES, "412"]
+                }
+            override = OperationConfig.from_dict(
+                {"include-operation-id": str(operation["operationId"]), "checks": checks}
             )
             config.projects.override.operations.operations.append(override)
 
