@@ -7,8 +7,10 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 import connectors_service.db
+from connectors_service.store import Store
 
 
 def _raw(engine: Engine) -> Any:
@@ -66,3 +68,20 @@ def test_dropped_connection_is_replaced_when_it_sat_idle_in_the_pool(
 
     assert first in pinged
     assert second is not first
+
+
+def test_connection_dropped_while_lent_fails_that_read_and_is_not_lent_again(
+    engine: Engine,
+) -> None:
+    engine.dispose()
+    store = Store(engine)
+    assert store.get_connector(organization_id="org_x", connector_id="con_x") is None
+    first = _raw(engine)
+    # Dropped right after use: no ping is due, so the next request meets the dead connection.
+    _kill(engine, first)
+
+    with pytest.raises((psycopg.OperationalError, DBAPIError)):
+        store.get_connector(organization_id="org_x", connector_id="con_x")
+
+    assert store.get_connector(organization_id="org_x", connector_id="con_x") is None
+    assert _raw(engine) is not first

@@ -12,7 +12,8 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Row, func, insert, select, update
+from psycopg.errors import UniqueViolation
+from sqlalchemy import Engine, Row, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,10 +25,11 @@ from connectors_service.store._errors import (
     UnknownOrganization,
 )
 from connectors_service.store._idempotency import IDEMPOTENCY_TTL, IdempotencyOutcome
+from connectors_service.store._per_request import CoreRunner, Run, Runner
+from connectors_service.store._psycopg import PsycopgRunner
 from connectors_service.store._records import ApiKeyInfo, ConnectorRecord, Organization, Principal
 from connectors_service.store._statements import (
     PRINCIPAL_BY_KEY_HASH,
-    UPDATE_CONNECTOR_IF_VERSION,
     connector_by,
     update_parameters,
 )
@@ -64,13 +66,12 @@ class Store:
         # however soon the lock is free. This process's writers queue here instead, so only
         # writers of other processes ever meet that sleep. PostgreSQL locks rows: no queue.
         self._sqlite_writes = threading.Lock() if engine.dialect.name == "sqlite" else None
-        # A lone SELECT needs no transaction around it: on PostgreSQL, autocommit saves the
-        # BEGIN and the ROLLBACK, two of the four round trips of a read (with the pool's
-        # ping). pysqlite already sends no BEGIN before a SELECT.
-        self._reads = (
-            engine.execution_options(isolation_level="AUTOCOMMIT")
-            if engine.dialect.name == "postgresql"
-            else engine
+        # The statements every request runs (`_per_request`): on PostgreSQL in autocommit,
+        # each its own transaction, which saves a read's BEGIN and ROLLBACK and lets a PUT
+        # read and then update conditionally in two round trips; pysqlite sends no BEGIN
+        # before a SELECT anyway.
+        self._runner: Runner = (
+            PsycopgRunner(engine) if engine.dialect.name == "postgresql" else CoreRunner(engine)
         )
         # expire_on_commit=False: rows are turned into records after commit, without reloads.
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -172,10 +173,8 @@ class Store:
         # The key is 256 random bits, so a fast unsalted sha256 cannot be brute-forced and an
         # equality lookup on the unique hash index replaces a constant-time comparison: the
         # timing of the lookup leaks nothing about a key that nobody can guess.
-        with self._reads.connect() as connection:
-            found = connection.execute(
-                PRINCIPAL_BY_KEY_HASH, {"key_hash": _hash_key(plaintext)}
-            ).one_or_none()
+        with self._runner.run() as run:
+            found = run.one(PRINCIPAL_BY_KEY_HASH, {"key_hash": _hash_key(plaintext)})
         if found is None:
             return None
         return Principal(
@@ -224,9 +223,8 @@ class Store:
         self, record: ConnectorRecord, *, expected_version: int
     ) -> ConnectorRecord | None:
         """Overwrite a connector if it still has `expected_version`; None when no row matched."""
-        with self._engine.connect() as connection, self._writing():
-            written = _update_if_version(connection, record, expected_version=expected_version)
-            connection.commit()
+        with self._runner.run() as run, self._writing():
+            written = _update_if_version(run, record, expected_version=expected_version)
         return _as_written(record) if written else None
 
     def rewrite_connector(
@@ -249,12 +247,11 @@ class Store:
         statement, parameters = connector_by(
             organization_id=organization_id, connector_id=connector_id, service_name=service_name
         )
-        # On PostgreSQL the read and the conditional UPDATE each run in autocommit: the UPDATE
-        # alone carries the optimistic check, so no transaction has to span the two, and a PUT
+        # The read and the conditional UPDATE need no transaction around both: the UPDATE
+        # alone carries the optimistic check. On PostgreSQL each runs in autocommit, so a PUT
         # takes two round trips instead of four (BEGIN, SELECT, UPDATE, COMMIT).
-        # Leaving the block without a commit rolls back: nothing written, or `rewrite` raised.
-        with self._reads.connect() as connection:
-            row = connection.execute(statement, parameters).one_or_none()
+        with self._runner.run() as run:
+            row = run.one(statement, parameters)
             if row is None:
                 return Rewrite.NOT_FOUND
             current = _connector(row, copy_json=False)
@@ -265,10 +262,7 @@ class Store:
             if replacement is None:
                 return Rewrite.DONE
             with self._writing():
-                written = _update_if_version(
-                    connection, replacement, expected_version=current.version
-                )
-                connection.commit()  # under autocommit, nothing is left to commit
+                written = _update_if_version(run, replacement, expected_version=current.version)
         return Rewrite.DONE if written else Rewrite.STALE
 
     def delete_connector(self, *, organization_id: str, connector_id: str) -> bool:
@@ -390,8 +384,8 @@ class Store:
         statement, parameters = connector_by(
             organization_id=organization_id, connector_id=connector_id, service_name=service_name
         )
-        with self._reads.connect() as connection:
-            row = connection.execute(statement, parameters).one_or_none()
+        with self._runner.run() as run:
+            row = run.one(statement, parameters)
         return None if row is None else _connector(row, copy_json=False)
 
     # Numbered pages (Census and Supermetrics)
@@ -446,9 +440,7 @@ def _insert_organization(session: Session, *, slug: str, name: str) -> Organizat
     return _organization(session.get_one(OrganizationRow, organization_id))
 
 
-def _update_if_version(
-    connection: Connection, record: ConnectorRecord, *, expected_version: int
-) -> bool:
+def _update_if_version(run: Run, record: ConnectorRecord, *, expected_version: int) -> bool:
     # Optimistic concurrency: the version check and the write are one UPDATE, so two
     # writers that read the same version cannot both succeed (DOMAIN: If-Match).
     parameters = update_parameters(
@@ -458,12 +450,11 @@ def _update_if_version(
         expected_version=expected_version,
     )
     try:
-        result = connection.execute(UPDATE_CONNECTOR_IF_VERSION, parameters)
-    except IntegrityError:
+        return run.update_if_version(parameters)
+    except (IntegrityError, UniqueViolation):
         if record.service_name is not None:
             raise DuplicateServiceName(_duplicate(record.service_name)) from None
         raise
-    return result.rowcount == 1
 
 
 def _as_written(record: ConnectorRecord) -> ConnectorRecord:
