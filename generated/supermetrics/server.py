@@ -12,13 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Annotated, Any, Generic, NotRequired, Protocol, TypeVar, runtime_checkable
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+# pydantic validates a TypedDict only from typing_extensions before Python 3.12 (one of its
+# own dependencies).
+from typing_extensions import TypedDict
 
 from generated.supermetrics import models
 
@@ -226,6 +230,140 @@ def _problems(errors: Sequence[Any], *, prefix: Sequence[str | int] = ()) -> lis
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Parameters:
+    """How one operation's parameters are read from a request and checked by the spec."""
+
+    adapter: TypeAdapter[Any]
+    # (Python name, location, name in the request, array): every parameter of the operation.
+    sources: tuple[tuple[str, str, str, bool], ...]
+
+    def read(self, request: Request) -> dict[str, Any]:
+        """Every parameter by Python name, None when absent; 400 naming each one that fails."""
+        found: dict[str, Any] = {}
+        for python_name, location, name, many in self.sources:
+            if location == "path":
+                value: Any = request.path_params.get(name)
+            elif location == "query":
+                value = (
+                    request.query_params.getlist(name) if many else request.query_params.get(name)
+                )
+            elif location == "header":
+                value = request.headers.getlist(name) if many else request.headers.get(name)
+            else:
+                value = request.cookies.get(name)
+            if value is not None and value != []:
+                found[python_name] = value
+        try:
+            valid = self.adapter.validate_python(found)
+        except ValidationError as exc:
+            raise ApiError(
+                400, "BAD_REQUEST", "The request is invalid.", problems=self._problems(exc)
+            ) from None
+        return {source[0]: valid.get(source[0]) for source in self.sources}
+
+    def _problems(self, exc: ValidationError) -> list[Problem]:
+        # Errors name the parameter as the request does: `header.If-Match`, `query.limit`.
+        where = {python_name: (location, name) for python_name, location, name, _ in self.sources}
+        errors = [
+            {**error, "loc": (*where[str(error["loc"][0])], *error["loc"][1:])}
+            for error in exc.errors(include_input=False, include_url=False)
+        ]
+        return _problems(errors)
+
+
+class _ListConnectorsParameters(TypedDict):
+    """The parameters of `listConnectors`, by Python name."""
+
+    team_id: Annotated[int, Field(ge=1, le=2147483647)]
+    limit: NotRequired[Annotated[int | None, Field(ge=1, le=100)]]
+    offset: NotRequired[Annotated[int | None, Field(ge=0, le=100000)]]
+    x_request_id: NotRequired[str | None]
+
+
+class _CreateConnectorParameters(TypedDict):
+    """The parameters of `createConnector`, by Python name."""
+
+    team_id: Annotated[int, Field(ge=1, le=2147483647)]
+    x_request_id: NotRequired[str | None]
+
+
+class _GetConnectorParameters(TypedDict):
+    """The parameters of `getConnector`, by Python name."""
+
+    connector_identifier: Annotated[
+        str, Field(pattern="^[A-Za-z0-9_-]+$", min_length=1, max_length=100)
+    ]
+    team_id: Annotated[int, Field(ge=1, le=2147483647)]
+    x_request_id: NotRequired[str | None]
+
+
+class _UpdateConnectorParameters(TypedDict):
+    """The parameters of `updateConnector`, by Python name."""
+
+    connector_identifier: Annotated[
+        str, Field(pattern="^[A-Za-z0-9_-]+$", min_length=1, max_length=100)
+    ]
+    team_id: Annotated[int, Field(ge=1, le=2147483647)]
+    x_request_id: NotRequired[str | None]
+
+
+class _DeleteConnectorParameters(TypedDict):
+    """The parameters of `deleteConnector`, by Python name."""
+
+    connector_identifier: Annotated[
+        str, Field(pattern="^[A-Za-z0-9_-]+$", min_length=1, max_length=100)
+    ]
+    team_id: Annotated[int, Field(ge=1, le=2147483647)]
+    x_request_id: NotRequired[str | None]
+
+
+# Each operation's parameters, by operation id: read and validated once per request, in one
+# call into pydantic, instead of FastAPI's dependency solving, parameter by parameter.
+_PARAMETERS: dict[str, _Parameters] = {
+    "listConnectors": _Parameters(
+        TypeAdapter(_ListConnectorsParameters),
+        (
+            ("team_id", "path", "team_id", False),
+            ("limit", "query", "limit", False),
+            ("offset", "query", "offset", False),
+            ("x_request_id", "header", "X-Request-Id", False),
+        ),
+    ),
+    "createConnector": _Parameters(
+        TypeAdapter(_CreateConnectorParameters),
+        (
+            ("team_id", "path", "team_id", False),
+            ("x_request_id", "header", "X-Request-Id", False),
+        ),
+    ),
+    "getConnector": _Parameters(
+        TypeAdapter(_GetConnectorParameters),
+        (
+            ("connector_identifier", "path", "connector_identifier", False),
+            ("team_id", "path", "team_id", False),
+            ("x_request_id", "header", "X-Request-Id", False),
+        ),
+    ),
+    "updateConnector": _Parameters(
+        TypeAdapter(_UpdateConnectorParameters),
+        (
+            ("connector_identifier", "path", "connector_identifier", False),
+            ("team_id", "path", "team_id", False),
+            ("x_request_id", "header", "X-Request-Id", False),
+        ),
+    ),
+    "deleteConnector": _Parameters(
+        TypeAdapter(_DeleteConnectorParameters),
+        (
+            ("connector_identifier", "path", "connector_identifier", False),
+            ("team_id", "path", "team_id", False),
+            ("x_request_id", "header", "X-Request-Id", False),
+        ),
+    ),
+}
+
+
 def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
@@ -326,64 +464,60 @@ def _method_not_allowed(allow: Sequence[str]) -> Callable[[], Awaitable[Response
 def create_router(implementation: Implementation) -> APIRouter:
     """Routes for every operation of the spec, calling `implementation`."""
     router = APIRouter()
+    # The methods a path does not document come first: a plain route for GET would answer HEAD.
+    for path, methods in PATHS.items():
+        others = [m for m in _ALL_METHODS if m not in methods]
+        router.add_api_route(
+            path, _method_not_allowed(methods), methods=others, include_in_schema=False
+        )
+    # Each route checks credentials, then parameters, then the body, then calls the handler.
+    # Security requirements by operation id: any one alternative admits a request.
+    authenticators: dict[str, Callable[[Request], Awaitable[None]]] = {
+        "listConnectors": _security(
+            implementation,
+            ((("bearerAuth", ("connectors:read",)),), (("apiKeyAuth", ("connectors:read",)),)),
+        ),
+        "createConnector": _security(
+            implementation,
+            ((("bearerAuth", ("connectors:write",)),), (("apiKeyAuth", ("connectors:write",)),)),
+        ),
+        "getConnector": _security(
+            implementation,
+            ((("bearerAuth", ("connectors:read",)),), (("apiKeyAuth", ("connectors:read",)),)),
+        ),
+        "updateConnector": _security(
+            implementation,
+            ((("bearerAuth", ("connectors:write",)),), (("apiKeyAuth", ("connectors:write",)),)),
+        ),
+        "deleteConnector": _security(
+            implementation,
+            ((("bearerAuth", ("connectors:write",)),), (("apiKeyAuth", ("connectors:write",)),)),
+        ),
+    }
 
-    @router.api_route(
-        "/v1/teams/{team_id}/connector_builder/connectors",
-        methods=["GET"],
-        operation_id="listConnectors",
-        include_in_schema=False,
-        dependencies=[
-            Depends(
-                _security(
-                    implementation,
-                    (
-                        (("bearerAuth", ("connectors:read",)),),
-                        (("apiKeyAuth", ("connectors:read",)),),
-                    ),
-                )
-            )
-        ],
-    )
-    async def list_connectors(
-        request: Request,
-        *,
-        team_id: Annotated[int, Path(ge=1, le=2147483647)],
-        limit: Annotated[int | None, Query(ge=1, le=100)] = None,
-        offset: Annotated[int | None, Query(ge=0, le=100000)] = None,
-        x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
-    ) -> Response:
+    async def list_connectors(request: Request) -> Response:
+        await authenticators["listConnectors"](request)
+        parameters = _PARAMETERS["listConnectors"].read(request)
         reply = await implementation.list_connectors(
             request,
-            team_id=team_id,
-            limit=limit,
-            offset=offset,
-            x_request_id=x_request_id,
+            team_id=parameters["team_id"],
+            limit=parameters["limit"],
+            offset=parameters["offset"],
+            x_request_id=parameters["x_request_id"],
         )
         return _render(reply)
 
-    @router.api_route(
+    router.add_route(
         "/v1/teams/{team_id}/connector_builder/connectors",
-        methods=["POST"],
-        operation_id="createConnector",
+        list_connectors,
+        methods=["GET"],
+        name="listConnectors",
         include_in_schema=False,
-        dependencies=[
-            Depends(
-                _security(
-                    implementation,
-                    (
-                        (("bearerAuth", ("connectors:write",)),),
-                        (("apiKeyAuth", ("connectors:write",)),),
-                    ),
-                )
-            )
-        ],
     )
-    async def create_connector(
-        request: Request,
-        *,
-        team_id: Annotated[int, Path(ge=1, le=2147483647)],
-        x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
-    ) -> Response:
+
+    async def create_connector(request: Request) -> Response:
+        await authenticators["createConnector"](request)
+        parameters = _PARAMETERS["createConnector"].read(request)
         try:
             body = await _read_body(
                 request,
@@ -396,80 +530,47 @@ def create_router(implementation: Implementation) -> APIRouter:
                 implementation,
                 request,
                 operation="createConnector",
-                parameters={
-                    "team_id": team_id,
-                    "x_request_id": x_request_id,
-                },
+                parameters=parameters,
             )
             raise
         reply = await implementation.create_connector(
             request,
-            team_id=team_id,
-            x_request_id=x_request_id,
+            team_id=parameters["team_id"],
+            x_request_id=parameters["x_request_id"],
             body=body,
         )
         return _render(reply)
 
-    @router.api_route(
-        "/v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}",
-        methods=["GET"],
-        operation_id="getConnector",
+    router.add_route(
+        "/v1/teams/{team_id}/connector_builder/connectors",
+        create_connector,
+        methods=["POST"],
+        name="createConnector",
         include_in_schema=False,
-        dependencies=[
-            Depends(
-                _security(
-                    implementation,
-                    (
-                        (("bearerAuth", ("connectors:read",)),),
-                        (("apiKeyAuth", ("connectors:read",)),),
-                    ),
-                )
-            )
-        ],
     )
-    async def get_connector(
-        request: Request,
-        *,
-        connector_identifier: Annotated[
-            str, Path(pattern="^[A-Za-z0-9_-]+$", min_length=1, max_length=100)
-        ],
-        team_id: Annotated[int, Path(ge=1, le=2147483647)],
-        x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
-    ) -> Response:
+
+    async def get_connector(request: Request) -> Response:
+        await authenticators["getConnector"](request)
+        parameters = _PARAMETERS["getConnector"].read(request)
         reply = await implementation.get_connector(
             request,
-            connector_identifier=connector_identifier,
-            team_id=team_id,
-            x_request_id=x_request_id,
+            connector_identifier=parameters["connector_identifier"],
+            team_id=parameters["team_id"],
+            x_request_id=parameters["x_request_id"],
         )
         return _render(reply)
 
-    @router.api_route(
+    router.add_route(
         "/v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}",
-        methods=["PUT"],
-        operation_id="updateConnector",
+        get_connector,
+        methods=["GET"],
+        name="getConnector",
         include_in_schema=False,
-        dependencies=[
-            Depends(
-                _security(
-                    implementation,
-                    (
-                        (("bearerAuth", ("connectors:write",)),),
-                        (("apiKeyAuth", ("connectors:write",)),),
-                    ),
-                )
-            )
-        ],
     )
-    async def update_connector(
-        request: Request,
-        *,
-        connector_identifier: Annotated[
-            str, Path(pattern="^[A-Za-z0-9_-]+$", min_length=1, max_length=100)
-        ],
-        team_id: Annotated[int, Path(ge=1, le=2147483647)],
-        x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
-    ) -> Response:
+
+    async def update_connector(request: Request) -> Response:
+        await authenticators["updateConnector"](request)
+        parameters = _PARAMETERS["updateConnector"].read(request)
         try:
             body = await _read_body(
                 request,
@@ -482,61 +583,45 @@ def create_router(implementation: Implementation) -> APIRouter:
                 implementation,
                 request,
                 operation="updateConnector",
-                parameters={
-                    "connector_identifier": connector_identifier,
-                    "team_id": team_id,
-                    "x_request_id": x_request_id,
-                },
+                parameters=parameters,
             )
             raise
         reply = await implementation.update_connector(
             request,
-            connector_identifier=connector_identifier,
-            team_id=team_id,
-            x_request_id=x_request_id,
+            connector_identifier=parameters["connector_identifier"],
+            team_id=parameters["team_id"],
+            x_request_id=parameters["x_request_id"],
             body=body,
         )
         return _render(reply)
 
-    @router.api_route(
+    router.add_route(
         "/v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}",
-        methods=["DELETE"],
-        operation_id="deleteConnector",
+        update_connector,
+        methods=["PUT"],
+        name="updateConnector",
         include_in_schema=False,
-        dependencies=[
-            Depends(
-                _security(
-                    implementation,
-                    (
-                        (("bearerAuth", ("connectors:write",)),),
-                        (("apiKeyAuth", ("connectors:write",)),),
-                    ),
-                )
-            )
-        ],
     )
-    async def delete_connector(
-        request: Request,
-        *,
-        connector_identifier: Annotated[
-            str, Path(pattern="^[A-Za-z0-9_-]+$", min_length=1, max_length=100)
-        ],
-        team_id: Annotated[int, Path(ge=1, le=2147483647)],
-        x_request_id: Annotated[str | None, Header(alias="X-Request-Id")] = None,
-    ) -> Response:
+
+    async def delete_connector(request: Request) -> Response:
+        await authenticators["deleteConnector"](request)
+        parameters = _PARAMETERS["deleteConnector"].read(request)
         reply = await implementation.delete_connector(
             request,
-            connector_identifier=connector_identifier,
-            team_id=team_id,
-            x_request_id=x_request_id,
+            connector_identifier=parameters["connector_identifier"],
+            team_id=parameters["team_id"],
+            x_request_id=parameters["x_request_id"],
         )
         return _render(reply)
 
-    for path, methods in PATHS.items():
-        others = [m for m in _ALL_METHODS if m not in methods]
-        router.add_api_route(
-            path, _method_not_allowed(methods), methods=others, include_in_schema=False
-        )
+    router.add_route(
+        "/v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}",
+        delete_connector,
+        methods=["DELETE"],
+        name="deleteConnector",
+        include_in_schema=False,
+    )
+
     return router
 
 

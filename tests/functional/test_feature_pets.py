@@ -86,6 +86,7 @@ class Shelter:
     async def get_pet_owner(
         self, request: Request, *, pet_id: int, fields: list[str] | None
     ) -> Any:
+        self.received.append((pet_id, fields))
         return self.server.Reply(200, None if pet_id == 2 else {"name": "Ann", "nickname": None})
 
 
@@ -231,6 +232,58 @@ def test_body_precheck_is_not_called_when_the_body_is_valid(run: tuple[Any, Shel
 
     assert isinstance(made.root, shelter.models.CatResponse)
     assert shelter.prechecked == []
+
+
+def _get(shelter: Shelter, url: str, method: str = "GET") -> httpx.Response:
+    transport = httpx.ASGITransport(app=shelter.server.create_app(shelter))
+
+    async def send() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url="http://pets.test") as http:
+            return await http.request(method, url, headers={"Authorization": "Bearer good"})
+
+    return asyncio.run(send())
+
+
+def test_server_reads_typed_path_and_repeated_query_parameters_when_they_are_valid(
+    run: tuple[Any, Shelter],
+) -> None:
+    _, shelter = run
+
+    response = _get(shelter, "/pets/7/owner?fields=name&fields=nickname")
+    bare = _get(shelter, "/pets/8/owner")
+
+    assert response.status_code == 200, response.text
+    assert bare.status_code == 200, bare.text
+    assert shelter.received == [(7, ["name", "nickname"]), (8, None)]
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [("/pets/0/owner", "path.petId"), ("/pets/seven/owner", "path.petId")],
+)
+def test_server_names_the_parameter_when_it_breaks_the_schema(
+    run: tuple[Any, Shelter], url: str, field: str
+) -> None:
+    _, shelter = run
+
+    response = _get(shelter, url)
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == [field]
+    assert shelter.received == []
+
+
+@pytest.mark.parametrize("method", ["HEAD", "OPTIONS", "DELETE"])
+def test_server_answers_405_with_allow_when_the_method_is_not_documented(
+    run: tuple[Any, Shelter], method: str
+) -> None:
+    _, shelter = run
+
+    response = _get(shelter, "/pets/7/owner", method=method)
+
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET"
+    assert shelter.received == []
 
 
 def test_second_security_alternative_admits_request_when_first_fails(

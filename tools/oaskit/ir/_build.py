@@ -137,9 +137,12 @@ def _operation(
     )
     successes = [r.annotation for r in responses if r.is_success and r.annotation]
     return_annotation = " | ".join(dict.fromkeys(successes)) if successes else "None"
+    name = unique(snake_name(operation_id), taken_names)
     return Operation(
         operation_id=operation_id,
-        name=unique(snake_name(operation_id), taken_names),
+        name=name,
+        # The generated server's TypedDict of the parameters; the same set keeps it unique.
+        parameters_type=unique(f"_{class_name(name)}Parameters", taken_names),
         method=method.upper(),
         path=path,
         summary=" ".join(str(raw.get("summary", "")).split()),

@@ -36,9 +36,14 @@ class Parameter:
     location: str
     required: bool
     annotation: str
-    # FastAPI `Path(...)`/`Query(...)` keyword arguments as Python source: (("pattern", "'^a$'"),)
+    # pydantic `Field(...)` keyword arguments as Python source: (("pattern", "'^a$'"),)
     constraints: tuple[tuple[str, str], ...]
     description: str
+
+    @property
+    def many(self) -> bool:
+        """An array parameter: every occurrence in the query (or header) is a value."""
+        return self.annotation.startswith("list[")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,8 @@ class Operation:
 
     operation_id: str
     name: str
+    # The class the generated server validates the parameters with, e.g. `_GetPetParameters`.
+    parameters_type: str
     method: str
     path: str
     summary: str

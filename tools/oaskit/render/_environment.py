@@ -15,8 +15,6 @@ __all__ = ["BUILTIN_TEMPLATES", "create_environment"]
 # The built-in templates live beside the toolkit in this repository's `templates/`.
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
-_PARAM_CLASSES = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
-
 
 def _pyrepr(value: Any) -> str:
     """Python source for a literal (strings, numbers, tuples of them)."""
@@ -28,14 +26,12 @@ def _oneline(value: Any) -> str:
     return " ".join(str(value).split()).replace('"""', "'''").replace("\\", "\\\\").rstrip(".")
 
 
-def _fastapi_param(parameter: Parameter) -> str:
-    """`Path(pattern='…')`: the FastAPI marker that reads and checks a parameter."""
-    arguments = []
-    if parameter.python_name != parameter.name or parameter.location == "header":
-        # Header names are matched exactly as the spec writes them, not through underscores.
-        arguments.append(f"alias={parameter.name!r}")
-    arguments.extend(f"{key}={value}" for key, value in parameter.constraints)
-    return f"{_PARAM_CLASSES[parameter.location]}({', '.join(arguments)})"
+def _parameter_annotation(parameter: Parameter) -> str:
+    """`Annotated[str, Field(pattern='…')]`: a parameter's type with its constraints."""
+    if not parameter.constraints:
+        return parameter.annotation
+    arguments = ", ".join(f"{key}={value}" for key, value in parameter.constraints)
+    return f"Annotated[{parameter.annotation}, Field({arguments})]"
 
 
 def create_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
@@ -49,5 +45,5 @@ def create_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
     )
     environment.filters["pyrepr"] = _pyrepr
     environment.filters["oneline"] = _oneline
-    environment.filters["fastapi_param"] = _fastapi_param
+    environment.filters["parameter_annotation"] = _parameter_annotation
     return environment

@@ -12,13 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Annotated, Any, Generic, NotRequired, Protocol, TypeVar, runtime_checkable
 
-from fastapi import APIRouter, Cookie, Depends, FastAPI, Header, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+# pydantic validates a TypedDict only from typing_extensions before Python 3.12 (one of its
+# own dependencies).
+from typing_extensions import TypedDict
 
 from golden_pets import models
 
@@ -197,6 +201,84 @@ def _problems(errors: Sequence[Any], *, prefix: Sequence[str | int] = ()) -> lis
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Parameters:
+    """How one operation's parameters are read from a request and checked by the spec."""
+
+    adapter: TypeAdapter[Any]
+    # (Python name, location, name in the request, array): every parameter of the operation.
+    sources: tuple[tuple[str, str, str, bool], ...]
+
+    def read(self, request: Request) -> dict[str, Any]:
+        """Every parameter by Python name, None when absent; 400 naming each one that fails."""
+        found: dict[str, Any] = {}
+        for python_name, location, name, many in self.sources:
+            if location == "path":
+                value: Any = request.path_params.get(name)
+            elif location == "query":
+                value = (
+                    request.query_params.getlist(name) if many else request.query_params.get(name)
+                )
+            elif location == "header":
+                value = request.headers.getlist(name) if many else request.headers.get(name)
+            else:
+                value = request.cookies.get(name)
+            if value is not None and value != []:
+                found[python_name] = value
+        try:
+            valid = self.adapter.validate_python(found)
+        except ValidationError as exc:
+            raise ApiError(
+                400, "BAD_REQUEST", "The request is invalid.", problems=self._problems(exc)
+            ) from None
+        return {source[0]: valid.get(source[0]) for source in self.sources}
+
+    def _problems(self, exc: ValidationError) -> list[Problem]:
+        # Errors name the parameter as the request does: `header.If-Match`, `query.limit`.
+        where = {python_name: (location, name) for python_name, location, name, _ in self.sources}
+        errors = [
+            {**error, "loc": (*where[str(error["loc"][0])], *error["loc"][1:])}
+            for error in exc.errors(include_input=False, include_url=False)
+        ]
+        return _problems(errors)
+
+
+class _CreatePetParameters(TypedDict):
+    """The parameters of `createPet`, by Python name."""
+
+    x_shelter: Annotated[str, Field(min_length=1)]
+    idempotency_key: NotRequired[Annotated[str | None, Field(max_length=64)]]
+    session: NotRequired[str | None]
+
+
+class _GetPetOwnerParameters(TypedDict):
+    """The parameters of `getPetOwner`, by Python name."""
+
+    pet_id: Annotated[int, Field(ge=1)]
+    fields: NotRequired[list[str] | None]
+
+
+# Each operation's parameters, by operation id: read and validated once per request, in one
+# call into pydantic, instead of FastAPI's dependency solving, parameter by parameter.
+_PARAMETERS: dict[str, _Parameters] = {
+    "createPet": _Parameters(
+        TypeAdapter(_CreatePetParameters),
+        (
+            ("x_shelter", "header", "X-Shelter", False),
+            ("idempotency_key", "header", "Idempotency-Key", False),
+            ("session", "cookie", "session", False),
+        ),
+    ),
+    "getPetOwner": _Parameters(
+        TypeAdapter(_GetPetOwnerParameters),
+        (
+            ("pet_id", "path", "petId", False),
+            ("fields", "query", "fields", True),
+        ),
+    ),
+}
+
+
 def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
@@ -297,39 +379,38 @@ def _method_not_allowed(allow: Sequence[str]) -> Callable[[], Awaitable[Response
 def create_router(implementation: Implementation) -> APIRouter:
     """Routes for every operation of the spec, calling `implementation`."""
     router = APIRouter()
+    # The methods a path does not document come first: a plain route for GET would answer HEAD.
+    for path, methods in PATHS.items():
+        others = [m for m in _ALL_METHODS if m not in methods]
+        router.add_api_route(
+            path, _method_not_allowed(methods), methods=others, include_in_schema=False
+        )
+    # Each route checks credentials, then parameters, then the body, then calls the handler.
+    # Security requirements by operation id: any one alternative admits a request.
+    authenticators: dict[str, Callable[[Request], Awaitable[None]]] = {
+        "createPet": _security(implementation, ((("bearer", ("pets:read",)),), (("apiKey", ()),))),
+        "getPetOwner": _security(
+            implementation, ((("bearer", ("pets:read",)),), (("apiKey", ()),))
+        ),
+    }
 
-    @router.api_route(
-        "/",
-        methods=["GET"],
-        operation_id="meta/root",
-        include_in_schema=False,
-    )
-    async def meta_root(
-        request: Request,
-    ) -> Response:
+    async def meta_root(request: Request) -> Response:
         reply = await implementation.meta_root(
             request,
         )
         return _render(reply)
 
-    @router.api_route(
-        "/pets",
-        methods=["POST"],
-        operation_id="createPet",
+    router.add_route(
+        "/",
+        meta_root,
+        methods=["GET"],
+        name="meta/root",
         include_in_schema=False,
-        dependencies=[
-            Depends(_security(implementation, ((("bearer", ("pets:read",)),), (("apiKey", ()),))))
-        ],
     )
-    async def create_pet(
-        request: Request,
-        *,
-        x_shelter: Annotated[str, Header(alias="X-Shelter", min_length=1)],
-        idempotency_key: Annotated[
-            str | None, Header(alias="Idempotency-Key", max_length=64)
-        ] = None,
-        session: Annotated[str | None, Cookie()] = None,
-    ) -> Response:
+
+    async def create_pet(request: Request) -> Response:
+        await authenticators["createPet"](request)
+        parameters = _PARAMETERS["createPet"].read(request)
         try:
             body = await _read_body(
                 request,
@@ -342,49 +423,44 @@ def create_router(implementation: Implementation) -> APIRouter:
                 implementation,
                 request,
                 operation="createPet",
-                parameters={
-                    "x_shelter": x_shelter,
-                    "idempotency_key": idempotency_key,
-                    "session": session,
-                },
+                parameters=parameters,
             )
             raise
         reply = await implementation.create_pet(
             request,
-            x_shelter=x_shelter,
-            idempotency_key=idempotency_key,
-            session=session,
+            x_shelter=parameters["x_shelter"],
+            idempotency_key=parameters["idempotency_key"],
+            session=parameters["session"],
             body=body,
         )
         return _render(reply)
 
-    @router.api_route(
-        "/pets/{petId}/owner",
-        methods=["GET"],
-        operation_id="getPetOwner",
+    router.add_route(
+        "/pets",
+        create_pet,
+        methods=["POST"],
+        name="createPet",
         include_in_schema=False,
-        dependencies=[
-            Depends(_security(implementation, ((("bearer", ("pets:read",)),), (("apiKey", ()),))))
-        ],
     )
-    async def get_pet_owner(
-        request: Request,
-        *,
-        pet_id: Annotated[int, Path(alias="petId", ge=1)],
-        fields: Annotated[list[str] | None, Query()] = None,
-    ) -> Response:
+
+    async def get_pet_owner(request: Request) -> Response:
+        await authenticators["getPetOwner"](request)
+        parameters = _PARAMETERS["getPetOwner"].read(request)
         reply = await implementation.get_pet_owner(
             request,
-            pet_id=pet_id,
-            fields=fields,
+            pet_id=parameters["pet_id"],
+            fields=parameters["fields"],
         )
         return _render(reply)
 
-    for path, methods in PATHS.items():
-        others = [m for m in _ALL_METHODS if m not in methods]
-        router.add_api_route(
-            path, _method_not_allowed(methods), methods=others, include_in_schema=False
-        )
+    router.add_route(
+        "/pets/{petId}/owner",
+        get_pet_owner,
+        methods=["GET"],
+        name="getPetOwner",
+        include_in_schema=False,
+    )
+
     return router
 
 

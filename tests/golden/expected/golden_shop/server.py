@@ -12,13 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
-from fastapi import APIRouter, FastAPI, Path, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+# pydantic validates a TypedDict only from typing_extensions before Python 3.12 (one of its
+# own dependencies).
+from typing_extensions import TypedDict
 
 from golden_shop import models
 
@@ -183,6 +187,74 @@ def _problems(errors: Sequence[Any], *, prefix: Sequence[str | int] = ()) -> lis
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Parameters:
+    """How one operation's parameters are read from a request and checked by the spec."""
+
+    adapter: TypeAdapter[Any]
+    # (Python name, location, name in the request, array): every parameter of the operation.
+    sources: tuple[tuple[str, str, str, bool], ...]
+
+    def read(self, request: Request) -> dict[str, Any]:
+        """Every parameter by Python name, None when absent; 400 naming each one that fails."""
+        found: dict[str, Any] = {}
+        for python_name, location, name, many in self.sources:
+            if location == "path":
+                value: Any = request.path_params.get(name)
+            elif location == "query":
+                value = (
+                    request.query_params.getlist(name) if many else request.query_params.get(name)
+                )
+            elif location == "header":
+                value = request.headers.getlist(name) if many else request.headers.get(name)
+            else:
+                value = request.cookies.get(name)
+            if value is not None and value != []:
+                found[python_name] = value
+        try:
+            valid = self.adapter.validate_python(found)
+        except ValidationError as exc:
+            raise ApiError(
+                400, "BAD_REQUEST", "The request is invalid.", problems=self._problems(exc)
+            ) from None
+        return {source[0]: valid.get(source[0]) for source in self.sources}
+
+    def _problems(self, exc: ValidationError) -> list[Problem]:
+        # Errors name the parameter as the request does: `header.If-Match`, `query.limit`.
+        where = {python_name: (location, name) for python_name, location, name, _ in self.sources}
+        errors = [
+            {**error, "loc": (*where[str(error["loc"][0])], *error["loc"][1:])}
+            for error in exc.errors(include_input=False, include_url=False)
+        ]
+        return _problems(errors)
+
+
+class _GetOrderParameters(TypedDict):
+    """The parameters of `getOrder`, by Python name."""
+
+    order_id: str
+
+
+class _UpdateOrderParameters(TypedDict):
+    """The parameters of `updateOrder`, by Python name."""
+
+    order_id: str
+
+
+# Each operation's parameters, by operation id: read and validated once per request, in one
+# call into pydantic, instead of FastAPI's dependency solving, parameter by parameter.
+_PARAMETERS: dict[str, _Parameters] = {
+    "getOrder": _Parameters(
+        TypeAdapter(_GetOrderParameters),
+        (("order_id", "path", "orderId", False),),
+    ),
+    "updateOrder": _Parameters(
+        TypeAdapter(_UpdateOrderParameters),
+        (("order_id", "path", "orderId", False),),
+    ),
+}
+
+
 def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
@@ -283,35 +355,32 @@ def _method_not_allowed(allow: Sequence[str]) -> Callable[[], Awaitable[Response
 def create_router(implementation: Implementation) -> APIRouter:
     """Routes for every operation of the spec, calling `implementation`."""
     router = APIRouter()
+    # The methods a path does not document come first: a plain route for GET would answer HEAD.
+    for path, methods in PATHS.items():
+        others = [m for m in _ALL_METHODS if m not in methods]
+        router.add_api_route(
+            path, _method_not_allowed(methods), methods=others, include_in_schema=False
+        )
+    # Each route checks credentials, then parameters, then the body, then calls the handler.
 
-    @router.api_route(
-        "/orders/{orderId}",
-        methods=["GET"],
-        operation_id="getOrder",
-        include_in_schema=False,
-    )
-    async def get_order(
-        request: Request,
-        *,
-        order_id: Annotated[str, Path(alias="orderId")],
-    ) -> Response:
+    async def get_order(request: Request) -> Response:
+        parameters = _PARAMETERS["getOrder"].read(request)
         reply = await implementation.get_order(
             request,
-            order_id=order_id,
+            order_id=parameters["order_id"],
         )
         return _render(reply)
 
-    @router.api_route(
+    router.add_route(
         "/orders/{orderId}",
-        methods=["PATCH"],
-        operation_id="updateOrder",
+        get_order,
+        methods=["GET"],
+        name="getOrder",
         include_in_schema=False,
     )
-    async def update_order(
-        request: Request,
-        *,
-        order_id: Annotated[str, Path(alias="orderId")],
-    ) -> Response:
+
+    async def update_order(request: Request) -> Response:
+        parameters = _PARAMETERS["updateOrder"].read(request)
         try:
             body = await _read_body(
                 request,
@@ -324,23 +393,24 @@ def create_router(implementation: Implementation) -> APIRouter:
                 implementation,
                 request,
                 operation="updateOrder",
-                parameters={
-                    "order_id": order_id,
-                },
+                parameters=parameters,
             )
             raise
         reply = await implementation.update_order(
             request,
-            order_id=order_id,
+            order_id=parameters["order_id"],
             body=body,
         )
         return _render(reply)
 
-    for path, methods in PATHS.items():
-        others = [m for m in _ALL_METHODS if m not in methods]
-        router.add_api_route(
-            path, _method_not_allowed(methods), methods=others, include_in_schema=False
-        )
+    router.add_route(
+        "/orders/{orderId}",
+        update_order,
+        methods=["PATCH"],
+        name="updateOrder",
+        include_in_schema=False,
+    )
+
     return router
 
 

@@ -12,13 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Annotated, Any, Generic, NotRequired, Protocol, TypeVar, runtime_checkable
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+# pydantic validates a TypedDict only from typing_extensions before Python 3.12 (one of its
+# own dependencies).
+from typing_extensions import TypedDict
 
 from golden_widgets import models
 
@@ -206,6 +210,90 @@ def _problems(errors: Sequence[Any], *, prefix: Sequence[str | int] = ()) -> lis
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Parameters:
+    """How one operation's parameters are read from a request and checked by the spec."""
+
+    adapter: TypeAdapter[Any]
+    # (Python name, location, name in the request, array): every parameter of the operation.
+    sources: tuple[tuple[str, str, str, bool], ...]
+
+    def read(self, request: Request) -> dict[str, Any]:
+        """Every parameter by Python name, None when absent; 400 naming each one that fails."""
+        found: dict[str, Any] = {}
+        for python_name, location, name, many in self.sources:
+            if location == "path":
+                value: Any = request.path_params.get(name)
+            elif location == "query":
+                value = (
+                    request.query_params.getlist(name) if many else request.query_params.get(name)
+                )
+            elif location == "header":
+                value = request.headers.getlist(name) if many else request.headers.get(name)
+            else:
+                value = request.cookies.get(name)
+            if value is not None and value != []:
+                found[python_name] = value
+        try:
+            valid = self.adapter.validate_python(found)
+        except ValidationError as exc:
+            raise ApiError(
+                400, "BAD_REQUEST", "The request is invalid.", problems=self._problems(exc)
+            ) from None
+        return {source[0]: valid.get(source[0]) for source in self.sources}
+
+    def _problems(self, exc: ValidationError) -> list[Problem]:
+        # Errors name the parameter as the request does: `header.If-Match`, `query.limit`.
+        where = {python_name: (location, name) for python_name, location, name, _ in self.sources}
+        errors = [
+            {**error, "loc": (*where[str(error["loc"][0])], *error["loc"][1:])}
+            for error in exc.errors(include_input=False, include_url=False)
+        ]
+        return _problems(errors)
+
+
+class _ListWidgetsParameters(TypedDict):
+    """The parameters of `listWidgets`, by Python name."""
+
+    color: NotRequired[models.Color | None]
+    limit: NotRequired[Annotated[int | None, Field(ge=1, le=100)]]
+    x_trace: NotRequired[Annotated[str | None, Field(max_length=64)]]
+
+
+class _GetWidgetParameters(TypedDict):
+    """The parameters of `getWidget`, by Python name."""
+
+    widget_id: Annotated[str, Field(pattern="^w_[a-z0-9]+$")]
+
+
+class _DeleteWidgetParameters(TypedDict):
+    """The parameters of `deleteWidget`, by Python name."""
+
+    widget_id: Annotated[str, Field(pattern="^w_[a-z0-9]+$")]
+
+
+# Each operation's parameters, by operation id: read and validated once per request, in one
+# call into pydantic, instead of FastAPI's dependency solving, parameter by parameter.
+_PARAMETERS: dict[str, _Parameters] = {
+    "listWidgets": _Parameters(
+        TypeAdapter(_ListWidgetsParameters),
+        (
+            ("color", "query", "color", False),
+            ("limit", "query", "limit", False),
+            ("x_trace", "header", "X-Trace", False),
+        ),
+    ),
+    "getWidget": _Parameters(
+        TypeAdapter(_GetWidgetParameters),
+        (("widget_id", "path", "widgetId", False),),
+    ),
+    "deleteWidget": _Parameters(
+        TypeAdapter(_DeleteWidgetParameters),
+        (("widget_id", "path", "widgetId", False),),
+    ),
+}
+
+
 def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
@@ -306,39 +394,41 @@ def _method_not_allowed(allow: Sequence[str]) -> Callable[[], Awaitable[Response
 def create_router(implementation: Implementation) -> APIRouter:
     """Routes for every operation of the spec, calling `implementation`."""
     router = APIRouter()
+    # The methods a path does not document come first: a plain route for GET would answer HEAD.
+    for path, methods in PATHS.items():
+        others = [m for m in _ALL_METHODS if m not in methods]
+        router.add_api_route(
+            path, _method_not_allowed(methods), methods=others, include_in_schema=False
+        )
+    # Each route checks credentials, then parameters, then the body, then calls the handler.
+    # Security requirements by operation id: any one alternative admits a request.
+    authenticators: dict[str, Callable[[Request], Awaitable[None]]] = {
+        "listWidgets": _security(implementation, ((("apiKey", ()),),)),
+        "createWidget": _security(implementation, ((("apiKey", ()),),)),
+        "getWidget": _security(implementation, ((("apiKey", ()),),)),
+    }
 
-    @router.api_route(
-        "/widgets",
-        methods=["GET"],
-        operation_id="listWidgets",
-        include_in_schema=False,
-        dependencies=[Depends(_security(implementation, ((("apiKey", ()),),)))],
-    )
-    async def list_widgets(
-        request: Request,
-        *,
-        color: Annotated[models.Color | None, Query()] = None,
-        limit: Annotated[int | None, Query(ge=1, le=100)] = None,
-        x_trace: Annotated[str | None, Header(alias="X-Trace", max_length=64)] = None,
-    ) -> Response:
+    async def list_widgets(request: Request) -> Response:
+        await authenticators["listWidgets"](request)
+        parameters = _PARAMETERS["listWidgets"].read(request)
         reply = await implementation.list_widgets(
             request,
-            color=color,
-            limit=limit,
-            x_trace=x_trace,
+            color=parameters["color"],
+            limit=parameters["limit"],
+            x_trace=parameters["x_trace"],
         )
         return _render(reply)
 
-    @router.api_route(
+    router.add_route(
         "/widgets",
-        methods=["POST"],
-        operation_id="createWidget",
+        list_widgets,
+        methods=["GET"],
+        name="listWidgets",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, ((("apiKey", ()),),)))],
     )
-    async def create_widget(
-        request: Request,
-    ) -> Response:
+
+    async def create_widget(request: Request) -> Response:
+        await authenticators["createWidget"](request)
         try:
             body = await _read_body(
                 request,
@@ -360,46 +450,47 @@ def create_router(implementation: Implementation) -> APIRouter:
         )
         return _render(reply)
 
-    @router.api_route(
-        "/widgets/{widgetId}",
-        methods=["GET"],
-        operation_id="getWidget",
+    router.add_route(
+        "/widgets",
+        create_widget,
+        methods=["POST"],
+        name="createWidget",
         include_in_schema=False,
-        dependencies=[Depends(_security(implementation, ((("apiKey", ()),),)))],
     )
-    async def get_widget(
-        request: Request,
-        *,
-        widget_id: Annotated[str, Path(alias="widgetId", pattern="^w_[a-z0-9]+$")],
-    ) -> Response:
+
+    async def get_widget(request: Request) -> Response:
+        await authenticators["getWidget"](request)
+        parameters = _PARAMETERS["getWidget"].read(request)
         reply = await implementation.get_widget(
             request,
-            widget_id=widget_id,
+            widget_id=parameters["widget_id"],
         )
         return _render(reply)
 
-    @router.api_route(
+    router.add_route(
         "/widgets/{widgetId}",
-        methods=["DELETE"],
-        operation_id="deleteWidget",
+        get_widget,
+        methods=["GET"],
+        name="getWidget",
         include_in_schema=False,
     )
-    async def delete_widget(
-        request: Request,
-        *,
-        widget_id: Annotated[str, Path(alias="widgetId", pattern="^w_[a-z0-9]+$")],
-    ) -> Response:
+
+    async def delete_widget(request: Request) -> Response:
+        parameters = _PARAMETERS["deleteWidget"].read(request)
         reply = await implementation.delete_widget(
             request,
-            widget_id=widget_id,
+            widget_id=parameters["widget_id"],
         )
         return _render(reply)
 
-    for path, methods in PATHS.items():
-        others = [m for m in _ALL_METHODS if m not in methods]
-        router.add_api_route(
-            path, _method_not_allowed(methods), methods=others, include_in_schema=False
-        )
+    router.add_route(
+        "/widgets/{widgetId}",
+        delete_widget,
+        methods=["DELETE"],
+        name="deleteWidget",
+        include_in_schema=False,
+    )
+
     return router
 
 
