@@ -28,30 +28,13 @@ from connectors_service.store._per_request import Run
 from connectors_service.store._statements import (
     CONNECTOR_BY_ID,
     CONNECTOR_BY_SERVICE_NAME,
+    JSON_COLUMNS,
+    MUTABLE_COLUMNS,
     PRINCIPAL_BY_KEY_HASH,
     UPDATE_CONNECTOR_IF_VERSION,
 )
 
 __all__ = ["PsycopgRunner"]
-
-# The columns an UPDATE of a connector sets: every mutable one.
-_UPDATED_COLUMNS = (
-    "name",
-    "description",
-    "provider",
-    "type",
-    "service_name",
-    "icon_url",
-    "fields",
-    "http",
-    "data",
-    "version",
-    "updated_at",
-    "updated_by",
-)
-# psycopg adapts a dict or a list to JSON only inside `Json`. None stays SQL NULL, as the
-# columns' `none_as_null` makes SQLAlchemy write it.
-_JSON_COLUMNS = ("fields", "http", "data")
 
 
 class PsycopgRunner:
@@ -65,7 +48,7 @@ class PsycopgRunner:
             for statement in (CONNECTOR_BY_ID, CONNECTOR_BY_SERVICE_NAME, PRINCIPAL_BY_KEY_HASH)
         }
         self._update = _compile(
-            UPDATE_CONNECTOR_IF_VERSION, dialect, column_keys=list(_UPDATED_COLUMNS)
+            UPDATE_CONNECTOR_IF_VERSION, dialect, column_keys=list(MUTABLE_COLUMNS)
         )
 
     @contextmanager
@@ -105,7 +88,9 @@ class _PsycopgRun:
 
     def update_if_version(self, parameters: Mapping[str, Any]) -> bool:
         values = dict(parameters)
-        for column in _JSON_COLUMNS:
+        # psycopg adapts a dict or a list to JSON only inside `Json`. None stays SQL NULL, as
+        # the columns' `none_as_null` makes SQLAlchemy write it.
+        for column in JSON_COLUMNS:
             if values[column] is not None:
                 values[column] = Json(values[column])
         return self._driver.execute(self._update, values).rowcount == 1

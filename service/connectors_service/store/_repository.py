@@ -29,6 +29,8 @@ from connectors_service.store._per_request import CoreRunner, Run, Runner
 from connectors_service.store._psycopg import PsycopgRunner
 from connectors_service.store._records import ApiKeyInfo, ConnectorRecord, Organization, Principal
 from connectors_service.store._statements import (
+    JSON_COLUMNS,
+    MUTABLE_COLUMNS,
     PRINCIPAL_BY_KEY_HASH,
     connector_by,
     update_parameters,
@@ -474,24 +476,14 @@ def _hash_key(plaintext: str) -> str:
 
 
 def _mutable_columns(record: ConnectorRecord, *, copy_json: bool = True) -> dict[str, Any]:
-    # id, organization_id and created_* identify the row and never change after insert.
-    # Copies keep an ORM row from sharing the record's dicts; a Core statement serializes
-    # the values as it runs and needs none.
-    json_value = copy.deepcopy if copy_json else _same
-    return {
-        "name": record.name,
-        "description": record.description,
-        "provider": record.provider,
-        "type": record.type,
-        "service_name": record.service_name,
-        "icon_url": record.icon_url,
-        "fields": json_value(record.fields),
-        "http": json_value(record.http),
-        "data": json_value(record.data),
-        "version": record.version,
-        "updated_at": to_utc_ms(record.updated_at),
-        "updated_by": record.updated_by,
-    }
+    values = {column: getattr(record, column) for column in MUTABLE_COLUMNS}
+    values["updated_at"] = to_utc_ms(record.updated_at)
+    if copy_json:
+        # Copies keep an ORM row from sharing the record's dicts; a Core or psycopg statement
+        # serializes the values as it runs and needs none.
+        for column in JSON_COLUMNS:
+            values[column] = copy.deepcopy(values[column])
+    return values
 
 
 def _copy_into(row: ConnectorRow, record: ConnectorRecord) -> None:

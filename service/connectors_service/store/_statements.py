@@ -21,6 +21,8 @@ from connectors_service.store._tables import ApiKeyRow, ConnectorRow, Organizati
 __all__ = [
     "CONNECTOR_BY_ID",
     "CONNECTOR_BY_SERVICE_NAME",
+    "JSON_COLUMNS",
+    "MUTABLE_COLUMNS",
     "PRINCIPAL_BY_KEY_HASH",
     "UPDATE_CONNECTOR_IF_VERSION",
     "connector_by",
@@ -57,6 +59,25 @@ PRINCIPAL_BY_KEY_HASH: Select[Any] = (
     .join(_organizations, _organizations.c.id == _api_keys.c.organization_id)
     .where(_api_keys.c.key_hash == bindparam("key_hash"), _api_keys.c.revoked_at.is_(None))
 )
+
+# The columns a write may change, each named as the record's attribute; id, organization_id and
+# created_* identify the row and never change after insert.
+MUTABLE_COLUMNS = (
+    "name",
+    "description",
+    "provider",
+    "type",
+    "service_name",
+    "icon_url",
+    "fields",
+    "http",
+    "data",
+    "version",
+    "updated_at",
+    "updated_by",
+)
+# Those of them that hold JSON.
+JSON_COLUMNS = ("fields", "http", "data")
 
 # The SET clause comes from the parameters of each execution (every mutable column); the
 # WHERE clause's parameters are prefixed so that they cannot collide with a column's name.
