@@ -1,0 +1,19 @@
+"""Project configuration: `[tool.oaskit]` in pyproject.toml."""
+
+from oaskit.config._project import (
+    READ_WRITE_MODELS,
+    ApiConfig,
+    LintConfig,
+    ProjectConfig,
+    find_project,
+    load_config,
+)
+
+__all__ = [
+    "READ_WRITE_MODELS",
+    "ApiConfig",
+    "LintConfig",
+    "ProjectConfig",
+    "find_project",
+    "load_config",
+]
