@@ -1,5 +1,6 @@
 """Project configuration: `[tool.oaskit]` in pyproject.toml."""
 
+from oaskit.config._fuzz import FuzzConfig
 from oaskit.config._project import (
     READ_WRITE_MODELS,
     ApiConfig,
@@ -12,6 +13,7 @@ from oaskit.config._project import (
 __all__ = [
     "READ_WRITE_MODELS",
     "ApiConfig",
+    "FuzzConfig",
     "LintConfig",
     "ProjectConfig",
     "find_project",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oaskit.config._fuzz import FuzzConfig, parse_fuzz_config
 from oaskit.errors import Finding, Level, Location, SpecInputError
 
 __all__ = [
@@ -76,6 +77,7 @@ class ProjectConfig:
     apis: tuple[ApiConfig, ...]
     templates: Path | None = None
     lint: LintConfig = field(default_factory=LintConfig)
+    fuzz: FuzzConfig = field(default_factory=FuzzConfig)
 
 
 def find_project(start: Path) -> Path | None:
@@ -117,8 +119,14 @@ def load_config(root: Path) -> ProjectConfig:
         apis.append(api)
     templates = table.get("templates")
     lint = _lint_config(table.get("lint", {}), root=root, path=path)
+    text = path.read_text(encoding="utf-8")
+    fuzz = parse_fuzz_config(table.get("fuzz", {}), text=text, path=path)
     return ProjectConfig(
-        root=root, apis=tuple(apis), templates=Path(templates) if templates else None, lint=lint
+        root=root,
+        apis=tuple(apis),
+        templates=Path(templates) if templates else None,
+        lint=lint,
+        fuzz=fuzz,
     )
 
 
