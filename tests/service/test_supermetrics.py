@@ -18,7 +18,8 @@ from oaskit.spec import bundle_spec
 from tests.service.conftest import Service
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "supermetrics" / "openapi.yaml"
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "001_e952fd04d2f8dc10.txt"
+# A copy of the design seed, kept with the tests (the original lives outside the repository).
+SEED = Path(__file__).resolve().parent / "seeds" / "001_e952fd04d2f8dc10.txt"
 MASK = "**********"
 
 # Seed 001's request body, byte for byte as the seed documents it.

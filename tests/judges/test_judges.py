@@ -6,13 +6,10 @@ The two CLIs are npm packages, pinned below and installed once into `.cache/judg
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import shutil
 import subprocess
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ from typing import Any
 import pytest
 
 from oaskit.spec import Pointer, bundle_spec
+from tests.judges._npm import npm_install
 
 REPO = Path(__file__).resolve().parents[2]
 # Every API folder, the ones still being written included.
@@ -27,7 +25,7 @@ SPECS = sorted((REPO / "spec").glob("*/openapi.yaml"))
 
 PINS = {"@stoplight/spectral-cli": "6.16.3", "@redocly/cli": "2.77.0"}
 CACHE = REPO / ".cache" / "judges"
-INSTALL_TIMEOUT = 600
+INSTALL_TIMEOUT = 300
 LINT_TIMEOUT = 180
 ENV = {
     **os.environ,
@@ -62,49 +60,11 @@ class Problem:
         return f"{self.where}: [{self.judge} {self.code}] at {self.pointer}: {self.message}"
 
 
-def installed_version(home: Path, package: str) -> str | None:
-    """The version of `package` installed below `home`, if any."""
-    manifest = home / "node_modules" / package / "package.json"
-    try:
-        version = json.loads(manifest.read_text(encoding="utf-8")).get("version")
-    except (OSError, ValueError):
-        return None
-    return version if isinstance(version, str) else None
-
-
-@contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `path` so concurrent sessions install only once."""
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def install_judges(home: Path) -> Judges:
     """Install the pinned judges into `home` unless they are already there."""
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("npm is not installed")
-    home.mkdir(parents=True, exist_ok=True)
-    with locked(home / ".install.lock"):
-        if any(installed_version(home, name) != version for name, version in PINS.items()):
-            packages = [f"{name}@{version}" for name, version in PINS.items()]
-            command = [npm, "install", "--prefix", str(home), "--no-audit", "--no-fund"]
-            done = subprocess.run(
-                [*command, *packages],
-                capture_output=True,
-                text=True,
-                env=ENV,
-                timeout=INSTALL_TIMEOUT,
-                check=False,
-            )
-            if done.returncode != 0:
-                pytest.fail(f"npm install of the judges failed:\n{done.stdout}\n{done.stderr}")
-        ruleset = home / "spectral-oas.yaml"
-        ruleset.write_text('extends: ["spectral:oas"]\n', encoding="utf-8")
+    npm_install(home, PINS, timeout=INSTALL_TIMEOUT, env=ENV)
+    ruleset = home / "spectral-oas.yaml"
+    ruleset.write_text('extends: ["spectral:oas"]\n', encoding="utf-8")
     bin_dir = home / "node_modules" / ".bin"
     return Judges(home, bin_dir / "spectral", bin_dir / "redocly", ruleset)
 

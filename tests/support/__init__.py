@@ -1,0 +1,1 @@
+"""Helpers the test packages share: servers the tests need, found or started."""
