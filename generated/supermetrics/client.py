@@ -349,8 +349,8 @@ class SupermetricsClient:
 
     def get_connector(
         self,
-        connector_identifier: str,
         team_id: int,
+        connector_identifier: str,
         *,
         x_request_id: str | None = None,
     ) -> models.Connector:
@@ -386,8 +386,8 @@ class SupermetricsClient:
 
     def update_connector(
         self,
-        connector_identifier: str,
         team_id: int,
+        connector_identifier: str,
         *,
         body: models.ConnectorUpdateRequest,
         x_request_id: str | None = None,
@@ -429,8 +429,8 @@ class SupermetricsClient:
 
     def delete_connector(
         self,
-        connector_identifier: str,
         team_id: int,
+        connector_identifier: str,
         *,
         x_request_id: str | None = None,
     ) -> None:
@@ -619,8 +619,8 @@ class AsyncSupermetricsClient:
 
     async def get_connector(
         self,
-        connector_identifier: str,
         team_id: int,
+        connector_identifier: str,
         *,
         x_request_id: str | None = None,
     ) -> models.Connector:
@@ -656,8 +656,8 @@ class AsyncSupermetricsClient:
 
     async def update_connector(
         self,
-        connector_identifier: str,
         team_id: int,
+        connector_identifier: str,
         *,
         body: models.ConnectorUpdateRequest,
         x_request_id: str | None = None,
@@ -699,8 +699,8 @@ class AsyncSupermetricsClient:
 
     async def delete_connector(
         self,
-        connector_identifier: str,
         team_id: int,
+        connector_identifier: str,
         *,
         x_request_id: str | None = None,
     ) -> None:

@@ -9,6 +9,7 @@ edited by hand.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -160,8 +161,8 @@ class ConnectorsHandlers(Protocol):
         self,
         request: Request,
         *,
-        connector_identifier: str,
         team_id: int,
+        connector_identifier: str,
         x_request_id: str | None,
     ) -> Reply[models.Connector]:
         """GET /v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}: Get a connector."""
@@ -171,8 +172,8 @@ class ConnectorsHandlers(Protocol):
         self,
         request: Request,
         *,
-        connector_identifier: str,
         team_id: int,
+        connector_identifier: str,
         x_request_id: str | None,
         body: models.ConnectorUpdateRequest,
     ) -> Reply[None]:
@@ -183,8 +184,8 @@ class ConnectorsHandlers(Protocol):
         self,
         request: Request,
         *,
-        connector_identifier: str,
         team_id: int,
+        connector_identifier: str,
         x_request_id: str | None,
     ) -> Reply[None]:
         """DELETE /v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}: Delete a connector."""
@@ -291,30 +292,30 @@ class _CreateConnectorParameters(TypedDict):
 class _GetConnectorParameters(TypedDict):
     """The parameters of `getConnector`, by Python name."""
 
+    team_id: Annotated[int, Field(ge=1, le=2147483647)]
     connector_identifier: Annotated[
         str, Field(pattern="^[A-Za-z0-9_-]+$", min_length=1, max_length=100)
     ]
-    team_id: Annotated[int, Field(ge=1, le=2147483647)]
     x_request_id: NotRequired[str | None]
 
 
 class _UpdateConnectorParameters(TypedDict):
     """The parameters of `updateConnector`, by Python name."""
 
+    team_id: Annotated[int, Field(ge=1, le=2147483647)]
     connector_identifier: Annotated[
         str, Field(pattern="^[A-Za-z0-9_-]+$", min_length=1, max_length=100)
     ]
-    team_id: Annotated[int, Field(ge=1, le=2147483647)]
     x_request_id: NotRequired[str | None]
 
 
 class _DeleteConnectorParameters(TypedDict):
     """The parameters of `deleteConnector`, by Python name."""
 
+    team_id: Annotated[int, Field(ge=1, le=2147483647)]
     connector_identifier: Annotated[
         str, Field(pattern="^[A-Za-z0-9_-]+$", min_length=1, max_length=100)
     ]
-    team_id: Annotated[int, Field(ge=1, le=2147483647)]
     x_request_id: NotRequired[str | None]
 
 
@@ -340,24 +341,24 @@ _PARAMETERS: dict[str, _Parameters] = {
     "getConnector": _Parameters(
         TypeAdapter(_GetConnectorParameters),
         (
-            ("connector_identifier", "path", "connector_identifier", False),
             ("team_id", "path", "team_id", False),
+            ("connector_identifier", "path", "connector_identifier", False),
             ("x_request_id", "header", "X-Request-Id", False),
         ),
     ),
     "updateConnector": _Parameters(
         TypeAdapter(_UpdateConnectorParameters),
         (
-            ("connector_identifier", "path", "connector_identifier", False),
             ("team_id", "path", "team_id", False),
+            ("connector_identifier", "path", "connector_identifier", False),
             ("x_request_id", "header", "X-Request-Id", False),
         ),
     ),
     "deleteConnector": _Parameters(
         TypeAdapter(_DeleteConnectorParameters),
         (
-            ("connector_identifier", "path", "connector_identifier", False),
             ("team_id", "path", "team_id", False),
+            ("connector_identifier", "path", "connector_identifier", False),
             ("x_request_id", "header", "X-Request-Id", False),
         ),
     ),
@@ -397,12 +398,41 @@ async def _read_body(
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        problems = _problems(exc.errors(include_input=False, include_url=False))
-        malformed = any(p.code == "MALFORMED_JSON" for p in problems)
-        message = (
-            "The request body is not valid JSON." if malformed else "The request body is invalid."
-        )
-        raise ApiError(400, "BAD_REQUEST", message, problems=problems) from None
+        error = exc
+    # Only on the error path, so a valid body is parsed once.
+    integral = _with_integral_numbers(raw)
+    if integral is not None:
+        # When this fails too, the first attempt's errors describe the body as it was sent.
+        with contextlib.suppress(ValidationError):
+            return model.model_validate_json(integral)
+    problems = _problems(error.errors(include_input=False, include_url=False))
+    malformed = any(p.code == "MALFORMED_JSON" for p in problems)
+    message = "The request body is not valid JSON." if malformed else "The request body is invalid."
+    raise ApiError(400, "BAD_REQUEST", message, problems=problems) from None
+
+
+def _with_integral_numbers(raw: bytes) -> bytes | None:
+    """`raw` with numbers such as `1965.0` written as integers; None if it has none (or no JSON).
+
+    JSON Schema counts a number with a zero fractional part as an integer (2020-12 Validation
+    6.1.1), where pydantic's strict mode refuses `1965.0` for an `int`. A `number` member still
+    takes the integer, so rewriting every such number changes no other verdict.
+    """
+    changed = False
+
+    def number(text: str) -> float | int:
+        nonlocal changed
+        value = float(text)
+        if value.is_integer():
+            changed = True
+            return int(value)
+        return value
+
+    try:
+        data = json.loads(raw, parse_float=number)
+    except ValueError:
+        return None
+    return json.dumps(data).encode() if changed else None
 
 
 async def _check_before_body(
@@ -554,8 +584,8 @@ def create_router(implementation: Implementation) -> APIRouter:
         parameters = _PARAMETERS["getConnector"].read(request)
         reply = await implementation.get_connector(
             request,
-            connector_identifier=parameters["connector_identifier"],
             team_id=parameters["team_id"],
+            connector_identifier=parameters["connector_identifier"],
             x_request_id=parameters["x_request_id"],
         )
         return _render(reply)
@@ -588,8 +618,8 @@ def create_router(implementation: Implementation) -> APIRouter:
             raise
         reply = await implementation.update_connector(
             request,
-            connector_identifier=parameters["connector_identifier"],
             team_id=parameters["team_id"],
+            connector_identifier=parameters["connector_identifier"],
             x_request_id=parameters["x_request_id"],
             body=body,
         )
@@ -608,8 +638,8 @@ def create_router(implementation: Implementation) -> APIRouter:
         parameters = _PARAMETERS["deleteConnector"].read(request)
         reply = await implementation.delete_connector(
             request,
-            connector_identifier=parameters["connector_identifier"],
             team_id=parameters["team_id"],
+            connector_identifier=parameters["connector_identifier"],
             x_request_id=parameters["x_request_id"],
         )
         return _render(reply)

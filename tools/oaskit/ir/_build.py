@@ -126,7 +126,7 @@ def _operation(
 ) -> Operation:
     operation_id = str(raw.get("operationId") or f"{method}_{path}")
     parameters = _parameters(
-        shared, [_deref(p, spec) for p in raw.get("parameters") or []], schemas, models
+        path, shared, [_deref(p, spec) for p in raw.get("parameters") or []], schemas, models
     )
     security = _security(raw["security"]) if "security" in raw else default_security
     responses = tuple(
@@ -247,6 +247,7 @@ def _client_path(path: str, parameters: tuple[Parameter, ...]) -> str:
 
 
 def _parameters(
+    path: str,
     shared: list[dict[str, Any]],
     own: list[dict[str, Any]],
     schemas: dict[str, Any],
@@ -274,9 +275,16 @@ def _parameters(
             )
         )
     order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
-    return tuple(
-        sorted(result, key=lambda p: (order.get(p.location, 4), not p.required, p.python_name))
-    )
+
+    def position(parameter: Parameter) -> tuple[int, bool, int, str]:
+        # Path parameters are positional in the clients, so they keep the template's order
+        # (`/shelves/{shelfId}/books/{bookId}` → shelf_id, book_id); the others are keyword-only
+        # and sorted by name. A name the template lacks sorts last (lint reports it).
+        at = path.find("{" + parameter.name + "}") if parameter.location == "path" else -1
+        rank = at if at >= 0 else len(path)
+        return order.get(parameter.location, 4), not parameter.required, rank, parameter.python_name
+
+    return tuple(sorted(result, key=position))
 
 
 def _body(raw: dict[str, Any], models: ModelNames) -> Body:

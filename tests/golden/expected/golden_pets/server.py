@@ -9,6 +9,7 @@ edited by hand.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -312,12 +313,41 @@ async def _read_body(
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        problems = _problems(exc.errors(include_input=False, include_url=False))
-        malformed = any(p.code == "MALFORMED_JSON" for p in problems)
-        message = (
-            "The request body is not valid JSON." if malformed else "The request body is invalid."
-        )
-        raise ApiError(400, "BAD_REQUEST", message, problems=problems) from None
+        error = exc
+    # Only on the error path, so a valid body is parsed once.
+    integral = _with_integral_numbers(raw)
+    if integral is not None:
+        # When this fails too, the first attempt's errors describe the body as it was sent.
+        with contextlib.suppress(ValidationError):
+            return model.model_validate_json(integral)
+    problems = _problems(error.errors(include_input=False, include_url=False))
+    malformed = any(p.code == "MALFORMED_JSON" for p in problems)
+    message = "The request body is not valid JSON." if malformed else "The request body is invalid."
+    raise ApiError(400, "BAD_REQUEST", message, problems=problems) from None
+
+
+def _with_integral_numbers(raw: bytes) -> bytes | None:
+    """`raw` with numbers such as `1965.0` written as integers; None if it has none (or no JSON).
+
+    JSON Schema counts a number with a zero fractional part as an integer (2020-12 Validation
+    6.1.1), where pydantic's strict mode refuses `1965.0` for an `int`. A `number` member still
+    takes the integer, so rewriting every such number changes no other verdict.
+    """
+    changed = False
+
+    def number(text: str) -> float | int:
+        nonlocal changed
+        value = float(text)
+        if value.is_integer():
+            changed = True
+            return int(value)
+        return value
+
+    try:
+        data = json.loads(raw, parse_float=number)
+    except ValueError:
+        return None
+    return json.dumps(data).encode() if changed else None
 
 
 async def _check_before_body(
