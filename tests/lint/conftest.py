@@ -23,6 +23,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A temporary project (the working directory) whose spec is the clean case."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
     (tmp_path / "spec").mkdir()
     (tmp_path / "spec" / "openapi.yaml").write_text(CLEAN, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(PROJECT, encoding="utf-8")

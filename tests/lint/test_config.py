@@ -14,6 +14,9 @@ from tests.lint.conftest import set_lint, set_spec
 
 SNAKE = ("operationId: getPet", "operationId: get_pet")
 NO_DESCRIPTION = ("      description: Reads one pet by its id.\n", "")
+# A finding of a rule that is on by default at error level.
+NO_SCHEME = ("  - bearer: []", "  - bearr: []")
+SCHEMES = "security-schemes-are-defined"
 
 
 def codes(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, list[str]]:
@@ -25,8 +28,46 @@ def codes(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, lis
 def test_runs_default_rules_only_when_nothing_is_selected(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # camelCase ids and descriptions are opt-in rules; undefined schemes are a default error.
     set_spec(project, *SNAKE)
     set_spec(project, *NO_DESCRIPTION)
+    set_spec(project, *NO_SCHEME)
+
+    assert codes(capsys, []) == (1, [SCHEMES])
+
+
+def test_reports_house_style_as_warnings_when_defaults_run(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_spec(project, "      operationId: getPet\n      summary: Read a pet.\n", "")
+
+    assert codes(capsys, []) == (0, ["operation-has-operation-id", "operation-has-summary"])
+
+
+def test_runs_opt_in_rule_at_its_level_when_all_is_extend_selected(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_spec(project, *SNAKE)
+    set_lint(project, '[tool.oaskit.lint]\nextend-select = ["ALL"]\n')
+
+    code = main(["lint", "--format", "json"])
+
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [(item["code"], item["level"]) for item in payload] == [
+        ("operation-id-is-camel-case", "warning")
+    ]
+
+
+def test_holds_house_rule_as_error_when_severity_raises_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_spec(project, *SNAKE)
+    set_lint(
+        project,
+        '[tool.oaskit.lint]\nextend-select = ["ALL"]\n'
+        '[tool.oaskit.lint.severity]\noperation-id-is-camel-case = "error"\n',
+    )
 
     assert codes(capsys, []) == (1, ["operation-id-is-camel-case"])
 
@@ -43,16 +84,16 @@ def test_runs_opt_in_rule_when_extend_selected(
 def test_runs_only_selected_rules_when_select_is_set(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    set_spec(project, *SNAKE)
+    set_spec(project, *NO_SCHEME)
     set_spec(project, "      summary: Read a pet.\n", "")
     set_lint(project, '[tool.oaskit.lint]\nselect = ["operation-has-summary"]\n')
 
-    assert codes(capsys, []) == (1, ["operation-has-summary"])
+    assert codes(capsys, []) == (0, ["operation-has-summary"])
 
 
 def test_drops_rule_when_ignored(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    set_spec(project, *SNAKE)
-    set_lint(project, '[tool.oaskit.lint]\nignore = ["operation-id-is-camel-case"]\n')
+    set_spec(project, *NO_SCHEME)
+    set_lint(project, f'[tool.oaskit.lint]\nignore = ["{SCHEMES}"]\n')
 
     assert codes(capsys, []) == (0, [])
 
@@ -60,23 +101,21 @@ def test_drops_rule_when_ignored(project: Path, capsys: pytest.CaptureFixture[st
 def test_exits_0_when_severity_lowers_an_error_to_a_warning(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    set_spec(project, *SNAKE)
-    set_lint(project, '[tool.oaskit.lint.severity]\noperation-id-is-camel-case = "warning"\n')
+    set_spec(project, *NO_SCHEME)
+    set_lint(project, f'[tool.oaskit.lint.severity]\n{SCHEMES} = "warning"\n')
 
     code = main(["lint", "--format", "json"])
 
     payload = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert [(item["code"], item["level"]) for item in payload] == [
-        ("operation-id-is-camel-case", "warning")
-    ]
+    assert [(item["code"], item["level"]) for item in payload] == [(SCHEMES, "warning")]
 
 
 def test_turns_rule_off_when_severity_is_off(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    set_spec(project, *SNAKE)
-    set_lint(project, '[tool.oaskit.lint.severity]\noperation-id-is-camel-case = "off"\n')
+    set_spec(project, *NO_SCHEME)
+    set_lint(project, f'[tool.oaskit.lint.severity]\n{SCHEMES} = "off"\n')
 
     assert codes(capsys, []) == (0, [])
 
@@ -84,10 +123,10 @@ def test_turns_rule_off_when_severity_is_off(
 def test_skips_rule_in_matching_files_when_per_file_ignores_name_it(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    set_spec(project, *SNAKE)
+    set_spec(project, *NO_SCHEME)
     set_lint(
         project,
-        '[tool.oaskit.lint.per-file-ignores]\n"spec/*.yaml" = ["operation-id-is-camel-case"]\n'
+        f'[tool.oaskit.lint.per-file-ignores]\n"spec/*.yaml" = ["{SCHEMES}"]\n'
         '"other/*.yaml" = ["operation-has-summary"]\n',
     )
 
@@ -97,24 +136,27 @@ def test_skips_rule_in_matching_files_when_per_file_ignores_name_it(
 def test_keeps_rule_in_other_files_when_per_file_ignores_do_not_match(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    set_spec(project, *SNAKE)
-    set_lint(
-        project,
-        '[tool.oaskit.lint.per-file-ignores]\n"other/*.yaml" = ["operation-id-is-camel-case"]\n',
-    )
+    set_spec(project, *NO_SCHEME)
+    set_lint(project, f'[tool.oaskit.lint.per-file-ignores]\n"other/*.yaml" = ["{SCHEMES}"]\n')
 
-    assert codes(capsys, []) == (1, ["operation-id-is-camel-case"])
+    assert codes(capsys, []) == (1, [SCHEMES])
 
 
 def test_suppresses_finding_when_inline_comment_names_its_rule(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    set_spec(project, "operationId: getPet", "operationId: get_pet  # oaskit: ignore[x, y]")
-    set_spec(project, "      summary: Read a pet.\n", "")
+    set_spec(project, "  - bearer: []", f"  - bearr: []  # oaskit: ignore[x, {SCHEMES}]")
+    set_spec(project, "      operationId: getPet\n      summary: Read a pet.\n", "")
     set_spec(
         project,
         "    get:\n",
-        "    get:\n      # oaskit: ignore[operation-id-is-camel-case, operation-has-summary]\n",
+        "    get:\n      # oaskit: ignore[operation-has-operation-id, operation-has-summary]\n",
+    )
+    # Another rule's name on the finding's line suppresses nothing.
+    set_spec(
+        project,
+        "      description: Reads one pet by its id.\n",
+        "      description: Reads one pet by its id.  # oaskit: ignore[x, y]\n",
     )
 
     assert codes(capsys, []) == (0, [])
@@ -123,8 +165,8 @@ def test_suppresses_finding_when_inline_comment_names_its_rule(
 def test_applies_project_settings_when_spec_is_named_on_the_command_line(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    set_spec(project, *SNAKE)
-    set_lint(project, '[tool.oaskit.lint]\nignore = ["operation-id-is-camel-case"]\n')
+    set_spec(project, *NO_SCHEME)
+    set_lint(project, f'[tool.oaskit.lint]\nignore = ["{SCHEMES}"]\n')
 
     assert codes(capsys, ["spec/openapi.yaml"]) == (0, [])
 
@@ -150,7 +192,8 @@ def test_exits_2_when_config_has_an_unknown_key(
 
     assert (code, capsys.readouterr().err) == (
         2,
-        "pyproject.toml:9:1 config-invalid [tool.oaskit.lint] has an unknown key 'selct'\n",
+        "pyproject.toml:9:1 config-invalid [tool.oaskit.lint] has an unknown key 'selct'; "
+        "did you mean 'select'?\n",
     )
 
 

@@ -13,7 +13,10 @@ from oaskit.errors import Finding, Level, Location
 from oaskit.lint import render
 from tests.lint.conftest import set_spec
 
-SNAKE = ("operationId: getPet", "operationId: get_pet")
+# A finding of a rule that is on by default at error level.
+NO_SCHEME = ("  - bearer: []", "  - bearr: []")
+SCHEMES = "security-schemes-are-defined"
+UNDEFINED = "security scheme 'bearr' is not defined"
 # An opt-in rule turned on at warning level: a finding that does not fail the run.
 WARN = '[tool.oaskit.lint]\nextend-select = ["operation-has-description"]\n'
 NO_DESCRIPTION = ("      description: Reads one pet by its id.\n", "")
@@ -71,17 +74,16 @@ def test_exits_2_with_one_located_line_when_spec_is_not_yaml(
 def test_prints_snippet_with_caret_under_the_column_when_format_is_text(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    set_spec(project, *SNAKE)
+    set_spec(project, *NO_SCHEME)
 
     code = main(["lint"])
 
     assert (code, capsys.readouterr().out) == (
         1,
-        "spec/openapi.yaml:23:20 operation-id-is-camel-case "
-        "operationId 'get_pet' is not camelCase\n"
-        "22 |     get:\n"
-        "23 |       operationId: get_pet\n"
-        "   |                    ^ error\n"
+        f"spec/openapi.yaml:19:12 {SCHEMES} {UNDEFINED}\n"
+        "18 | security:\n"
+        "19 |   - bearr: []\n"
+        "   |            ^ error\n"
         "\n",
     )
 
@@ -89,7 +91,7 @@ def test_prints_snippet_with_caret_under_the_column_when_format_is_text(
 def test_colours_text_when_stdout_is_a_terminal(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    set_spec(project, *SNAKE)
+    set_spec(project, *NO_SCHEME)
     terminal = _Terminal()
     monkeypatch.setattr("sys.stdout", terminal)
 
@@ -101,7 +103,7 @@ def test_colours_text_when_stdout_is_a_terminal(
 def test_prints_no_colour_when_no_color_is_set_on_a_terminal(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    set_spec(project, *SNAKE)
+    set_spec(project, *NO_SCHEME)
     terminal = _Terminal()
     monkeypatch.setattr("sys.stdout", terminal)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -109,13 +111,13 @@ def test_prints_no_colour_when_no_color_is_set_on_a_terminal(
     main(["lint"])
 
     assert "\033[" not in terminal.getvalue()
-    assert "operation-id-is-camel-case" in terminal.getvalue()
+    assert SCHEMES in terminal.getvalue()
 
 
 def test_prints_located_objects_when_format_is_json(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    set_spec(project, *SNAKE)
+    set_spec(project, *NO_SCHEME)
 
     code = main(["lint", "--format", "json"])
 
@@ -124,11 +126,11 @@ def test_prints_located_objects_when_format_is_json(
     assert json.loads(out) == [
         {
             "file": "spec/openapi.yaml",
-            "line": 23,
-            "col": 20,
-            "code": "operation-id-is-camel-case",
+            "line": 19,
+            "col": 12,
+            "code": SCHEMES,
             "level": "error",
-            "message": "operationId 'get_pet' is not camelCase",
+            "message": UNDEFINED,
         }
     ]
 
@@ -136,7 +138,7 @@ def test_prints_located_objects_when_format_is_json(
 def test_prints_valid_sarif_when_format_is_sarif(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    set_spec(project, *SNAKE)
+    set_spec(project, *NO_SCHEME)
     set_spec(project, *NO_DESCRIPTION)
     (project / "pyproject.toml").write_text(
         (project / "pyproject.toml").read_text(encoding="utf-8") + WARN, encoding="utf-8"
@@ -154,7 +156,7 @@ def test_prints_valid_sarif_when_format_is_sarif(
     assert driver["name"] == "oaskit"
     ids = [each["id"] for each in driver["rules"]]
     assert len(ids) == len(set(ids))
-    assert {"oas-schema", "operation-id-is-camel-case", "operation-has-description"} <= set(ids)
+    assert {"oas-schema", SCHEMES, "operation-has-description"} <= set(ids)
     assert all(
         each["shortDescription"]["text"]
         and each["defaultConfiguration"]["level"] in {"error", "warning", "note"}
@@ -179,24 +181,22 @@ def test_prints_valid_sarif_when_format_is_sarif(
             )
         )
     where = "spec/openapi.yaml"
-    camel = "operationId 'get_pet' is not camelCase"
     assert summary == [
+        (SCHEMES, "error", where, 19, 12, UNDEFINED),
         ("operation-has-description", "warning", where, 23, 7, "operation has no description"),
-        ("operation-id-is-camel-case", "error", where, 23, 20, camel),
     ]
 
 
 def test_prints_workflow_commands_when_format_is_github(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    set_spec(project, *SNAKE)
+    set_spec(project, *NO_SCHEME)
 
     code = main(["lint", "--format", "github"])
 
     assert (code, capsys.readouterr().out) == (
         1,
-        "::error file=spec/openapi.yaml,line=23,col=20,title=operation-id-is-camel-case"
-        "::operationId 'get_pet' is not camelCase\n",
+        f"::error file=spec/openapi.yaml,line=19,col=12,title={SCHEMES}::{UNDEFINED}\n",
     )
 
 

@@ -11,19 +11,15 @@ import oaskit.lint.rules  # noqa: F401  (registers the built-in rules)
 from oaskit._collector import collector_paused
 from oaskit.config import LintConfig
 from oaskit.errors import Finding, Location, SpecInputError
+from oaskit.lint._docs import CHECK_DOCS
 from oaskit.lint._registry import Rule, registry
 from oaskit.spec import bundle_spec, validate_bundle
 
 __all__ = ["CHECKS", "check_config", "lint_spec", "selected_rules"]
 
-# Codes of the checks that always run (they are not rules): loading, bundling, the meta-schema.
-CHECKS: dict[str, str] = {
-    "duplicate-key": "A mapping has the same key twice.",
-    "oas-schema": "The spec is valid against the OpenAPI 3.0/3.1 meta-schema.",
-    "ref-cycle": "A reference cycle across files cannot be inlined.",
-    "ref-unresolvable": "Every $ref points at something.",
-    "yaml-merge-key": "YAML merge keys (<<) are not used.",
-}
+# Codes of the checks that always run (they are not rules) and their one-line descriptions;
+# `CHECK_DOCS` (`explain`) holds the rest of what is said about them.
+CHECKS: dict[str, str] = {doc.name: doc.description for doc in CHECK_DOCS}
 
 _ALL = "ALL"
 # `# oaskit: ignore[rule-a, rule-b]`, on the finding's line or on the line above.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -12,6 +14,9 @@ __all__ = ["Rule", "RuleCheck", "RuleRegistry", "registry", "rule"]
 
 # A rule reads the bundle and yields (pointer, message) pairs; the registry adds code and place.
 RuleCheck = Callable[[Bundle], Iterator[tuple[tuple[str | int, ...], str]]]
+
+# `tool:rule-name`, as `spectral:operation-operationId-unique` or `redocly:struct`.
+_PEER = re.compile(r"^[a-z][a-z0-9-]*:\S+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +30,10 @@ class Rule:
     # Off-by-default rules state a policy (documentation, security, naming); `select` turns
     # them on, like Spectral's `recommended: false` rules and ruff's preview-free selection.
     default: bool = True
+    # What the rule checks and why, in a few sentences: the rule function's docstring body.
+    explanation: str = ""
+    # The same check in other linters, `tool:rule-name`, whether or not it is on there.
+    peers: tuple[str, ...] = ()
 
     def run(self, bundle: Bundle) -> list[Finding]:
         """The rule's findings on `bundle`, at source locations."""
@@ -41,9 +50,12 @@ class RuleRegistry:
         self._rules: dict[str, Rule] = {}
 
     def register(self, new: Rule) -> Rule:
-        """Add `new`; raises ValueError when its name is taken."""
+        """Add `new`; raises ValueError when its name is taken or a peer is malformed."""
         if new.name in self._rules:
             raise ValueError(f"a lint rule named {new.name!r} is already registered")
+        for peer in new.peers:
+            if not _PEER.match(peer):
+                raise ValueError(f"peer {peer!r} of lint rule {new.name!r} is not `tool:rule`")
         self._rules[new.name] = new
         return new
 
@@ -62,14 +74,26 @@ registry = RuleRegistry()
 
 
 def rule(
-    name: str, *, level: Level = Level.ERROR, default: bool = True
+    name: str, *, level: Level = Level.ERROR, default: bool = True, peers: tuple[str, ...] = ()
 ) -> Callable[[RuleCheck], RuleCheck]:
-    """Register the decorated function as the lint rule `name` (on unless `default=False`)."""
+    """Register the decorated function as the lint rule `name` (on unless `default=False`).
+
+    The docstring's first line is the rule's description, the rest (dedented) its explanation;
+    `peers` names the same check in other linters, as `spectral:operation-operationId-unique`.
+    """
 
     def decorate(check: RuleCheck) -> RuleCheck:
-        description = (check.__doc__ or name).strip().splitlines()[0]
+        description, _, explanation = inspect.cleandoc(check.__doc__ or name).partition("\n")
         registry.register(
-            Rule(name=name, level=level, check=check, description=description, default=default)
+            Rule(
+                name=name,
+                level=level,
+                check=check,
+                description=description.strip(),
+                default=default,
+                explanation=explanation.strip(),
+                peers=tuple(peers),
+            )
         )
         return check
 

@@ -1,9 +1,8 @@
 """Built-in lint rules; importing this package registers them.
 
-Each family module's docstring maps its rules to the peer rules of Spectral (`spectral:oas`)
-and Redocly (`recommended`). Meta-schema checks (Spectral oas3-schema, Redocly struct and
-spec-components-invalid-map-name) are `oas-schema`; unresolved references (Redocly
-no-unresolved-refs) are `ref-unresolvable`.
+Each rule registers its default level, whether it is on by default, and its peers in Spectral
+(`spectral:oas`) and Redocly (`recommended`); its docstring says what it checks and why
+(`oaskit rule NAME` shows both). Only a rule that finds a defect is an error by default.
 """
 
 from oaskit.lint.rules import (

@@ -1,14 +1,4 @@
-"""Rules about reusable components.
-
-Rules, their default level and their peers (Spectral `spectral:oas`; Redocly `recommended`);
-"off" marks a rule that runs only when selected:
-
-- `components-are-used` (warning, off): Spectral oas3-unused-component; Redocly
-  no-unused-components.
-
-Redocly's spec-components-invalid-map-name is part of the meta-schema check (`oas-schema`):
-both OAS 3.0 and 3.1 schemas restrict component names to `^[a-zA-Z0-9._-]+$`.
-"""
+"""Rules about reusable components."""
 
 from __future__ import annotations
 
@@ -34,9 +24,21 @@ _SECTIONS = {
 }
 
 
-@rule("components-are-used", level=Level.WARNING, default=False)
+@rule(
+    "components-are-used",
+    level=Level.WARNING,
+    default=False,
+    peers=("spectral:oas3-unused-component", "redocly:no-unused-components"),
+)
 def components_are_used(bundle: Bundle) -> Found:
-    """Every component is the target of at least one `$ref` from outside itself."""
+    """Every component is the target of at least one `$ref` from outside itself.
+
+    A component nothing refers to is dead weight, or a sign that a reference points at a copy
+    of it instead. A recursive schema that only refers to itself counts as unused. Security
+    schemes are left out: Security Requirement Objects name them, not `$ref`s (OAS 3.1
+    4.8.30). A policy (a shared components file may define more than one spec uses), so off
+    unless selected.
+    """
     spec = index(bundle)
     used: set[tuple[str, str]] = set()
     for where, ref in spec.refs:

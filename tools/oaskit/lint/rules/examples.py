@@ -1,21 +1,11 @@
-"""Rules about examples: every example validates against its schema.
-
-Rules, their default level and their peers (Spectral `spectral:oas`; Redocly `recommended`);
-"off" marks a rule that runs only when selected:
-
-- `example-matches-schema` (warning): Spectral oas3-valid-media-example, oas3-valid-schema-example;
-  Redocly no-invalid-media-type-examples, no-invalid-parameter-examples,
-  no-invalid-schema-examples.
-- `example-has-value-or-external-value` (warning): Spectral oas3-examples-value-or-externalValue;
-  Redocly no-example-value-and-externalValue.
-- `default-matches-schema` (warning): a schema's `default` validates against the schema (what
-  openapi-spec-validator checks; Spectral's oas3-valid-schema-example covers `default` too).
+"""Rules about examples and defaults: each validates against its schema.
 
 Examples are checked with JSON Schema 2020-12 (the OAS 3.1 dialect); for OAS 3.0 the schemas
 are translated first (`nullable`, boolean `exclusiveMinimum`/`exclusiveMaximum`). References
 resolve against the bundled document. readOnly members may be absent from request examples and
 writeOnly members from response examples (OAS 3.1 4.8.24.1); a schema's own examples may omit
-either.
+either. A value that cannot be checked at all is `examples-are-checkable`'s to report, so that
+the two error rules report only values that do not match.
 """
 
 from __future__ import annotations
@@ -23,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from jsonschema import Draft202012Validator, validators
@@ -42,6 +32,7 @@ __all__ = [
     "default_matches_schema",
     "example_has_value_or_external_value",
     "example_matches_schema",
+    "examples_are_checkable",
 ]
 
 _BASE = "urn:oaskit:bundle"
@@ -55,9 +46,22 @@ _ABSENT: dict[Direction, tuple[str, ...]] = {
 }
 
 
-@rule("example-has-value-or-external-value", level=Level.WARNING)
+@rule(
+    "example-has-value-or-external-value",
+    level=Level.WARNING,
+    peers=(
+        "spectral:oas3-examples-value-or-externalValue",
+        "redocly:no-example-value-and-externalValue",
+    ),
+)
 def example_has_value_or_external_value(bundle: Bundle) -> Found:
-    """Every Example Object has exactly one of `value` and `externalValue` (OAS 3.1 4.8.19.1)."""
+    """Every Example Object has exactly one of `value` and `externalValue` (OAS 3.1 4.8.19.1).
+
+    "The `value` field and `externalValue` field are mutually exclusive" (OAS 3.1 4.8.19.1),
+    and an Example Object with neither shows nothing. The 3.1 meta-schema refuses both at
+    once; the 3.0 one does not, and neither refuses an example that has none, which OAS
+    allows but no reader can use. A warning for that reason.
+    """
     for pointer, example in index(bundle).examples:
         has_value, has_external = "value" in example, "externalValue" in example
         if has_value and has_external:
@@ -66,65 +70,150 @@ def example_has_value_or_external_value(bundle: Bundle) -> Found:
             yield pointer, "example has neither value nor externalValue"
 
 
-@rule("example-matches-schema", level=Level.WARNING)
+@rule(
+    "example-matches-schema",
+    peers=(
+        "spectral:oas3-valid-media-example",
+        "spectral:oas3-valid-schema-example",
+        "redocly:no-invalid-media-type-examples",
+        "redocly:no-invalid-parameter-examples",
+        "redocly:no-invalid-schema-examples",
+    ),
+)
 def example_matches_schema(bundle: Bundle) -> Found:
-    """Every example (media type, parameter, header, schema) validates against its schema."""
-    spec = index(bundle)
+    """Every example (media type, parameter, header, schema) validates against its schema.
 
-    def check() -> _Checker:
-        return _checker(bundle)
-
-    for site in spec.media:
-        if "schema" not in site.node:
-            continue
-        schema_at = (*site.pointer, "schema")
-        if "example" in site.node:
-            yield from check().run(
-                schema_at, site.direction, site.node["example"], (*site.pointer, "example"), None
-            )
-        examples = site.node.get("examples")
-        for name, entry in (examples if isinstance(examples, dict) else {}).items():
-            target, example = resolve(spec.data, entry)
-            if isinstance(example, dict) and "value" in example:
-                where = (*(target or (*site.pointer, "examples", name)), "value")
-                yield from check().run(schema_at, site.direction, example["value"], where, name)
-    for schema_site in spec.schemas:
-        yield from _schema_examples(schema_site, check)
-
-
-@rule("default-matches-schema", level=Level.WARNING)
-def default_matches_schema(bundle: Bundle) -> Found:
-    """Every schema's `default` validates against the schema it sits in."""
-    for site in index(bundle).schemas:
-        if "default" not in site.schema:
-            continue
-        where = (*site.pointer, "default")
-        checker = _checker(bundle)
-        for pointer, message in checker.run(site.pointer, None, site.schema["default"], where):
-            yield pointer, message.replace("example", "default", 1)
-
-
-def _schema_examples(site: SchemaSite, check: Callable[[], _Checker]) -> Found:
-    schema = site.schema
-    if "example" in schema:
-        yield from check().run(site.pointer, None, schema["example"], (*site.pointer, "example"))
-    listed = schema.get("examples")
-    for position, value in enumerate(listed if isinstance(listed, list) else []):
-        where = (*site.pointer, "examples", position)
-        yield from check().run(site.pointer, None, value, where)
-
-
-_last: tuple[Bundle, _Checker] | None = None
-
-
-def _checker(bundle: Bundle) -> _Checker:
-    """The checker of `bundle`, built on first use and shared by the rules of one run.
-
-    Building it copies and translates a 3.0 document, a good part of a second for GitHub's.
+    An example "SHOULD match the media type and specified schema if present" (OAS 3.1
+    4.8.14.1, 3.0 4.7.14.1), "is expected to be compatible with the type schema of its
+    associated value" (OAS 3.1 4.8.19), and a schema's `examples` are instances of it (JSON
+    Schema 2020-12 validation 9.5). An example that its own schema refuses is wrong in one of
+    the two, and documentation, mock servers and test generators that replay it send what the
+    API rejects. An error, as in Spectral; the finding is at the member that does not match.
     """
+    for outcome in _results(bundle).examples():
+        if outcome.checked:
+            yield outcome.pointer, outcome.message
+
+
+@rule("default-matches-schema", peers=("spectral:oas3-valid-schema-example",))
+def default_matches_schema(bundle: Bundle) -> Found:
+    """Every schema's `default` validates against the schema it sits in.
+
+    OAS 3.0.3 4.7.24: "Unlike JSON Schema, the value MUST conform to the defined type for
+    the Schema Object defined at the same level". In 3.1, JSON Schema 2020-12 validation 9.2
+    only recommends it, but a default the schema refuses still hands a client that omits the
+    value one the API would not accept from it. An enum whose default is not one of its
+    values is the common case. An error, as in Spectral and openapi-spec-validator.
+    """
+    for outcome in _results(bundle).defaults():
+        if outcome.checked:
+            yield outcome.pointer, outcome.message
+
+
+@rule("examples-are-checkable", level=Level.WARNING)
+def examples_are_checkable(bundle: Bundle) -> Found:
+    """Every example and default can be checked against its schema.
+
+    `example-matches-schema` and `default-matches-schema` validate values with Python's
+    `jsonschema`. A schema whose `pattern` uses ECMA-262 syntax that Python's `re` lacks (such
+    as `\\p{L}`; JSON Schema 2020-12 validation 6.3.3 calls for ECMA-262), or a `$ref` that
+    misses or leads into something that is not a schema, stops that check. Such a value has
+    not been found wrong, only left unchecked: a warning, so the two error rules report only
+    values shown not to match.
+    """
+    results = _results(bundle)
+    for outcome in (*results.examples(), *results.defaults()):
+        if not outcome.checked:
+            yield outcome.pointer, outcome.message
+
+
+class _Outcome(NamedTuple):
+    """A value that does not match its schema, or (`checked` False) could not be checked."""
+
+    pointer: Pointer
+    message: str
+    checked: bool
+
+
+class _Results:
+    """The outcomes for one bundle's examples and defaults, each list worked out once."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self._bundle = bundle
+        self._checker: _Checker | None = None
+        self._examples: list[_Outcome] | None = None
+        self._defaults: list[_Outcome] | None = None
+
+    def checker(self) -> _Checker:
+        """The bundle's checker, built on first use.
+
+        Building it copies and translates a 3.0 document, a good part of a second for GitHub's.
+        """
+        if self._checker is None:
+            self._checker = _Checker(self._bundle)
+        return self._checker
+
+    def examples(self) -> list[_Outcome]:
+        """The outcomes for every example of media types, parameters, headers and schemas."""
+        if self._examples is None:
+            self._examples = list(self._check_examples())
+        return self._examples
+
+    def defaults(self) -> list[_Outcome]:
+        """The outcomes for every schema's `default`."""
+        if self._defaults is None:
+            self._defaults = list(self._check_defaults())
+        return self._defaults
+
+    def _check_examples(self) -> Iterator[_Outcome]:
+        spec = index(self._bundle)
+        for site in spec.media:
+            if "schema" not in site.node:
+                continue
+            schema_at = (*site.pointer, "schema")
+            if "example" in site.node:
+                where = (*site.pointer, "example")
+                yield from self.checker().run(
+                    schema_at, site.direction, site.node["example"], where
+                )
+            examples = site.node.get("examples")
+            for name, entry in (examples if isinstance(examples, dict) else {}).items():
+                target, example = resolve(spec.data, entry)
+                if isinstance(example, dict) and "value" in example:
+                    where = (*(target or (*site.pointer, "examples", name)), "value")
+                    yield from self.checker().run(
+                        schema_at, site.direction, example["value"], where, name
+                    )
+        for schema_site in spec.schemas:
+            yield from self._schema_examples(schema_site)
+
+    def _schema_examples(self, site: SchemaSite) -> Iterator[_Outcome]:
+        schema = site.schema
+        if "example" in schema:
+            where = (*site.pointer, "example")
+            yield from self.checker().run(site.pointer, None, schema["example"], where)
+        listed = schema.get("examples")
+        for position, value in enumerate(listed if isinstance(listed, list) else []):
+            where = (*site.pointer, "examples", position)
+            yield from self.checker().run(site.pointer, None, value, where)
+
+    def _check_defaults(self) -> Iterator[_Outcome]:
+        for site in index(self._bundle).schemas:
+            if "default" not in site.schema:
+                continue
+            where = (*site.pointer, "default")
+            for outcome in self.checker().run(site.pointer, None, site.schema["default"], where):
+                yield outcome._replace(message=outcome.message.replace("example", "default", 1))
+
+
+# The last bundle's outcomes, shared by the three rules of one run.
+_last: tuple[Bundle, _Results] | None = None
+
+
+def _results(bundle: Bundle) -> _Results:
     global _last
     if _last is None or _last[0] is not bundle:
-        _last = (bundle, _Checker(bundle))
+        _last = (bundle, _Results(bundle))
     return _last[1]
 
 
@@ -150,8 +239,8 @@ class _Checker:
         value: Any,
         where: Pointer,
         name: str | None = None,
-    ) -> Iterator[tuple[Pointer, str]]:
-        """Findings for `value` (at `where`) against the schema at `schema_at`."""
+    ) -> Iterator[_Outcome]:
+        """Outcomes for `value` (at `where`) against the schema at `schema_at`."""
         validator = self._validator(schema_at, direction)
         label = "example" if name is None else f"example {name!r}"
         try:
@@ -159,25 +248,28 @@ class _Checker:
         except Unresolvable as exc:
             # The bundler reports the broken `$ref`; say once that the example went unchecked.
             # Only the reference: the exception's text holds the whole document (megabytes).
-            yield where, f"{label} not checked: unresolvable reference {_reference(exc)}"
+            message = f"{label} not checked: unresolvable reference {_reference(exc)}"
+            yield _Outcome(where, message, checked=False)
             return
         except re.error as exc:
             # JSON Schema patterns are ECMA-262 (2020-12 6.4); `re` lacks some of it, such as
             # `\p{L}` (APIs.guru's amadeus-hotel-booking spec): say so rather than crash.
             message = f"{label} not checked: pattern {exc.pattern!r} is not supported: {exc.msg}"
-            yield where, message
+            yield _Outcome(where, message, checked=False)
             return
         except (AttributeError, TypeError, KeyError) as exc:
             # `referencing` assumes every node a pointer passes through that sits under a schema
             # keyword is a schema; a `$ref` into an odd place of an OAS document can meet a
             # string there (APIs.guru's dnd5eapi.co spec) and fail inside the library.
             reason = _short(f"{type(exc).__name__}: {exc}")
-            yield where, f"{label} not checked: its schema could not be followed ({reason})"
+            message = f"{label} not checked: its schema could not be followed ({reason})"
+            yield _Outcome(where, message, checked=False)
             return
         for error in errors:
             shown = best_match([error]) if error.context else error
             path = tuple(shown.absolute_path)
-            yield (*where, *path), f"{label} does not match its schema: {_one_line(shown)}"
+            message = f"{label} does not match its schema: {_one_line(shown)}"
+            yield _Outcome((*where, *path), message, checked=True)
 
     def _validator(self, schema_at: Pointer, direction: Direction) -> Validator:
         key = (schema_at, direction)

@@ -1,12 +1,4 @@
-"""Rules about names: operationIds in URLs, property casing.
-
-Rules, their default level and their peers (Spectral `spectral:oas`; Redocly `recommended`);
-"off" marks a rule that runs only when selected:
-
-- `operation-id-is-url-safe` (warning): Spectral operation-operationId-valid-in-url; Redocly
-  operation-operationId-url-safe.
-- `property-names-have-consistent-casing` (warning, off): house rule.
-"""
+"""Rules about names: operationIds in URLs, property casing."""
 
 from __future__ import annotations
 
@@ -31,9 +23,19 @@ _STYLES = (
 )
 
 
-@rule("operation-id-is-url-safe", level=Level.WARNING)
+@rule(
+    "operation-id-is-url-safe",
+    level=Level.WARNING,
+    peers=("spectral:operation-operationId-valid-in-url", "redocly:operation-operationId-url-safe"),
+)
 def operation_id_is_url_safe(bundle: Bundle) -> Found:
-    """Every operationId uses only characters a URL keeps unescaped (RFC 3986 2)."""
+    """Every operationId uses only characters a URL keeps unescaped (RFC 3986 2).
+
+    Documentation sites put the operationId in links and anchors, and link objects name
+    operations by it (OAS 3.1 4.8.20); a space or a non-ASCII letter must then be escaped and
+    the id reads differently in the URL than in the spec. OAS puts no constraint on its
+    characters, so this is a warning.
+    """
     for site in index(bundle).operations:
         operation_id = site.operation.get("operationId")
         if isinstance(operation_id, str) and not _URL_SAFE.match(operation_id):
@@ -54,7 +56,14 @@ def _style(name: str) -> str | None:
 
 @rule("property-names-have-consistent-casing", level=Level.WARNING, default=False)
 def property_names_have_consistent_casing(bundle: Bundle) -> Found:
-    """All property names of a spec use the casing most of them use."""
+    """All property names of a spec use the casing most of them use.
+
+    A house rule: the casing written most often (camelCase, snake_case, kebab-case,
+    PascalCase or SCREAMING_SNAKE_CASE) is the spec's, and a property written otherwise is
+    reported. Single lower-case words fit every style and are not counted. Property names are
+    the wire format, so a spec that mixes styles on purpose (a vendor's payload kept as is)
+    ignores this per file; off unless selected.
+    """
     names: list[tuple[Pointer, str, str]] = []
     for site in index(bundle).schemas:
         properties = site.schema.get("properties")

@@ -1,10 +1,4 @@
-"""Rules about responses beyond the operation rules.
-
-Rules, their default level and their peers (Spectral `spectral:oas`; Redocly `recommended`);
-"off" marks a rule that runs only when selected:
-
-- `error-response-uses-error-schema` (warning, off): house rule.
-"""
+"""Rules about responses beyond the operation rules."""
 
 from __future__ import annotations
 
@@ -25,7 +19,14 @@ _SCHEMA_REF = re.compile(r"^#/components/schemas/([^/]+)$")
 
 @rule("error-response-uses-error-schema", level=Level.WARNING, default=False)
 def error_response_uses_error_schema(bundle: Bundle) -> Found:
-    """Every 4xx/5xx response has a body whose schema is the spec's one declared error schema."""
+    """Every 4xx/5xx response has a body whose schema is the spec's one declared error schema.
+
+    A house rule: clients parse errors in one place when every error response refers to the
+    same schema under `components/schemas`. The schema most error responses use is taken as
+    the error schema; an error response without a body, with an inline schema or with
+    another schema is reported. HEAD responses have no body (RFC 9110 9.3.2) and are left
+    out. Off unless selected.
+    """
     spec = index(bundle)
     uses: list[tuple[Pointer, str]] = []
     for site in spec.operations:

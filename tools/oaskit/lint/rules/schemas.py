@@ -1,14 +1,4 @@
-"""Rules about Schema Objects, nested ones included.
-
-Rules, their default level and their peers (Spectral `spectral:oas`; Redocly `recommended`);
-"off" marks a rule that runs only when selected:
-
-- `enum-values-match-type` (error): Spectral typed-enum; Redocly no-enum-type-mismatch.
-- `enum-values-are-unique` (warning): Spectral duplicated-entry-in-enum.
-- `required-properties-exist` (warning): Redocly no-required-schema-properties-undefined.
-- `array-has-items` (error): Spectral array-items.
-- `nullable-has-type` (warning): Redocly nullable-type-sibling.
-"""
+"""Rules about Schema Objects, nested ones included."""
 
 from __future__ import annotations
 
@@ -61,9 +51,16 @@ def _types(schema: dict[str, Any]) -> list[str] | None:
     return [*types, "null"] if schema.get("nullable") is True else types
 
 
-@rule("enum-values-match-type")
+@rule("enum-values-match-type", peers=("spectral:typed-enum", "redocly:no-enum-type-mismatch"))
 def enum_values_match_type(bundle: Bundle) -> Found:
-    """Every enum value is of the schema's declared type."""
+    """Every enum value is of the schema's declared type.
+
+    An instance is valid only if it passes both `type` and `enum` (JSON Schema 2020-12
+    validation 6.1.1 and 6.1.2), so an enum value of another type can never be sent or
+    received: `type: integer` with `enum: ["1", "2"]` admits no value at all. Generators that
+    make a typed enum from it fail or produce members of the wrong type. In OAS 3.0
+    `nullable: true` adds null to the type (OAS 3.0.3 4.7.24).
+    """
     for site in index(bundle).schemas:
         enum, types = site.schema.get("enum"), _types(site.schema)
         if not isinstance(enum, list) or types is None:
@@ -77,9 +74,19 @@ def enum_values_match_type(bundle: Bundle) -> Found:
                 )
 
 
-@rule("enum-values-are-unique", level=Level.WARNING)
+@rule(
+    "enum-values-are-unique",
+    level=Level.WARNING,
+    peers=("spectral:duplicated-entry-in-enum", "redocly:no-duplicated-enum-values"),
+)
 def enum_values_are_unique(bundle: Bundle) -> Found:
-    """No enum lists a value twice."""
+    """No enum lists a value twice.
+
+    "Elements in the array SHOULD be unique" (JSON Schema 2020-12 validation 6.1.2). A repeat
+    changes nothing the schema admits but makes generated enums fail on a duplicate member,
+    and is often a typo for a missing value. Values compare as JSON: `1` and `true` differ,
+    the order of an object's keys does not matter.
+    """
     for site in index(bundle).schemas:
         enum = site.schema.get("enum")
         seen: set[str] = set()
@@ -109,9 +116,20 @@ def _property_names(data: dict[str, Any], schema: dict[str, Any], seen: set[int]
     return names
 
 
-@rule("required-properties-exist", level=Level.WARNING)
+@rule(
+    "required-properties-exist",
+    level=Level.WARNING,
+    peers=("redocly:no-required-schema-properties-undefined",),
+)
 def required_properties_exist(bundle: Bundle) -> Found:
-    """Every name a schema lists in `required` is one of its (or its `allOf`'s) properties."""
+    """Every name a schema lists in `required` is one of its (or its `allOf`'s) properties.
+
+    JSON Schema allows requiring a member that `properties` does not describe (2020-12
+    validation 6.5.3), so this is a warning, but it is usually a renamed or misspelt property,
+    and with `additionalProperties: false` no instance can be valid. Names that a sibling
+    `allOf` member defines count, and a schema with neither `properties` nor `allOf` (a
+    fragment under `oneOf`) is not judged.
+    """
     spec = index(bundle)
     # An `allOf` member may require what a sibling member defines: each member sees them all.
     shared: dict[int, set[str]] = {}
@@ -139,18 +157,29 @@ def required_properties_exist(bundle: Bundle) -> Found:
                 )
 
 
-@rule("array-has-items")
+@rule("array-has-items", peers=("spectral:array-items",))
 def array_has_items(bundle: Bundle) -> Found:
-    """Every array schema says what its items are (`items`, or `prefixItems` in 3.1)."""
+    """Every array schema says what its items are (`items`, or `prefixItems` in 3.1).
+
+    OAS 3.0.3 4.7.24: "`items` MUST be present if the `type` is `array`". OAS 3.1 takes
+    JSON Schema 2020-12, where a missing `items` allows any item, but the spec then says
+    nothing about what the array holds and generators type it `list[Any]`; write `items: {}`
+    to mean that. An error, as in Spectral.
+    """
     for site in index(bundle).schemas:
         types = _types(site.schema) or []
         if "array" in types and "items" not in site.schema and "prefixItems" not in site.schema:
             yield site.pointer, "array schema has no `items`"
 
 
-@rule("nullable-has-type", level=Level.WARNING)
+@rule("nullable-has-type", level=Level.WARNING, peers=("redocly:nullable-type-sibling",))
 def nullable_has_type(bundle: Bundle) -> Found:
-    """In OAS 3.0, `nullable: true` stands beside a `type` (OAS 3.0.3 4.7.24.1)."""
+    """In OAS 3.0, `nullable: true` stands beside a `type` (OAS 3.0.3 4.7.24).
+
+    OAS 3.0.3 clarified that `nullable: true` adds null to the values the schema's `type`
+    allows; without a `type` there is nothing to add to, and tools disagree on whether such a
+    schema admits null. Write `type` beside it, or move to OAS 3.1 and `type: [..., "null"]`.
+    """
     if openapi_version(bundle) != "3.0":
         return
     for site in index(bundle).schemas:

@@ -1,12 +1,4 @@
-"""Rules about security requirements.
-
-Rules, their default level and their peers (Spectral `spectral:oas`; Redocly `recommended`);
-"off" marks a rule that runs only when selected:
-
-- `security-schemes-are-defined` (error): Spectral oas3-operation-security-defined; Redocly
-  security-defined.
-- `operation-has-security` (error, off): Redocly security-defined.
-"""
+"""Rules about security requirements."""
 
 from __future__ import annotations
 
@@ -28,9 +20,22 @@ def _requirements(bundle: Bundle) -> Iterator[tuple[Pointer, Any]]:
             yield (*site.pointer, "security"), site.operation["security"]
 
 
-@rule("security-schemes-are-defined")
+@rule(
+    "security-schemes-are-defined",
+    peers=(
+        "spectral:oas3-operation-security-defined",
+        "redocly:security-defined",
+        "redocly:security-scopes-defined",
+    ),
+)
 def security_schemes_are_defined(bundle: Bundle) -> Found:
-    """Every security requirement names a scheme in `components.securitySchemes`, and its scopes."""
+    """Every security requirement names a scheme in `components.securitySchemes`, and its scopes.
+
+    "Each name MUST correspond to a security scheme which is declared in the Security Schemes
+    under the Components Object" (OAS 3.1 4.8.30.2, 3.0 4.7.30.2). A requirement naming an
+    undeclared scheme tells no client how to authenticate. For an `oauth2` scheme the listed
+    names are scopes, and a scope none of its flows declares cannot be granted.
+    """
     components = index(bundle).data.get("components")
     schemes = components.get("securitySchemes") if isinstance(components, dict) else None
     defined: dict[str, Any] = schemes if isinstance(schemes, dict) else {}
@@ -62,9 +67,15 @@ def security_schemes_are_defined(bundle: Bundle) -> Found:
                         )
 
 
-@rule("operation-has-security", default=False)
+@rule("operation-has-security", default=False, peers=("redocly:security-defined",))
 def operation_has_security(bundle: Bundle) -> Found:
-    """Every operation is secured, or declared public with `security: []` (OAS 3.1 4.8.10.1)."""
+    """Every operation is secured, or declared public with `security: []` (OAS 3.1 4.8.10.1).
+
+    Without a top-level `security` and without its own, an operation says nothing about
+    authentication, which reads the same as a public one. Declaring `security: []` makes
+    public operations deliberate. A policy (many APIs are public), so off unless selected; an
+    error when selected, as a project that selects it means every operation to be covered.
+    """
     spec = index(bundle)
     top = spec.data.get("security")
     secured = isinstance(top, list) and bool(top)
