@@ -31,6 +31,24 @@ get:
       description: The items.
 """
 
+# These four rules at error level, whatever their defaults: the findings below do not move when a
+# rule's default level or selection does.
+AS_ERRORS = """\
+[tool.oaskit.lint]
+select = [
+  "operation-has-summary",
+  "operation-id-is-camel-case",
+  "operation-has-declared-tag",
+  "operation-has-error-response",
+]
+
+[tool.oaskit.lint.severity]
+operation-has-summary = "error"
+operation-id-is-camel-case = "error"
+operation-has-declared-tag = "error"
+operation-has-error-response = "error"
+"""
+
 EXPECTED_ERRORS = [
     "paths/items.yaml:2:3 operation-has-summary operation has no summary",
     "paths/items.yaml:2:16 operation-id-is-camel-case operationId 'list_items' is not camelCase",
@@ -80,6 +98,7 @@ def test_exits_1_and_prints_located_findings_when_spec_has_errors(
 ) -> None:
     write("openapi.yaml", ROOT_WITH_ERRORS)
     write("paths/items.yaml", PATHS_WITH_ERRORS)
+    write("pyproject.toml", AS_ERRORS)
 
     code = main(["lint", "openapi.yaml"])
 
@@ -94,6 +113,7 @@ def test_prints_findings_as_json_list_when_format_is_json(
 ) -> None:
     write("openapi.yaml", ROOT_WITH_ERRORS)
     write("paths/items.yaml", PATHS_WITH_ERRORS)
+    write("pyproject.toml", AS_ERRORS)
 
     code = main(["lint", "--format", "json", "openapi.yaml"])
 
@@ -187,4 +207,63 @@ def test_exits_1_with_located_finding_when_ref_names_a_missing_file(
         "25 |                 $ref: defs/Gone.yaml",
         "   |                       ^ error",
         "",
+    ]
+
+
+def test_suggests_the_closest_component_when_a_ref_misses_by_a_typo(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write("openapi.yaml", CLEAN_SPEC.replace('schemas/Item"', 'schemas/Itme"'))
+
+    code = main(["lint", "--format", "json", "openapi.yaml"])
+
+    assert code == 1
+    assert [item["message"] for item in json.loads(capsys.readouterr().out)] == [
+        "$ref '#/components/schemas/Itme' points at nothing; "
+        "did you mean '#/components/schemas/Item'?"
+    ]
+
+
+def test_suggests_a_path_that_resolves_when_several_members_miss(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        "openapi.yaml",
+        CLEAN_SPEC.replace('"#/components/schemas/Item"', "defs.yaml#/Itme/prperties/id"),
+    )
+    write("defs.yaml", "Item:\n  properties:\n    id: {type: string}\n")
+
+    code = main(["lint", "--format", "json", "openapi.yaml"])
+
+    assert code == 1
+    assert [item["message"] for item in json.loads(capsys.readouterr().out)] == [
+        "$ref 'defs.yaml#/Itme/prperties/id' points at nothing; "
+        "did you mean 'defs.yaml#/Item/properties/id'?"
+    ]
+
+
+def test_suggests_nothing_when_no_name_is_close(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write("openapi.yaml", CLEAN_SPEC.replace('schemas/Item"', 'schemas/Zzz"'))
+
+    main(["lint", "--format", "json", "openapi.yaml"])
+
+    assert [item["message"] for item in json.loads(capsys.readouterr().out)] == [
+        "$ref '#/components/schemas/Zzz' points at nothing"
+    ]
+
+
+def test_suggests_the_closest_file_beside_it_when_a_ref_names_a_missing_file(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write("openapi.yaml", CLEAN_SPEC.replace('"#/components/schemas/Item"', "schemas/Itm.yaml"))
+    write("schemas/Item.yaml", "type: object\n")
+    write("schemas/Order.yaml", "type: object\n")
+
+    code = main(["lint", "--format", "json", "openapi.yaml"])
+
+    assert code == 1
+    assert [item["message"] for item in json.loads(capsys.readouterr().out)] == [
+        "Itm.yaml: cannot read file: No such file or directory; did you mean 'Item.yaml'?"
     ]

@@ -77,12 +77,53 @@ def test_exits_1_with_diff_and_changes_nothing_when_check_finds_hand_edit(
     assert client.read_text(encoding="utf-8") == edited
 
 
-def test_exits_0_and_prints_nothing_when_check_finds_output_current(
+def test_exits_0_with_one_line_when_check_finds_output_current(
     generated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main([*REGEN, "--check"])
 
+    assert (code, *capsys.readouterr()) == (0, "", "regen: 1 API(s) current\n")
+
+
+def test_exits_0_and_prints_nothing_when_check_finds_output_current_and_quiet(
+    generated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["-q", *REGEN, "--check"])
+
     assert (code, *capsys.readouterr()) == (0, "", "")
+
+
+def test_writes_without_listing_files_when_quiet(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write("openapi.yaml", CLEAN_SPEC)
+
+    code = main([*REGEN, "--quiet"])
+
+    assert (code, *capsys.readouterr()) == (0, "", "")
+    assert sorted(p.name for p in (workdir / "out").iterdir()) == ALL_FILES
+
+
+def test_says_which_apis_the_cache_skips_when_verbose(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write("openapi.yaml", CLEAN_SPEC)
+    write(
+        "pyproject.toml",
+        '[[tool.oaskit.apis]]\nname = "items"\nspec = "openapi.yaml"\npackage = "items"\n',
+    )
+    assert main(["regen"]) == 0
+    capsys.readouterr()
+
+    code = main(["regen", "-v", "--check"])
+
+    assert (code, *capsys.readouterr()) == (
+        0,
+        "",
+        "config: pyproject.toml\n"
+        "regen: items: skipped, items/ is as the last regen left it (--no-cache regenerates it)\n"
+        "regen: 1 API(s) current\n",
+    )
 
 
 def test_lists_files_and_writes_nothing_when_dry_run(

@@ -57,7 +57,7 @@ def test_skips_generation_when_nothing_changed(
     assert main(["regen", "--check"]) == 0
 
     assert generations == []
-    assert capsys.readouterr() == ("", "")
+    assert capsys.readouterr() == ("", "regen: 1 API(s) current\n")
     assert list((project / ".cache" / "oaskit" / "regen").glob("items-*.json"))
 
 

@@ -11,10 +11,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from oaskit.cli import _fuzz, _lint, _regen
-from oaskit.cli._common import EXIT_USAGE, UsageError, print_finding
+from oaskit.cli import _fuzz, _init, _lint, _regen, _rules
+from oaskit.cli._common import EXIT_OK, EXIT_USAGE, UsageError, print_finding
 from oaskit.errors import SpecInputError
 
 __all__ = ["main", "run"]
@@ -23,7 +23,13 @@ __all__ = ["main", "run"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `oaskit` with `argv` (default: sys.argv[1:]) and return the exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+        if args.quiet and args.verbose:
+            parser.error("-q/--quiet and -v/--verbose cannot be combined")
+    except SystemExit as exc:
+        # argparse exits on --help, --version and bad arguments; the caller gets a code instead.
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE if exc.code else EXIT_OK
     try:
         code: int = args.run(args)
     except SpecInputError as exc:
@@ -51,9 +57,58 @@ def run() -> NoReturn:
     os._exit(code)
 
 
+class _Version(argparse.Action):
+    """`--version`: the installed distribution's version, read only when asked for.
+
+    importlib.metadata takes about 30 ms to import, a cost every other command would pay if the
+    version string were built with the parser.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, nargs=0, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        from importlib import metadata
+
+        try:
+            version = metadata.version("oaskit")
+        except metadata.PackageNotFoundError:
+            version = "unknown (the oaskit distribution is not installed)"
+        print(f"oaskit {version}")
+        parser.exit()
+
+
+def _add_verbosity(parser: argparse.ArgumentParser, *, default: Any) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "-q", "--quiet", action="store_true", default=default, help="print findings and errors only"
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="also say what is read, written and skipped",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oaskit", description="Spec-first OpenAPI toolkit.")
+    parser.add_argument(
+        "-V", "--version", action=_Version, help="print the version of oaskit and exit"
+    )
+    _add_verbosity(parser, default=False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (_lint, _regen, _fuzz):
+    for command in (_init, _lint, _regen, _fuzz, _rules):
         command.add_parser(commands)
+    for subparser in commands.choices.values():
+        # Also accepted after the command (`oaskit lint -q`); SUPPRESS keeps the subparser from
+        # resetting a `-q` given before it.
+        _add_verbosity(subparser, default=argparse.SUPPRESS)
     return parser

@@ -10,6 +10,7 @@ from oaskit.cli._common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    Output,
     UsageError,
     configured_apis,
     load_project,
@@ -53,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     """Run `oaskit regen` as `args` say; the exit code."""
     from oaskit.pipeline import GenerationError, RegenCache, generate, regen_key
 
+    output = Output.of(args)
     cache: RegenCache | None = None
     if args.spec is not None:
         if args.out is None:
@@ -72,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         if args.out is not None or args.package is not None or args.read_write_models:
             raise UsageError("--out, --package and --read-write-models need --spec")
-        project = load_project()
+        project = load_project(output)
         root = project.root
         jobs = [(api, project.root / api.output_dir) for api in configured_apis(project)]
         templates = [project.root / project.templates] if project.templates else []
@@ -96,7 +98,12 @@ def run(args: argparse.Namespace) -> int:
                 read_write_models=api.read_write_models,
             )
             if cache.is_current(out_dir, key=key):
+                output.detail(
+                    f"regen: {api.name}: skipped, {relative(out_dir, root)}/ is as the last regen "
+                    "left it (--no-cache regenerates it)"
+                )
                 continue
+        output.detail(f"regen: {api.name}: generating {relative(out_dir, root)}/ from {source}")
         try:
             generation = generate(
                 spec_path,
@@ -119,7 +126,9 @@ def run(args: argparse.Namespace) -> int:
         stale = stale or result.changed
         if cache is not None and (apply or not result.changed):
             cache.record(out_dir, key=key, generation=generation)
-        _report_sync(result, root=root, apply=apply, check=args.check)
+        if not result.changed:
+            output.detail(f"regen: {api.name}: {relative(out_dir, root)}/ is current")
+        _report_sync(result, root=root, apply=apply, check=args.check, output=output)
     if failed:
         return EXIT_USAGE
     if args.check and stale:
@@ -128,18 +137,25 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FINDINGS
+    if args.check:
+        output.status(f"regen: {len(jobs)} API(s) current")
     return EXIT_OK
 
 
-def _report_sync(result: object, *, root: Path, apply: bool, check: bool) -> None:
+def _report_sync(result: object, *, root: Path, apply: bool, check: bool, output: Output) -> None:
     from oaskit.emit import SyncResult
 
     assert isinstance(result, SyncResult)
     if check:
         sys.stdout.write(result.diff)
         return
-    verb = ("wrote", "removed") if apply else ("would write", "would remove")
-    for path in result.written:
-        print(f"{verb[0]} {relative(path, root)}")
-    for path in result.removed:
-        print(f"{verb[1]} {relative(path, root)}")
+    lines = [
+        *(f"{'wrote' if apply else 'would write'} {relative(p, root)}" for p in result.written),
+        *(f"{'removed' if apply else 'would remove'} {relative(p, root)}" for p in result.removed),
+    ]
+    for line in lines:
+        # What a dry run would change is what it was asked for; what a run did is a summary.
+        if apply:
+            output.status(line, stream=sys.stdout)
+        else:
+            print(line)

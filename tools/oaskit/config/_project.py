@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
+import keyword
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from oaskit.config._fuzz import FuzzConfig, parse_fuzz_config
+from oaskit.config._toml import find_key, key_location, syntax_error_location
 from oaskit.errors import Finding, Level, Location, SpecInputError
 
 __all__ = [
@@ -31,6 +34,21 @@ _LEVELS: dict[str, Level | None] = {
     "off": None,
 }
 
+# The keys each table knows (docs/configuration.md describes them all).
+_TOP_KEYS = ("apis", "templates", "lint", "fuzz")
+_API_KEYS = ("name", "spec", "package", "out", "read-write-models")
+_API_REQUIRED = ("name", "spec", "package")
+_LINT_KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores")
+# Where a rule name can be written, searched in this order for the place of an unknown one.
+_LINT_TABLES = (
+    "tool.oaskit.lint",
+    "tool.oaskit.lint.severity",
+    "tool.oaskit.lint.per-file-ignores",
+)
+# A header of a `[tool.oaskit…]` table (a broken one too, for load_config to report); a comment
+# that mentions one is not a configuration.
+_OASKIT_HEADER = re.compile(r"""^\s*\[\[?\s*tool\s*\.\s*["']?oaskit(?![\w-])""", re.MULTILINE)
+
 
 @dataclass(frozen=True, slots=True)
 class ApiConfig:
@@ -42,11 +60,14 @@ class ApiConfig:
     # `split`: a schema with readOnly/writeOnly members gets `<Name>Request` and `<Name>Response`
     # models; `shared`: one model per schema, as the spec is written.
     read_write_models: str = "split"
+    # The package's folder below the project root when it is not the package path itself (a
+    # `src/` layout writes `myapp.pets` into `src/myapp/pets`).
+    out: Path | None = None
 
     @property
     def output_dir(self) -> Path:
         """The folder of the output package, below the project root."""
-        return Path(*self.package.split("."))
+        return self.out if self.out is not None else Path(*self.package.split("."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,130 +99,237 @@ class ProjectConfig:
     templates: Path | None = None
     lint: LintConfig = field(default_factory=LintConfig)
     fuzz: FuzzConfig = field(default_factory=FuzzConfig)
+    # Where `[tool.oaskit]` is written (for findings about the table as a whole); None when
+    # pyproject.toml has no such table.
+    location: Location | None = None
 
 
 def find_project(start: Path) -> Path | None:
     """The nearest folder at or above `start` whose pyproject.toml has `[tool.oaskit]`."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "[tool.oaskit" in candidate.read_text(encoding="utf-8"):
+        if candidate.is_file() and _OASKIT_HEADER.search(candidate.read_text(encoding="utf-8")):
             return folder
     return None
 
 
 def load_config(root: Path) -> ProjectConfig:
-    """Parse `root/pyproject.toml`; a malformed section raises SpecInputError."""
+    """Parse `root/pyproject.toml`; an invalid value raises SpecInputError at its key."""
     path = root / "pyproject.toml"
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("oaskit", {})
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise SpecInputError(
-            Finding("config-invalid", f"cannot read config: {exc}", Location(path))
+            Finding("config-invalid", f"cannot read config: {reason}", Location(path))
         ) from None
-    apis = []
-    for index, entry in enumerate(table.get("apis", [])):
-        try:
-            api = ApiConfig(
-                name=str(entry["name"]),
-                spec=Path(entry["spec"]),
-                package=str(entry["package"]),
-                read_write_models=str(entry.get("read-write-models", "split")),
-            )
-        except (KeyError, TypeError, AttributeError):
-            message = f"[[tool.oaskit.apis]] entry {index + 1} needs name, spec and package"
-            raise SpecInputError(Finding("config-invalid", message, Location(path))) from None
-        if api.read_write_models not in READ_WRITE_MODELS:
-            message = (
-                f"[[tool.oaskit.apis]] entry {index + 1}: read-write-models must be one of "
-                f"{', '.join(READ_WRITE_MODELS)}, not {api.read_write_models!r}"
-            )
-            raise SpecInputError(Finding("config-invalid", message, Location(path)))
-        apis.append(api)
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        reason, where = syntax_error_location(exc, text, path)
+        message = f"not valid TOML: {reason}"
+        raise SpecInputError(Finding("config-invalid", message, where)) from None
+    source = _Source(text, path)
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict) or "oaskit" not in tool:
+        return ProjectConfig(root=root, apis=(), lint=LintConfig(root=root))
+    table = tool["oaskit"]
+    if not isinstance(table, dict):
+        raise source.error("[tool.oaskit] must be a table", "tool", "oaskit")
+    source.refuse_unknown(table, _TOP_KEYS, "tool.oaskit", "[tool.oaskit]")
     templates = table.get("templates")
-    lint = _lint_config(table.get("lint", {}), root=root, path=path)
-    text = path.read_text(encoding="utf-8")
-    fuzz = parse_fuzz_config(table.get("fuzz", {}), text=text, path=path)
+    if templates is not None and not isinstance(templates, str):
+        message = "[tool.oaskit] templates must be a string: the folder of template overrides"
+        raise source.error(message, "tool.oaskit", "templates")
     return ProjectConfig(
         root=root,
-        apis=tuple(apis),
+        apis=_apis(table.get("apis", []), source),
         templates=Path(templates) if templates else None,
-        lint=lint,
-        fuzz=fuzz,
+        lint=_lint_config(table.get("lint", {}), root=root, source=source),
+        fuzz=parse_fuzz_config(table.get("fuzz", {}), text=text, path=path),
+        location=source.where("tool.oaskit"),
     )
 
 
-_LINT_KEYS = frozenset({"select", "extend-select", "ignore", "severity", "per-file-ignores"})
+class _Source:
+    """pyproject.toml's text, so that each error is reported at the key it is about."""
 
+    def __init__(self, text: str, path: Path) -> None:
+        self.text = text
+        self.path = path
 
-def _lint_config(table: Any, *, root: Path, path: Path) -> LintConfig:
-    """`[tool.oaskit.lint]` as a LintConfig; a malformed value raises SpecInputError."""
-    text = path.read_text(encoding="utf-8")
+    def where(self, table: str, key: str | None = None, *, index: int = 0) -> Location:
+        """Where `key` of `[table]` is written, else the table itself, else where it is named."""
+        found = key_location(self.text, self.path, table, key, index=index)
+        parent, _, leaf = table.rpartition(".")
+        if found == Location(self.path) and parent:
+            # No header of its own: `apis = [{…}]` inline under [tool.oaskit], or only sub-tables
+            # written out (`[[tool.oaskit.apis]]` without `[tool.oaskit]`).
+            return key_location(self.text, self.path, parent, leaf)
+        return found
 
-    def fail(message: str, name: str | None = None) -> SpecInputError:
-        where = _position(text, path, name) if name else _position(text, path, None)
+    def error(
+        self, message: str, table: str, key: str | None = None, *, index: int = 0
+    ) -> SpecInputError:
+        """A `config-invalid` error at `key` of `[table]`."""
+        where = self.where(table, key, index=index)
         return SpecInputError(Finding("config-invalid", message, where))
 
-    if not isinstance(table, dict):
-        raise fail("[tool.oaskit.lint] must be a table")
-    for key in table:
-        if key not in _LINT_KEYS:
-            raise fail(f"[tool.oaskit.lint] has an unknown key {key!r}", key)
+    def refuse_unknown(
+        self,
+        table: Mapping[str, Any],
+        known: Iterable[str],
+        name: str,
+        label: str,
+        *,
+        index: int = 0,
+    ) -> None:
+        """Raise at the first key of `table` not in `known`, with the closest known one."""
+        choices = list(known)
+        for key in table:
+            if key not in choices:
+                message = f"{label} has an unknown key {key!r}{_did_you_mean(key, choices)}"
+                raise self.error(message, name, key, index=index)
 
-    def names(key: str, value: Any) -> tuple[str, ...]:
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _is_import_name(package: str) -> bool:
+    return all(part.isidentifier() and not keyword.iskeyword(part) for part in package.split("."))
+
+
+def _apis(raw: Any, source: _Source) -> tuple[ApiConfig, ...]:
+    """`[[tool.oaskit.apis]]` as ApiConfigs; each invalid value raises at its key."""
+    table = "tool.oaskit.apis"
+    if not isinstance(raw, list):
+        message = "[tool.oaskit] apis must be an array of tables: one [[tool.oaskit.apis]] per API"
+        raise source.error(message, "tool.oaskit", "apis")
+    apis: list[ApiConfig] = []
+    for index, entry in enumerate(raw):
+        label = f"[[tool.oaskit.apis]] entry {index + 1}"
+
+        def fail(message: str, key: str | None = None, index: int = index) -> SpecInputError:
+            return source.error(message, table, key, index=index)
+
+        if not isinstance(entry, dict):
+            raise fail(f"{label} must be a table with name, spec and package")
+        source.refuse_unknown(entry, _API_KEYS, table, label, index=index)
+        for key in _API_REQUIRED:
+            if key not in entry:
+                raise fail(f"{label} has no {key}; every API needs name, spec and package")
+            if not isinstance(entry[key], str) or not entry[key].strip():
+                raise fail(f"{label}: {key} must be a non-empty string", key)
+        if not _is_import_name(entry["package"]):
+            message = (
+                f"{label}: package {entry['package']!r} is not a Python import name "
+                "(identifiers joined by dots)"
+            )
+            raise fail(message, "package")
+        mode = entry.get("read-write-models", READ_WRITE_MODELS[0])
+        if mode not in READ_WRITE_MODELS:
+            message = (
+                f"{label}: read-write-models must be one of {', '.join(READ_WRITE_MODELS)}, "
+                f"not {mode!r}"
+            )
+            raise fail(message, "read-write-models")
+        out = entry.get("out")
+        if out is not None and (
+            not isinstance(out, str)
+            or not out.strip()
+            or Path(out).is_absolute()
+            or ".." in Path(out).parts
+        ):
+            # regen removes what it did not generate from this folder, so it stays in the project.
+            message = f"{label}: out must be a folder below the project root, not {out!r}"
+            raise fail(message, "out")
+        api = ApiConfig(
+            name=entry["name"],
+            spec=Path(entry["spec"]),
+            package=entry["package"],
+            read_write_models=mode,
+            out=Path(out) if out is not None else None,
+        )
+        for number, other in enumerate(apis, start=1):
+            if other.name == api.name:
+                raise fail(f"{label}: name {api.name!r} is taken by entry {number}", "name")
+            if other.output_dir == api.output_dir:
+                message = (
+                    f"{label} writes into {api.output_dir.as_posix()}/, as entry {number} does"
+                )
+                raise fail(message, "out" if out is not None else "package")
+        apis.append(api)
+    return tuple(apis)
+
+
+def _lint_config(table: Any, *, root: Path, source: _Source) -> LintConfig:
+    """`[tool.oaskit.lint]` as a LintConfig; each invalid value raises at its key."""
+    lint = "tool.oaskit.lint"
+    if not isinstance(table, dict):
+        raise source.error("[tool.oaskit.lint] must be a table", "tool.oaskit", "lint")
+    source.refuse_unknown(table, _LINT_KEYS, lint, "[tool.oaskit.lint]")
+
+    def place(name: str) -> Location:
+        # A rule name is written in a list of [tool.oaskit.lint] or as a key of its sub-tables.
+        for where in _LINT_TABLES:
+            found = find_key(source.text, source.path, where, name)
+            if found is not None:
+                return found
+        return source.where("tool.oaskit", "lint")
+
+    def names(value: Any, message: str, at: Location) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(f"[tool.oaskit.lint] {key} must be a list of rule names", key)
+            raise SpecInputError(Finding("config-invalid", message, at))
         return tuple(value)
 
-    select = names("select", table["select"]) if "select" in table else None
-    severity: dict[str, Level | None] = {}
+    def listed(key: str) -> tuple[str, ...]:
+        message = f"[tool.oaskit.lint] {key} must be a list of rule names"
+        return names(table.get(key, []), message, source.where(lint, key))
+
+    select = listed("select") if "select" in table else None
+    extend_select = listed("extend-select")
+    ignore = listed("ignore")
     levels = table.get("severity", {})
     if not isinstance(levels, dict):
-        raise fail("[tool.oaskit.lint] severity must be a table of rule = level", "severity")
+        message = "[tool.oaskit.lint] severity must be a table of rule = level"
+        raise source.error(message, lint, "severity")
+    severity: dict[str, Level | None] = {}
     for name, level in levels.items():
-        if level not in _LEVELS:
+        if not isinstance(level, str) or level not in _LEVELS:
             choices = ", ".join(_LEVELS)
-            raise fail(f"severity of {name!r} must be one of {choices}, not {level!r}", name)
+            message = f"severity of {name!r} must be one of {choices}, not {level!r}"
+            raise SpecInputError(Finding("config-invalid", message, place(name)))
         severity[name] = _LEVELS[level]
     ignores = table.get("per-file-ignores", {})
     if not isinstance(ignores, dict):
-        raise fail("[tool.oaskit.lint] per-file-ignores must be a table of glob = [rules]")
-    per_file = tuple((glob, names(glob, rules)) for glob, rules in ignores.items())
+        message = "[tool.oaskit.lint] per-file-ignores must be a table of glob = [rules]"
+        raise source.error(message, lint, "per-file-ignores")
+    per_file = tuple(
+        (
+            glob,
+            names(
+                rules,
+                f"per-file-ignores {glob!r} must be a list of rule names",
+                source.where(f"{lint}.per-file-ignores", glob),
+            ),
+        )
+        for glob, rules in ignores.items()
+    )
     mentioned = [
         *(select or ()),
-        *names("extend-select", table.get("extend-select", [])),
-        *names("ignore", table.get("ignore", [])),
+        *extend_select,
+        *ignore,
         *severity,
         *(name for _, rules in per_file for name in rules),
     ]
     return LintConfig(
         select=select,
-        extend_select=names("extend-select", table.get("extend-select", [])),
-        ignore=names("ignore", table.get("ignore", [])),
+        extend_select=extend_select,
+        ignore=ignore,
         severity=severity,
         per_file_ignores=per_file,
         root=root,
-        positions={name: _position(text, path, name) for name in mentioned},
+        positions={name: place(name) for name in mentioned},
     )
-
-
-def _position(text: str, path: Path, name: str | None) -> Location:
-    """Where `name` is first written in the `[tool.oaskit.lint]` tables (tomllib keeps none)."""
-    lines = text.splitlines()
-    start = next(
-        (i for i, line in enumerate(lines) if line.strip().startswith("[tool.oaskit.lint")),
-        None,
-    )
-    if start is None:
-        return Location(path)
-    if name is None:
-        return Location(path, start + 1, 1)
-    pattern = re.compile(rf"""(["']){re.escape(name)}\1|^\s*{re.escape(name)}\s*=""")
-    for number in range(start, len(lines)):
-        header = lines[number].strip()
-        if number > start and header.startswith("[") and not header.startswith("[tool.oaskit.lint"):
-            break
-        match = pattern.search(lines[number])
-        if match:
-            column = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
-            return Location(path, number + 1, column + 1)
-    return Location(path, start + 1, 1)

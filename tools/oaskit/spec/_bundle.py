@@ -8,6 +8,7 @@ is inlined. Every node of the result keeps the location of its source.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,7 +144,8 @@ class _Bundler:
                 if finding.location.line == 1 and finding.location.col == 1
                 else (f" at {finding.location.line}:{finding.location.col}")
             )
-            message = f"{path.name}{where}: {finding.message}"
+            hint = self._closest_file(path) if finding.code == "input-unreadable" else ""
+            message = f"{path.name}{where}: {finding.message}{hint}"
             self._problems.append(Finding("ref-unresolvable", message, _place(referrer)))
             return None
         self._documents[path] = document
@@ -254,9 +256,50 @@ class _Bundler:
             document.resolve(pointer)
         except KeyError:
             message = f"$ref {ref!r} points at nothing"
+            nearest = _nearest_pointer(document.data, pointer)
+            if nearest is not None:
+                file_part = ref.partition("#")[0]
+                message += f"; did you mean {file_part + format_pointer(nearest)!r}?"
             self._problems.append(Finding("ref-unresolvable", message, _place(at)))
             return False
         return True
+
+    def _closest_file(self, path: Path) -> str:
+        """`; did you mean 'x'?` naming the file beside a missing `path` closest to its name.
+
+        Only folders inside the spec's own folder are listed: references stay within it.
+        """
+        folder = path.parent
+        if path.exists() or not folder.is_dir() or not folder.is_relative_to(self._root.parent):
+            return ""
+        names = [entry.name for entry in folder.iterdir() if entry.is_file()]
+        close = difflib.get_close_matches(path.name, names, n=1)
+        return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _nearest_pointer(data: Any, pointer: Pointer) -> Pointer | None:
+    """`pointer` with each member name that misses replaced by the closest one beside it.
+
+    None when some token has no close name (or indexes past a list): a suggestion must resolve.
+    """
+    node = data
+    nearest: list[str | int] = []
+    for token in pointer:
+        if isinstance(node, dict):
+            name = str(token)
+            if name not in node:
+                close = difflib.get_close_matches(name, [str(key) for key in node], n=1)
+                if not close:
+                    return None
+                name = close[0]
+            nearest.append(name)
+            node = node[name]
+        elif isinstance(node, list) and str(token).isdigit() and int(token) < len(node):
+            nearest.append(token)
+            node = node[int(token)]
+        else:
+            return None
+    return tuple(nearest)
 
 
 def _place(origin: Origin) -> Location:
