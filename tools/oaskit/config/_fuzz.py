@@ -2,28 +2,281 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from oaskit.config._toml import key_location
-from oaskit.errors import Finding, SpecInputError
+from oaskit.errors import Finding, Location, SpecInputError
 
-__all__ = ["FuzzConfig", "parse_fuzz_config"]
+__all__ = ["FuzzConfig", "expand_headers", "parse_fuzz_config"]
+
+TABLE = "tool.oaskit.fuzz"
+HEADERS_TABLE = f"{TABLE}.headers"
+# Every key the table takes, in the order the README documents them.
+KEYS = (
+    "url",
+    "headers",
+    "checks",
+    "phases",
+    "mode",
+    "max-examples",
+    "seed",
+    "workers",
+    "max-time",
+    "rate-limit",
+    "include",
+    "exclude",
+)
+# `${NAME}` in a header value names an environment variable (POSIX.1-2017 XBD 8.1 spells names
+# with letters, digits and underscores, not starting with a digit); no other `$` is special.
+_REFERENCE = re.compile(r"\$\{(?P<name>[^}]*)\}")
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A header name is an RFC 9110 section 5.6.2 token.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# RFC 9110 section 5.5: a field value holds no CR, LF or NUL; one would split the request.
+_FORBIDDEN_IN_VALUE = re.compile(r"[\r\n\x00]")
 
 
 @dataclass(frozen=True, slots=True)
 class FuzzConfig:
-    """What `[tool.oaskit.fuzz]` sets; None leaves the command's own default."""
+    """What `[tool.oaskit.fuzz]` sets; None leaves the command's own default.
+
+    Names (checks, phases, mode, rate, operation filters) are checked against schemathesis by
+    `oaskit fuzz`, which reports a bad one at the place `position` gives for it.
+    """
+
+    url: str | None = None
+    # NAME = value, values as written: `${VAR}` is expanded by `expand_headers` at run time.
+    # Values hold credentials, so they stay out of `repr`.
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+    # None runs schemathesis' default checks; `checks = "all"` says the same.
+    checks: tuple[str, ...] | None = None
+    phases: tuple[str, ...] | None = None
+    mode: str | None = None
+    max_examples: int | None = None
+    seed: int | None = None
+    workers: int | None = None
+    max_time: float | None = None
+    rate_limit: str | None = None
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] | None = None
+    # Where each key is written (`max-examples`), each list item (`checks[1]`) and each header
+    # (`headers.Authorization`).
+    positions: Mapping[str, Location] = field(default_factory=dict, repr=False, compare=False)
+
+    def position(self, key: str, index: int | None = None) -> Location | None:
+        """Where `key` (its `index`th item, if given) is written; None when it is not."""
+        if index is not None and (found := self.positions.get(f"{key}[{index}]")) is not None:
+            return found
+        return self.positions.get(key)
 
 
 def parse_fuzz_config(table: Any, *, text: str, path: Path) -> FuzzConfig:
     """`[tool.oaskit.fuzz]` as a FuzzConfig; a malformed value raises SpecInputError."""
     if not isinstance(table, dict):
-        where = key_location(text, path, "tool.oaskit", "fuzz")
-        raise SpecInputError(Finding("config-invalid", "[tool.oaskit.fuzz] must be a table", where))
+        at = key_location(text, path, "tool.oaskit", "fuzz")
+        raise SpecInputError(Finding("config-invalid", "[tool.oaskit.fuzz] must be a table", at))
+    positions: dict[str, Location] = {}
+
+    def where(key: str) -> Location:
+        if key not in positions:
+            positions[key] = key_location(text, path, TABLE, key)
+        return positions[key]
+
+    def fail(key: str, message: str, at: Location | None = None) -> SpecInputError:
+        return SpecInputError(Finding("config-invalid", f"[{TABLE}] {message}", at or where(key)))
+
     for key in table:
-        where = key_location(text, path, "tool.oaskit.fuzz", key)
-        message = f"[tool.oaskit.fuzz] has an unknown key {key!r}"
-        raise SpecInputError(Finding("config-invalid", message, where))
-    return FuzzConfig()
+        if key not in KEYS:
+            close = difflib.get_close_matches(key, KEYS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(KEYS)})"
+            raise fail(key, f"has an unknown key {key!r}{hint}")
+
+    def value(key: str, check: Callable[[Any], bool], expected: str) -> Any:
+        if key not in table:
+            return None
+        found = table[key]
+        if not check(found):
+            raise fail(key, f"{key} must be {expected}, not {_shown(found)}")
+        where(key)
+        return found
+
+    def names(key: str, expected: str) -> tuple[str, ...] | None:
+        items = value(key, _is_string_list, expected)
+        if items is None:
+            return None
+        if not items:
+            raise fail(key, f"{key} must not be empty: leave it out for the default")
+        for index, item in enumerate(items):
+            positions[f"{key}[{index}]"] = _item_location(text, where(key), item)
+        return tuple(items)
+
+    checks: tuple[str, ...] | None
+    if table.get("checks") == "all":
+        where("checks")
+        checks = None
+    else:
+        checks = names("checks", 'a list of check names or "all"')
+    max_time = value("max-time", _is_positive_number, "a number of seconds above 0")
+    return FuzzConfig(
+        url=_url(value("url", _is_string, "a string"), fail),
+        headers=MappingProxyType(_headers(table, text=text, path=path, positions=positions)),
+        checks=checks,
+        phases=names("phases", "a list of phase names"),
+        mode=value("mode", _is_string, "a string"),
+        max_examples=value("max-examples", _is_positive_int, "an integer of at least 1"),
+        seed=value("seed", _is_int, "an integer"),
+        workers=value("workers", _is_positive_int, "an integer of at least 1"),
+        max_time=float(max_time) if max_time is not None else None,
+        rate_limit=value("rate-limit", _is_string, "a string"),
+        include=names("include", "a list of operation filters"),
+        exclude=names("exclude", "a list of operation filters"),
+        positions=MappingProxyType(positions),
+    )
+
+
+def expand_headers(config: FuzzConfig, environ: Mapping[str, str]) -> dict[str, str]:
+    """The configured headers with every `${VAR}` replaced from `environ`.
+
+    An unset variable, or one whose value would break the header, raises SpecInputError at the
+    header's place; the message names the variable, never a value.
+    """
+    expanded = {}
+    for name, template in config.headers.items():
+        where = config.position(f"headers.{name}") or Location(Path("pyproject.toml"))
+
+        def substitute(match: re.Match[str], header: str = name, at: Location = where) -> str:
+            variable = match["name"]
+            if variable not in environ:
+                message = (
+                    f"[{HEADERS_TABLE}] {header} names the environment variable {variable},"
+                    " which is not set"
+                )
+                raise SpecInputError(Finding("env-unset", message, at))
+            if _FORBIDDEN_IN_VALUE.search(environ[variable]):
+                message = (
+                    f"[{HEADERS_TABLE}] {header}: the environment variable {variable} holds a"
+                    " line break or NUL, which no header value may hold (RFC 9110 section 5.5)"
+                )
+                raise SpecInputError(Finding("env-invalid", message, at))
+            return environ[variable]
+
+        expanded[name] = _REFERENCE.sub(substitute, template)
+    return expanded
+
+
+def _headers(
+    table: dict[str, Any], *, text: str, path: Path, positions: dict[str, Location]
+) -> dict[str, str]:
+    if "headers" not in table:
+        return {}
+    headers = table["headers"]
+    # Written as `[tool.oaskit.fuzz.headers]`, or inline as `headers = { ... }`.
+    written_as_table = key_location(text, path, HEADERS_TABLE) != Location(path)
+    key_at = (
+        key_location(text, path, HEADERS_TABLE)
+        if written_as_table
+        else key_location(text, path, TABLE, "headers")
+    )
+    positions["headers"] = key_at
+
+    def fail(message: str, at: Location) -> SpecInputError:
+        return SpecInputError(Finding("config-invalid", f"[{HEADERS_TABLE}] {message}", at))
+
+    if not isinstance(headers, dict):
+        message = f"[{TABLE}] headers must be a table of NAME = value, not {_shown(headers)}"
+        raise SpecInputError(Finding("config-invalid", message, key_at))
+    result = {}
+    for name, template in headers.items():
+        if written_as_table:
+            at = key_location(text, path, HEADERS_TABLE, name)
+        else:
+            at = _item_location(text, key_at, name)
+        positions[f"headers.{name}"] = at
+        if not _TOKEN.fullmatch(name):
+            raise fail(f"{name!r} is not a header name (RFC 9110 section 5.6.2 token)", at)
+        if not isinstance(template, str):
+            raise fail(f"{name} must be a string, not {_shown(template)}", at)
+        if _FORBIDDEN_IN_VALUE.search(template):
+            raise fail(f"{name} holds a line break or NUL (RFC 9110 section 5.5)", at)
+        for match in _REFERENCE.finditer(template):
+            if not _VARIABLE_NAME.fullmatch(match["name"]):
+                raise fail(
+                    f"{name}: ${{{match['name']}}} is not an environment variable name"
+                    " (letters, digits and _, not starting with a digit)",
+                    at,
+                )
+        if "${" in _REFERENCE.sub("", template):
+            raise fail(f"{name}: '${{' without a closing '}}'", at)
+        result[name] = template
+    return result
+
+
+def _url(url: str | None, fail: Callable[[str, str], SpecInputError]) -> str | None:
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise fail("url", f"url must be an http:// or https:// URL with a host, not {url!r}")
+    return url
+
+
+def _item_location(text: str, key_at: Location, item: str) -> Location:
+    """Where `item` is first written as a string or a bare key, from `key_at` to the table's end.
+
+    `key_location` finds a string anywhere under the header; starting at the key instead keeps
+    `exclude = ["x"]` from pointing at an earlier `include = ["x"]`.
+    """
+    pattern = re.compile(rf"""(["']){re.escape(item)}\1|(?<![\w-]){re.escape(item)}\s*=""")
+    lines = text.splitlines()
+    for number in range(key_at.line - 1, len(lines)):
+        line = lines[number]
+        if number >= key_at.line and line.lstrip().startswith("["):
+            break
+        start = key_at.col - 1 if number == key_at.line - 1 else 0
+        match = pattern.search(line, start)
+        if match:
+            return Location(key_at.file, number + 1, match.start() + 1)
+    return key_at
+
+
+def _is_string(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_string_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_int(value: Any) -> bool:
+    # TOML booleans arrive as Python bools, which are ints too.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_positive_int(value: Any) -> bool:
+    return _is_int(value) and value >= 1
+
+
+def _is_positive_number(value: Any) -> bool:
+    # TOML also spells `inf` and `nan`; neither is a time budget.
+    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value) and value > 0
+
+
+def _shown(value: Any) -> str:
+    """`value` as TOML writes it, for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return str(value)

@@ -18,13 +18,11 @@ from schemathesis.config._checks import (
     POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES,
 )
 from schemathesis.config._operations import OperationConfig
+from schemathesis.generation import GenerationMode
 
 from oaskit.fuzz._errors import FuzzUsageError
 from oaskit.fuzz._options import FuzzOptions
-
-# What schemathesis writes in place of a credential in curl commands and messages.
-REDACTED = "***"
-
+from oaskit.fuzz._recorded import REDACTED
 
 # Documented statuses that mean "well formed, but against stored state" (409 is already in
 # schemathesis' default): 412, an If-Match naming an older version; 422, a rule a schema cannot
@@ -98,5 +96,10 @@ def build_config(options: FuzzOptions, *, base_url: str) -> SchemathesisConfig:
         included_check_names=list(options.checks) if options.checks is not None else None
     )
     # No example database: the seed alone reproduces a run, not failures replayed from earlier ones.
-    project.generation.update(max_examples=options.max_examples, database="none")
+    project.generation.update(
+        # `st run --mode` reads its choice the same way (`cli/validation.py`).
+        modes=GenerationMode.from_choice(options.mode),
+        max_examples=options.max_examples,
+        database="none",
+    )
     return config

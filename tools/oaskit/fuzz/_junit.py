@@ -1,11 +1,12 @@
-"""A `FuzzReport` as JUnit XML for CI: one test case per operation, a failure per finding."""
+"""Fuzz runs as JUnit XML for CI: a suite per run, a test case per operation, a failure each."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
-from oaskit.fuzz._report import FuzzFailure, FuzzReport
+from oaskit.fuzz._report import FuzzFailure, FuzzRun
 
 # Failures and errors that belong to no single operation are filed under this test case.
 RUN_CASE = "run"
@@ -14,8 +15,28 @@ RUN_CASE = "run"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def format_junit(report: FuzzReport, *, name: str) -> str:
-    """Render `report` as a JUnit XML document whose one test suite is called `name`."""
+def format_junit(runs: Sequence[FuzzRun]) -> str:
+    """Render `runs` as one JUnit XML document, a test suite per run named after it."""
+    reports = [run.report for run in runs]
+    suites = [_suite(run) for run in runs]
+    root = ET.Element(
+        "testsuites",
+        {
+            "name": "oaskit fuzz",
+            "tests": str(sum(int(suite.get("tests", "0")) for suite in suites)),
+            "failures": str(sum(int(suite.get("failures", "0")) for suite in suites)),
+            "errors": str(sum(int(suite.get("errors", "0")) for suite in suites)),
+            "time": f"{sum(report.elapsed for report in reports):.3f}",
+        },
+    )
+    root.extend(suites)
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
+
+
+def _suite(run: FuzzRun) -> ET.Element:
+    report, name = run.report, run.name
     labels = {operation.label for operation in report.operations}
     failures: dict[str, list[FuzzFailure]] = {}
     for failure in report.failures:
@@ -37,12 +58,21 @@ def format_junit(report: FuzzReport, *, name: str) -> str:
         "skipped": "0",
         "time": f"{report.elapsed:.3f}",
     }
-    root = ET.Element("testsuites", {"name": "oaskit fuzz", **_without("skipped", totals)})
-    suite = ET.SubElement(root, "testsuite", {"name": _clean(name), **totals})
+    attributes = {"name": _clean(name), **totals}
+    if report.started_at is not None:
+        # The JUnit XSD's `timestamp`: ISO 8601 without a zone; ours is UTC.
+        attributes["timestamp"] = report.started_at.strftime("%Y-%m-%dT%H:%M:%S")
+    suite = ET.Element("testsuite", attributes)
     properties = ET.SubElement(suite, "properties")
     seed = str(report.seed) if report.seed is not None else ""
     ET.SubElement(properties, "property", {"name": "seed", "value": seed})
     ET.SubElement(properties, "property", {"name": "cases", "value": str(report.cases)})
+    if report.spec:
+        ET.SubElement(properties, "property", {"name": "spec", "value": _clean(report.spec)})
+    if report.base_url:
+        ET.SubElement(
+            properties, "property", {"name": "base_url", "value": _clean(report.base_url)}
+        )
     if report.stopped_early:
         ET.SubElement(properties, "property", {"name": "stopped", "value": report.stopped_early})
     stats = {operation.label: operation for operation in report.operations}
@@ -59,7 +89,7 @@ def format_junit(report: FuzzReport, *, name: str) -> str:
                 "failure",
                 {"type": failure.check, "message": _clean(f"[{failure.check}] {failure.title}")},
             )
-            element.text = _clean(_failure_text(failure, seed=report.seed))
+            element.text = _clean(_failure_text(run, failure))
         for error in errors.get(label, ()):
             first_line = error.splitlines()[0] if error else ""
             element = ET.SubElement(testcase, "error", {"message": _clean(first_line)})
@@ -69,23 +99,20 @@ def format_junit(report: FuzzReport, *, name: str) -> str:
             seen = ", ".join(f"{code}: {count}" for code, count in operation.statuses.items())
             out = ET.SubElement(testcase, "system-out")
             out.text = f"{operation.cases} cases; statuses {seen or 'none'}"
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
-    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
+    return suite
 
 
-def _failure_text(failure: FuzzFailure, *, seed: int | None) -> str:
+def _failure_text(run: FuzzRun, failure: FuzzFailure) -> str:
     parts = [f"{failure.title}\n\n{failure.message}"]
     if failure.curl:
         parts.append(f"Reproduce with:\n{failure.curl}")
-    if seed is not None:
-        parts.append(f"Replay the run with --seed {seed}")
+    replay = run.replay(failure)
+    if replay is not None:
+        parts.append(f"Replay with:\n{replay}")
+    elif run.report.seed is not None:
+        parts.append(f"Replay the run with --seed {run.report.seed}")
     return "\n\n".join(parts)
 
 
 def _clean(text: str) -> str:
     return _NOT_XML.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
-
-def _without(key: str, values: dict[str, str]) -> dict[str, str]:
-    return {name: value for name, value in values.items() if name != key}

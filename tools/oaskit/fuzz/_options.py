@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
@@ -10,11 +11,19 @@ from types import MappingProxyType
 
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.engine.run import TESTING_PHASES
+from schemathesis.generation import GenerationMode
 
 from oaskit.fuzz._errors import FuzzUsageError
 from oaskit.fuzz._select import OperationFilter
 
 DEFAULT_PHASES = tuple(phase.value for phase in TESTING_PHASES)
+# `st run` leaves `max_examples` unset, so Hypothesis' own default applies: 100 per operation,
+# phase and generation mode (`settings.max_examples`). With 25, oaskit missed a planted 500 that
+# `st run --seed 1` found (issue #14).
+DEFAULT_MAX_EXAMPLES = 100
+# `st run --mode all`, its default: schema-valid data and data that breaks the schema.
+MODE_ALL = "all"
+MODES = (*(mode.value for mode in GenerationMode), MODE_ALL)
 # schemathesis' own rate syntax (`core/rate_limit.py::parse_units`), plus its `auto`.
 RATE_LIMIT_AUTO = "auto"
 _RATE = re.compile(r"(?P<count>[0-9]+)/(?P<unit>[smhd])")
@@ -23,6 +32,11 @@ _RATE = re.compile(r"(?P<count>[0-9]+)/(?P<unit>[smhd])")
 def known_phases() -> tuple[str, ...]:
     """Names of the test phases schemathesis can run, in the order it runs them."""
     return DEFAULT_PHASES
+
+
+def known_modes() -> tuple[str, ...]:
+    """Generation modes: `positive` (valid data), `negative` (invalid data) or `all` (both)."""
+    return MODES
 
 
 def known_checks() -> tuple[str, ...]:
@@ -41,12 +55,13 @@ class FuzzOptions:
     base_url: str | None = None
     # Headers usually carry credentials, so they stay out of `repr` and the tracebacks using it.
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
-    max_examples: int = 25
+    max_examples: int = DEFAULT_MAX_EXAMPLES
     seed: int | None = None
     phases: tuple[str, ...] = DEFAULT_PHASES
     # `None` runs every check schemathesis enables by default, which is all of them except
     # `max_response_time`: that one only runs once given a limit.
     checks: tuple[str, ...] | None = None
+    mode: str = MODE_ALL
     workers: int = 1
     max_time: float | None = None
     # `auto` waits out a 429 for as long as its `Retry-After` says (schemathesis clamps it to 60 s,
@@ -59,20 +74,24 @@ class FuzzOptions:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "headers", MappingProxyType(dict(self.headers)))
-        _require_known("phase", self.phases, known_phases())
+        _require_known("phase", "phases", self.phases, known_phases())
         if self.checks is not None:
-            _require_known("check", self.checks, known_checks())
+            _require_known("check", "checks", self.checks, known_checks())
+        _require_known("mode", "mode", (self.mode,), known_modes())
         if not self.phases:
             raise FuzzUsageError(
-                "no phases to run: pass at least one of " + ", ".join(DEFAULT_PHASES)
+                "no phases to run: pass at least one of " + ", ".join(DEFAULT_PHASES),
+                option="phases",
             )
         if self.checks is not None and not self.checks:
-            raise FuzzUsageError("no checks to run: pass at least one check name")
+            raise FuzzUsageError("no checks to run: pass at least one check name", option="checks")
         for name, value in (("max_examples", self.max_examples), ("workers", self.workers)):
             if value < 1:
-                raise FuzzUsageError(f"{name} must be at least 1, got {value}")
-        if self.max_time is not None and self.max_time <= 0:
-            raise FuzzUsageError(f"max_time must be positive, got {self.max_time:g}")
+                raise FuzzUsageError(f"{name} must be at least 1, got {value}", option=name)
+        if self.max_time is not None and not 0 < self.max_time < math.inf:
+            raise FuzzUsageError(
+                f"max_time must be positive, got {self.max_time:g}", option="max_time"
+            )
         _require_rate(self.rate_limit)
 
 
@@ -82,14 +101,17 @@ def _require_rate(value: str) -> None:
     match = _RATE.fullmatch(value)
     if match is None or int(match["count"]) < 1:
         raise FuzzUsageError(
-            f"invalid rate limit {value!r}: expected auto or N/s, N/m, N/h, N/d with N >= 1"
+            f"invalid rate limit {value!r}: expected auto or N/s, N/m, N/h, N/d with N >= 1",
+            option="rate_limit",
         )
 
 
-def _require_known(kind: str, names: tuple[str, ...], known: tuple[str, ...]) -> None:
+def _require_known(kind: str, option: str, names: tuple[str, ...], known: tuple[str, ...]) -> None:
     unknown = [name for name in names if name not in known]
     if unknown:
         plural = "s" if len(unknown) > 1 else ""
         raise FuzzUsageError(
-            f"unknown {kind}{plural} {', '.join(unknown)} (known: {', '.join(known)})"
+            f"unknown {kind}{plural} {', '.join(unknown)} (known: {', '.join(known)})",
+            option=option,
+            value=unknown[0],
         )

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+
+# Header lines of a recorded message, in the order they were sent, values already redacted.
+Headers = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,39 @@ class OperationStats:
     # Seconds from the start of the engine until this operation's first scenario with a case
     # finished; `None` when none did. The largest is the time to cover every operation.
     covered_after: float | None = None
+    operation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """A request as it was sent, credentials masked; `body` is text, pretty-printed if JSON."""
+
+    method: str
+    url: str
+    headers: Headers
+    body: str | None
+
+
+@dataclass(frozen=True)
+class RecordedResponse:
+    """A response as it arrived, credentials masked; `body` is text, pretty-printed if JSON."""
+
+    status: int
+    reason: str
+    headers: Headers
+    body: str | None
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class ReproductionStep:
+    """One request of a stateful failure's chain, oldest first; `failed` marks the one checked."""
+
+    operation: str
+    method: str
+    path: str
+    curl: str
+    failed: bool
 
 
 @dataclass(frozen=True)
@@ -30,6 +68,33 @@ class FuzzFailure:
     title: str
     message: str
     curl: str
+    # schemathesis' failure code (`ST101`), for `st explain`.
+    code: str = ""
+    # The operation ids a replay must include: the failing one, and for a stateful failure
+    # every operation its chain calls.
+    operation_ids: tuple[str, ...] = ()
+    phase: str | None = None
+    # Seconds from the start of the run until this failure was first seen.
+    found_after: float | None = None
+    request: RecordedRequest | None = None
+    response: RecordedResponse | None = None
+    steps: tuple[ReproductionStep, ...] = ()
+
+
+@dataclass(frozen=True)
+class PhaseOutcome:
+    """How one test phase went: `passed`, `failed`, `errored`, `skipped` or `interrupted`."""
+
+    name: str
+    status: str
+    # Seconds from the start of the run to the phase's first start, and its total running time
+    # (fuzzing and stateful testing repeat while a `max_time` budget lasts).
+    started_after: float
+    elapsed: float
+    cases: int
+    failures: int
+    # Why a skipped phase did not run.
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +110,38 @@ class FuzzReport:
     seed: int | None
     # Why the run ended before every phase finished (e.g. "time limit reached"); not a failure.
     stopped_early: str | None = None
+    started_at: datetime | None = None
+    spec: str | None = None
+    # Without `user:password@`.
+    base_url: str | None = None
+    phases: tuple[PhaseOutcome, ...] = ()
+    # The checks that were enabled, sorted.
+    checks: tuple[str, ...] = ()
+    # What the run was asked to do, as (name, value) pairs for a report; header values masked.
+    settings: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class FuzzRun:
+    """One spec's fuzz run as the saved reports show it: a name, the report, how to replay it."""
+
+    name: str
+    report: FuzzReport
+    # The command line that repeats this run, credentials masked, without `--seed`, `--include`,
+    # `--exclude` or report paths; empty when the run was not started from the command line.
+    replay_argv: tuple[str, ...] = ()
+
+    def replay(self, failure: FuzzFailure | None = None) -> str | None:
+        """The command that replays `failure` (or the whole run) with the run's seed, if known."""
+        if not self.replay_argv or self.report.seed is None:
+            return None
+        argv = [*self.replay_argv, "--seed", str(self.report.seed)]
+        if failure is not None:
+            if not failure.operation_ids:
+                return None
+            for operation_id in failure.operation_ids:
+                argv.extend(["--include", f"operation-id:{operation_id}"])
+        return shlex.join(argv)
 
 
 def format_report(report: FuzzReport) -> str:

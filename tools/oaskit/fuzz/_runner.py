@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import schemathesis
+from schemathesis.checks import CHECKS
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.errors import InvalidSchema, LoaderError
 from schemathesis.engine import from_schema
@@ -22,8 +23,9 @@ from oaskit.fuzz._errors import FuzzUsageError
 from oaskit.fuzz._options import FuzzOptions
 from oaskit.fuzz._probe import ensure_reachable
 from oaskit.fuzz._progress import LiveProgress
+from oaskit.fuzz._recorded import Redactor
 from oaskit.fuzz._report import FuzzReport
-from oaskit.fuzz._select import narrow_schema, selected_operations
+from oaskit.fuzz._select import narrow_schema, operation_ids, selected_operations
 from oaskit.spec import bundle_spec
 
 # Base URL for in-process runs: the `Host` schemathesis' ASGI client sends by default.
@@ -51,7 +53,8 @@ def run_fuzz(
         # A given base URL still contributes its path prefix; the host is never dialled.
         base_url = options.base_url or IN_PROCESS_BASE_URL
     config = build_config(options, base_url=base_url)
-    spec = _load_spec(options.spec_path, config=config)
+    spec = load_spec(options.spec_path)
+    accept_documented_state_rules(config, spec)
     # Filters are checked against the spec before any request is sent, so a typo is a usage
     # error rather than a run that silently tests nothing.
     selected = selected_operations(spec, include=options.include, exclude=options.exclude)
@@ -65,8 +68,15 @@ def run_fuzz(
     # This is what `schemathesis.openapi.from_asgi` does after fetching the schema from the app;
     # loading the hand-written file instead keeps the code-derived schema out of the picture.
     schema.app = app
+    redactor = Redactor(
+        secrets=_credentials(options.headers),
+        headers=options.headers,
+        sanitization=config.output.sanitization,
+    )
     collector = ReportCollector(
-        secrets=_credentials(options.headers), filtered=bool(options.include or options.exclude)
+        redactor=redactor,
+        filtered=bool(options.include or options.exclude),
+        operation_ids=operation_ids(spec),
     )
     display = LiveProgress(progress, operations=len(selected)) if progress is not None else None
     started = time.monotonic()
@@ -84,10 +94,18 @@ def run_fuzz(
             # The ASGI transport starts the app's lifespan once and keeps it for the whole process;
             # end it with the run, as schemathesis' pytest plugin does after each test.
             asgi.shutdown_lifespans()
-    return collector.build(elapsed=time.monotonic() - started, seed=config.seed)
+    return collector.build(
+        elapsed=time.monotonic() - started,
+        seed=config.seed,
+        spec=options.spec_path.as_posix(),
+        base_url=redactor.url(base_url),
+        checks=_enabled_checks(config),
+        settings=_settings(options),
+    )
 
 
-def _load_spec(path: Path, *, config: SchemathesisConfig) -> dict[str, Any]:
+def load_spec(path: Path) -> dict[str, Any]:
+    """The spec at `path` bundled into one document; FuzzUsageError if it cannot be used."""
     # Our bundler, not `from_path`: schemathesis resolves a relative `$ref` inside a file that
     # was itself reached through a `$ref` against the root's folder, not that file's own, and
     # so cannot read this project's multi-file specs.
@@ -104,7 +122,6 @@ def _load_spec(path: Path, *, config: SchemathesisConfig) -> dict[str, Any]:
         raise FuzzUsageError(f"cannot load spec {first.location.display()}: {first.message}")
     if not isinstance(bundle.data, dict):
         raise FuzzUsageError(f"cannot load spec {path}: the document is not a mapping")
-    accept_documented_state_rules(config, bundle.data)
     return bundle.data
 
 
@@ -127,3 +144,33 @@ def _credentials(headers: Mapping[str, str]) -> Iterable[str]:
             scheme, _, token = value.partition(" ")
             if token and scheme.isalpha():
                 yield token.strip()
+
+
+def _enabled_checks(config: SchemathesisConfig) -> tuple[str, ...]:
+    # As `st run`'s HTML report lists them (`reporting/html/build.py::enabled_checks`):
+    # `max_response_time` counts only once given a limit.
+    checks = config.projects.override.checks
+    names = [
+        check.__name__
+        for check in CHECKS.get_all()
+        if check.__name__ != "max_response_time" and checks.get_by_name(name=check.__name__).enabled
+    ]
+    if checks.max_response_time.enabled:
+        names.append("max_response_time")
+    return tuple(sorted(names))
+
+
+def _settings(options: FuzzOptions) -> tuple[tuple[str, str], ...]:
+    """Report rows for what the run was asked to do; headers by name only, never by value."""
+    # The seed and the phases have report fields of their own.
+    rows = [
+        ("max examples", str(options.max_examples)),
+        ("mode", options.mode),
+        ("workers", str(options.workers)),
+        ("rate limit", options.rate_limit),
+        ("max time", f"{options.max_time:g} s" if options.max_time is not None else "none"),
+        ("include", ", ".join(map(str, options.include)) or "every operation"),
+        ("exclude", ", ".join(map(str, options.exclude)) or "none"),
+        ("headers", ", ".join(options.headers) or "none"),
+    ]
+    return tuple(rows)

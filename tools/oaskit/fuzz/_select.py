@@ -80,6 +80,23 @@ def selected_operations(
     return selected
 
 
+def operation_ids(spec: Mapping[str, Any]) -> dict[str, str]:
+    """The operationId of each operation of `spec` that has one, by label (`GET /a/{b}`)."""
+    return {
+        operation.label: operation.operation_id
+        for operation in _operations(spec)
+        if operation.operation_id is not None
+    }
+
+
+def matching_filters(
+    spec: Mapping[str, Any], filters: Iterable[OperationFilter]
+) -> tuple[OperationFilter, ...]:
+    """Those of `filters` that match at least one operation of `spec`."""
+    operations = list(_operations(spec))
+    return tuple(item for item in filters if any(_matches(item, op) for op in operations))
+
+
 def narrow_schema(
     schema: BaseSchema,
     *,
