@@ -48,14 +48,14 @@ regen: $(STAMP) ## Regenerate generated/ from the specs.
 	$(BIN)/oaskit regen
 
 golden: $(STAMP) ## Rewrite the golden files of the generator and lint tests.
-	OASKIT_UPDATE_GOLDEN=1 $(BIN)/pytest tests/golden tests/lint -q
+	OASKIT_UPDATE_GOLDEN=1 $(BIN)/pytest tests/golden tests/lint tests/cli -q
 
 serve: $(STAMP) ## Run the reference service on $(HOST):$(PORT).
 	$(PY) -m connectors_service serve --host $(HOST) --port $(PORT)
 
-fuzz: $(STAMP) ## Fuzz a deployed server: make fuzz URL=https://… TOKEN=… [SPEC=spec/connectors/openapi.yaml]
+fuzz: $(STAMP) ## Fuzz a deployed server: make fuzz URL=https://… TOKEN=… [SPEC=spec/census/openapi.yaml]
 	@test -n "$(URL)" || { echo "usage: make fuzz URL=http://host:port TOKEN=key [SPEC=path]"; exit 2; }
-	$(BIN)/oaskit fuzz --spec $(or $(SPEC),spec/connectors/openapi.yaml) --url $(URL) $(if $(TOKEN),--token $(TOKEN))
+	$(BIN)/oaskit fuzz $(if $(SPEC),--spec $(SPEC)) --url $(URL) $(if $(TOKEN),--token $(TOKEN))
 
 fuzz-deep: $(STAMP) ## The three in-process service fuzz tests with many more examples (EXAMPLES=500).
 	OASKIT_FUZZ_EXAMPLES=$(or $(EXAMPLES),500) $(BIN)/pytest -q tests/service/test_fuzz_native.py tests/service/test_fuzz_census.py tests/service/test_fuzz_supermetrics.py
