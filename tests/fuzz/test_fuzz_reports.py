@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from items_api import SEED, TOKEN, build_app
+from items_api import SEED, SPEC, TOKEN, build_app
 
 from oaskit.fuzz import FuzzOptions, FuzzReport, FuzzRun, format_html, format_junit, run_fuzz
 from oaskit.fuzz._recorded import Redactor
@@ -287,3 +290,26 @@ def test_masks_userinfo_and_secrets_when_redacting_a_url() -> None:
     redactor = Redactor(secrets=["s3cr3t"])
 
     assert redactor.url("http://user:pw@h/a?q=s3cr3t") == "http://***@h/a?q=***"
+
+
+def test_keeps_body_members_named_like_credentials_when_curl_is_shown(
+    make_options: MakeOptions, tmp_path: Path
+) -> None:
+    """`author` is data, not a credential: masking it (`"author": "***"`) makes the curl lie."""
+    spec = copy.deepcopy(SPEC)
+    new_item = spec["components"]["schemas"]["NewItem"]
+    new_item["required"] = ["name", "author"]
+    new_item["properties"]["author"] = {"type": "string", "minLength": 1}
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+
+    report = run_fuzz(
+        make_options(spec_path=path, phases=("examples", "coverage", "fuzzing")),
+        app=build_app("server_error"),
+    )
+
+    (server_error,) = [f for f in report.failures if f.check == "not_a_server_error"]
+    assert '"author": "' in server_error.curl
+    assert '"author": "***"' not in server_error.curl
+    assert "-H 'Authorization: ***'" in server_error.curl
+    assert TOKEN not in server_error.curl

@@ -71,7 +71,6 @@ def run_fuzz(
     redactor = Redactor(
         secrets=_credentials(options.headers),
         headers=options.headers,
-        sanitization=config.output.sanitization,
     )
     collector = ReportCollector(
         redactor=redactor,
