@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import json
-import sys
 from collections.abc import Iterator
 from types import ModuleType
 
 import httpx
 import pytest
 
-from oaskit.pipeline import generate_package
+from tests.functional._importable import generated_package
 
 PACKAGE = "dotted_api"
 SPEC = {
@@ -60,20 +58,8 @@ SPEC = {
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    root = tmp_path_factory.mktemp("dotted")
-    spec = root / "dotted.json"
-    spec.write_text(json.dumps(SPEC), encoding="utf-8")
-    for name, text in generate_package(spec, name="dotted", package=PACKAGE, source="x").items():
-        target = root / PACKAGE / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    sys.path.insert(0, str(root))
-    try:
+    with generated_package(tmp_path_factory.mktemp("dotted"), SPEC, name="dotted", package=PACKAGE):
         yield importlib.import_module(f"{PACKAGE}.client")
-    finally:
-        sys.path.remove(str(root))
-        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
-            del sys.modules[name]
 
 
 def test_generates_one_models_module_when_schema_names_have_dots(package: ModuleType) -> None:

@@ -19,6 +19,7 @@ import oaskit.pipeline
 import oaskit.render
 from oaskit.pipeline import generate_package
 from oaskit.render import SPLIT_MODELS_OVER
+from tests.functional._importable import generated_package
 
 PACKAGE = "many_api"
 FILLERS = SPLIT_MODELS_OVER + 10
@@ -96,21 +97,10 @@ def _spec() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def package_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The generated package written to a temporary folder that is on sys.path."""
-    root = tmp_path_factory.mktemp("lazy")
-    spec = root / "many.json"
-    spec.write_text(json.dumps(_spec()), encoding="utf-8")
-    files = generate_package(spec, name="many", package=PACKAGE, source="many.json")
-    for name, text in files.items():
-        target = root / PACKAGE / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    sys.path.insert(0, str(root))
-    try:
+    with generated_package(
+        tmp_path_factory.mktemp("lazy"), _spec(), name="many", package=PACKAGE
+    ) as root:
         yield root
-    finally:
-        sys.path.remove(str(root))
-        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
-            del sys.modules[name]
 
 
 @pytest.fixture

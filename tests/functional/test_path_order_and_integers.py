@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -20,7 +18,7 @@ import pytest
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 
-from oaskit.pipeline import generate_package
+from tests.functional._importable import generated_package
 
 PACKAGE = "shelf_api"
 BOOK = {
@@ -65,20 +63,10 @@ SPEC = {
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("shelves")
-    spec = root / "shelves.json"
-    spec.write_text(json.dumps(SPEC), encoding="utf-8")
-    for name, text in generate_package(spec, name="shelves", package=PACKAGE, source="x").items():
-        target = root / PACKAGE / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    sys.path.insert(0, str(root))
-    try:
+    with generated_package(
+        tmp_path_factory.mktemp("shelves"), SPEC, name="shelves", package=PACKAGE
+    ):
         yield PACKAGE
-    finally:
-        sys.path.remove(str(root))
-        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
-            del sys.modules[name]
 
 
 def _module(package: str, name: str) -> ModuleType:
