@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from oaskit.cli import _fuzz, _init, _lint, _regen, _rules
 from oaskit.cli._common import EXIT_OK, EXIT_USAGE, UsageError, print_finding
-from oaskit.errors import SpecInputError
+from oaskit.errors import Finding, Location, SpecInputError
 
 __all__ = ["main", "run"]
 
@@ -41,7 +41,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("oaskit: interrupted", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:
+        # The last line of defence: input is hostile (a spec from a pull request), and a
+        # traceback is neither a located finding nor an exit code CI can tell from a finding.
+        # OASKIT_TRACEBACK=1 lets the exception through, for a bug report.
+        if os.environ.get("OASKIT_TRACEBACK"):
+            raise
+        print_finding(_unexpected(exc, args), root=Path.cwd(), stream=sys.stderr)
+        return EXIT_USAGE
     return code
+
+
+def _unexpected(exc: Exception, args: argparse.Namespace) -> Finding:
+    """`exc` as a one-line finding at the input it was working on (the first spec given)."""
+    given = getattr(args, "spec", None) or next(iter(getattr(args, "specs", None) or ()), None)
+    where = Location(Path(given)) if given else Location(Path("pyproject.toml"))
+    if isinstance(exc, RecursionError):
+        message = "the input is nested too deeply to process"
+        code = "input-too-deep"
+    elif isinstance(exc, MemoryError):
+        message = "the input needs more memory than there is"
+        code = "input-too-large"
+    elif isinstance(exc, OSError):
+        message = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+        code = "io-error"
+    else:
+        # Only the exception's type: its text may quote input (a file outside the root).
+        message = (
+            f"oaskit failed on this input ({type(exc).__name__}); "
+            "OASKIT_TRACEBACK=1 shows where, for a bug report"
+        )
+        code = "internal-error"
+    return Finding(code, message, where)
 
 
 def run() -> NoReturn:
