@@ -66,12 +66,13 @@ fuzz-deep: $(STAMP) ## The three in-process service fuzz tests with many more ex
 BENCH_FAILED := .cache/bench/failed
 BENCH_QUICK := .cache/bench/BENCHMARKS-quick.md
 
-bench: $(STAMP) ## Every benchmark beside its peers (lint, service, fuzz, regen); writes BENCHMARKS.md.
+bench: $(STAMP) ## Every benchmark beside its peers (lint, service, fuzz, regen, size); writes BENCHMARKS.md.
 	@mkdir -p $(dir $(BENCH_FAILED)) && rm -f $(BENCH_FAILED)
 	$(PY) -m bench.lint_bench || touch $(BENCH_FAILED)
 	TIMEFORMAT='bench.service_bench: done in %R s'; time $(PY) -m bench.service_bench || touch $(BENCH_FAILED)
 	$(PY) -m bench.fuzz_bench || touch $(BENCH_FAILED)
 	$(PY) -m bench.regen_bench || touch $(BENCH_FAILED)
+	$(PY) -m bench.size_bench || touch $(BENCH_FAILED)
 	@if [ -e $(BENCH_FAILED) ]; then echo "a benchmark failed; see its section"; exit 1; fi
 
 # The reduced set, under 3 minutes on 2 cores (bench/README.md): one run each, the mid-size spec
@@ -82,5 +83,6 @@ bench-quick: $(STAMP) ## The reduced set in under 3 minutes, for development; wr
 	TIMEFORMAT='bench.service_bench --quick: done in %R s'; time $(PY) -m bench.service_bench --quick --backends sqlite --output $(BENCH_QUICK) || touch $(BENCH_FAILED)
 	$(PY) -m bench.fuzz_bench --quick --output $(BENCH_QUICK) || touch $(BENCH_FAILED)
 	$(PY) -m bench.regen_bench --quick --output $(BENCH_QUICK) || touch $(BENCH_FAILED)
+	$(PY) -m bench.size_bench --megabytes 5 --output $(BENCH_QUICK) || touch $(BENCH_FAILED)
 	@if [ -e $(BENCH_FAILED) ]; then echo "a benchmark failed; see its section"; exit 1; fi
 	@echo "figures in $(BENCH_QUICK)"
