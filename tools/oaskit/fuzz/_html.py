@@ -431,6 +431,13 @@ def _run(run: FuzzRun, *, number: int, several: bool, ids: _Ids) -> str:
             + "".join(f"<pre>{_escape(error)}</pre>" for error in report.errors)
             + "</div>"
         )
+    if report.withheld:
+        parts.append(f"<h3>{_count(len(report.withheld), 'item')} not fetched</h3>")
+        parts.append(
+            "<p>Requests go only to the URL under test; the spec names these elsewhere.</p><ul>"
+            + "".join(f"<li><code>{_escape(item)}</code></li>" for item in report.withheld)
+            + "</ul>"
+        )
     parts.append("</section>")
     return "\n".join(parts)
 

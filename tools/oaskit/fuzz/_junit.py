@@ -75,6 +75,9 @@ def _suite(run: FuzzRun) -> ET.Element:
         )
     if report.stopped_early:
         ET.SubElement(properties, "property", {"name": "stopped", "value": report.stopped_early})
+    # One property per item, in the report's order: JUnit readers list properties as written.
+    for item in report.withheld:
+        ET.SubElement(properties, "property", {"name": "not_fetched", "value": _clean(item)})
     stats = {operation.label: operation for operation in report.operations}
     for label, elapsed in cases:
         testcase = ET.SubElement(

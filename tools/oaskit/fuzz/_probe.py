@@ -13,7 +13,9 @@ def ensure_reachable(base_url: str, *, timeout: float = PROBE_TIMEOUT) -> None:
     """Raise `FuzzUsageError` unless something at `base_url` answers HTTP, whatever the status."""
     try:
         # Any response proves a server listens; what the status says is the API's business.
-        httpx.get(base_url, timeout=timeout, follow_redirects=False)
+        # No redirect is followed and no proxy from the environment used: the probe, like the
+        # run, talks to `base_url` alone.
+        httpx.get(base_url, timeout=timeout, follow_redirects=False, trust_env=False)
     except httpx.TransportError as exc:
         raise FuzzUsageError(f"cannot reach {base_url}: {_describe(exc)}") from None
 

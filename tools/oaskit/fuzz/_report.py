@@ -119,6 +119,10 @@ class FuzzReport:
     checks: tuple[str, ...] = ()
     # What the run was asked to do, as (name, value) pairs for a report; header values masked.
     settings: tuple[tuple[str, str], ...] = ()
+    # What the run did not fetch or send because it is not at the URL under test: things the
+    # spec names (`file:line:col: ...`), then requests the guard refused (`refused: ...`).
+    # Not a failure in itself; a refused request also fails the case that made it.
+    withheld: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,8 @@ def format_report(report: FuzzReport) -> str:
         sections.append(_format_failures(report.failures))
     if report.errors:
         sections.append(_format_errors(report.errors))
+    if report.withheld:
+        sections.append(_format_withheld(report))
     sections.append(_format_verdict(report))
     return "\n\n".join(section for section in sections if section)
 
@@ -200,10 +206,19 @@ def _format_errors(errors: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
+def _format_withheld(report: FuzzReport) -> str:
+    target = report.base_url or "the URL under test"
+    lines = [f"{_count(len(report.withheld), 'item')} not fetched (requests go only to {target}):"]
+    lines.extend(f"{index}. {item}" for index, item in enumerate(report.withheld, start=1))
+    return "\n".join(lines)
+
+
 def _format_verdict(report: FuzzReport) -> str:
     parts = [_count(len(report.failures), "failure")]
     if report.errors:
         parts.append(_count(len(report.errors), "error"))
+    if report.withheld:
+        parts.append(f"{len(report.withheld)} not fetched")
     parts.append(_count(report.cases, "case"))
     parts.append(_count(len(report.operations), "operation"))
     parts.append(f"seed {report.seed}" if report.seed is not None else "no seed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -20,13 +21,15 @@ from oaskit.errors import SpecInputError
 from oaskit.fuzz._collector import ReportCollector
 from oaskit.fuzz._config import accept_documented_state_rules, build_config
 from oaskit.fuzz._errors import FuzzUsageError
+from oaskit.fuzz._guard import Confinement, Origin, confined, origin_of
+from oaskit.fuzz._offline import Withheld, withhold_remote
 from oaskit.fuzz._options import FuzzOptions
 from oaskit.fuzz._probe import ensure_reachable
 from oaskit.fuzz._progress import LiveProgress
 from oaskit.fuzz._recorded import Redactor
 from oaskit.fuzz._report import FuzzReport
 from oaskit.fuzz._select import narrow_schema, operation_ids, selected_operations
-from oaskit.spec import bundle_spec
+from oaskit.spec import Bundle, bundle_spec
 
 # Base URL for in-process runs: the `Host` schemathesis' ASGI client sends by default.
 IN_PROCESS_BASE_URL = f"http://{asgi.HOST}"
@@ -53,21 +56,12 @@ def run_fuzz(
         # A given base URL still contributes its path prefix; the host is never dialled.
         base_url = options.base_url or IN_PROCESS_BASE_URL
     config = build_config(options, base_url=base_url)
-    spec = load_spec(options.spec_path)
+    # What the spec would make schemathesis fetch elsewhere is left out before it sees the spec.
+    spec, withheld = withhold_remote(_bundle(options.spec_path))
     accept_documented_state_rules(config, spec)
     # Filters are checked against the spec before any request is sent, so a typo is a usage
     # error rather than a run that silently tests nothing.
     selected = selected_operations(spec, include=options.include, exclude=options.exclude)
-    schema = narrow_schema(
-        _load_schema(spec, path=options.spec_path, config=config),
-        include=options.include,
-        exclude=options.exclude,
-    )
-    if app is None:
-        ensure_reachable(base_url)
-    # This is what `schemathesis.openapi.from_asgi` does after fetching the schema from the app;
-    # loading the hand-written file instead keeps the code-derived schema out of the picture.
-    schema.app = app
     redactor = Redactor(
         secrets=_credentials(options.headers),
         headers=options.headers,
@@ -77,29 +71,49 @@ def run_fuzz(
         filtered=bool(options.include or options.exclude),
         operation_ids=operation_ids(spec),
     )
-    display = LiveProgress(progress, operations=len(selected)) if progress is not None else None
-    started = time.monotonic()
-    try:
-        for event in from_schema(schema).execute():
-            collector.on_event(event)
+    # Loading the schema already builds schemathesis' reference registry, which retrieves what
+    # a `$ref` names; the guard is up from then on. In process, nothing may go over the network.
+    with confined(None if app is not None else base_url) as confinement:
+        schema = narrow_schema(
+            _load_schema(spec, path=options.spec_path, config=config),
+            include=options.include,
+            exclude=options.exclude,
+        )
+        if app is None:
+            ensure_reachable(base_url)
+        # This is what `schemathesis.openapi.from_asgi` does after fetching the schema from the
+        # app; loading the hand-written file instead keeps the code-derived schema out of it.
+        schema.app = app
+        display = LiveProgress(progress, operations=len(selected)) if progress is not None else None
+        started = time.monotonic()
+        try:
+            for event in from_schema(schema).execute():
+                collector.on_event(event)
+                if display is not None:
+                    display.on_event(event, failures=collector.failure_count)
+                if event.is_terminal:
+                    break
+        finally:
             if display is not None:
-                display.on_event(event, failures=collector.failure_count)
-            if event.is_terminal:
-                break
-    finally:
-        if display is not None:
-            display.close()
-        if app is not None:
-            # The ASGI transport starts the app's lifespan once and keeps it for the whole process;
-            # end it with the run, as schemathesis' pytest plugin does after each test.
-            asgi.shutdown_lifespans()
-    return collector.build(
+                display.close()
+            if app is not None:
+                # The ASGI transport starts the app's lifespan once and keeps it for the whole
+                # process; end it with the run, as schemathesis' pytest plugin does after each
+                # test.
+                asgi.shutdown_lifespans()
+    report = collector.build(
         elapsed=time.monotonic() - started,
         seed=config.seed,
         spec=options.spec_path.as_posix(),
         base_url=redactor.url(base_url),
         checks=_enabled_checks(config),
         settings=_settings(options),
+    )
+    return dataclasses.replace(
+        report,
+        withheld=_withheld(
+            withheld, confinement=confinement, redactor=redactor, own=origin_of(base_url)
+        ),
     )
 
 
@@ -108,6 +122,12 @@ def load_spec(path: Path) -> dict[str, Any]:
     # Our bundler, not `from_path`: schemathesis resolves a relative `$ref` inside a file that
     # was itself reached through a `$ref` against the root's folder, not that file's own, and
     # so cannot read this project's multi-file specs.
+    data = _bundle(path).data
+    assert isinstance(data, dict)  # `_bundle` refuses any other document
+    return data
+
+
+def _bundle(path: Path) -> Bundle:
     if not path.is_file():
         raise FuzzUsageError(f"cannot read spec {path}: no such file")
     try:
@@ -121,7 +141,7 @@ def load_spec(path: Path) -> dict[str, Any]:
         raise FuzzUsageError(f"cannot load spec {first.location.display()}: {first.message}")
     if not isinstance(bundle.data, dict):
         raise FuzzUsageError(f"cannot load spec {path}: the document is not a mapping")
-    return bundle.data
+    return bundle
 
 
 def _load_schema(spec: dict[str, Any], *, path: Path, config: SchemathesisConfig) -> BaseSchema:
@@ -132,6 +152,32 @@ def _load_schema(spec: dict[str, Any], *, path: Path, config: SchemathesisConfig
             exc.message.strip().splitlines()[0] if exc.message.strip() else type(exc).__name__
         )
         raise FuzzUsageError(f"cannot load spec {path}: {first_line}") from None
+
+
+def _withheld(
+    withheld: tuple[Withheld, ...],
+    *,
+    confinement: Confinement,
+    redactor: Redactor,
+    own: Origin | None,
+) -> tuple[str, ...]:
+    """Report lines: what the spec names that was not fetched, then what the guard refused."""
+    # Places relative to the working directory, as the command line names specs.
+    lines = [item.display(root=Path.cwd()) for item in withheld]
+    # A `$ref` noted above is also refused when the registry asks for it; once is enough.
+    noted = {item.what.removeprefix("$ref ") for item in withheld}
+    for attempt in confinement.refused:
+        kind, _, url = attempt.partition(" ")
+        if kind == "retrieve" and url in noted:
+            continue
+        # Only in process can the target's own origin be refused: schemathesis sends its
+        # capability probes through a network session even then (`engine/run/probes.py::send`
+        # uses `make_session`, not the ASGI client), which looked up `testserver` in DNS. They
+        # are kept off the network, and are no request to another host.
+        if kind != "retrieve" and origin_of(url) == own:
+            continue
+        lines.append(f"refused: {kind} {redactor.url(url)}")
+    return tuple(lines)
 
 
 def _credentials(headers: Mapping[str, str]) -> Iterable[str]:
