@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test judges test-service lint regen golden serve fuzz fuzz-deep bench bench-quick
+.PHONY: help setup run test judges codegen-deep test-service lint regen golden serve fuzz fuzz-deep bench bench-quick
 
 help: ## List the entry points.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ serve: $(STAMP) ## Run the reference service on $(HOST):$(PORT).
 fuzz: $(STAMP) ## Fuzz a deployed server: make fuzz URL=https://… TOKEN=… [SPEC=spec/census/openapi.yaml]
 	@test -n "$(URL)" || { echo "usage: make fuzz URL=http://host:port TOKEN=key [SPEC=path]"; exit 2; }
 	$(BIN)/oaskit fuzz $(if $(SPEC),--spec $(SPEC)) --url $(URL) $(if $(TOKEN),--token $(TOKEN))
+
+codegen-deep: $(STAMP) ## The code-generation property test with many more examples (EXAMPLES=400).
+	OASKIT_HYPOTHESIS_EXAMPLES=$(or $(EXAMPLES),400) $(BIN)/pytest -q tests/security/test_codegen_property.py
 
 fuzz-deep: $(STAMP) ## The three in-process service fuzz tests with many more examples (EXAMPLES=500).
 	OASKIT_FUZZ_EXAMPLES=$(or $(EXAMPLES),500) $(BIN)/pytest -q tests/service/test_fuzz_native.py tests/service/test_fuzz_census.py tests/service/test_fuzz_supermetrics.py

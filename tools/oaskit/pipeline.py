@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oaskit.emit import Stamp, read_stamp, stamp_is_current, write_stamp
-from oaskit.errors import Finding, Level
+from oaskit.errors import Finding, Level, Location
 
 if TYPE_CHECKING:
     from oaskit.ir import ModelNames
@@ -29,6 +30,7 @@ __all__ = [
     "Generation",
     "GenerationError",
     "RegenCache",
+    "check_compiles",
     "generate",
     "generate_package",
     "model_package",
@@ -94,7 +96,7 @@ def generate(
     `read_write_models` is `split` (request and response models for schemas with readOnly or
     writeOnly members) or `shared` (one model per schema).
     """
-    from oaskit.emit import format_tree
+    from oaskit.emit import FormatError, format_tree
     from oaskit.ir import SHARED, build_api, file_header
     from oaskit.render import render_code
     from oaskit.spec import bundle_spec, validate_bundle
@@ -112,14 +114,24 @@ def generate(
         worker = _start_models_worker(spec_path, header=header, package=package, split=split)
     try:
         bundle = bundle_spec(spec_path)
-        errors = [f for f in [*bundle.problems, *validate_bundle(bundle)] if f.level is Level.ERROR]
+        try:
+            findings = validate_bundle(bundle)
+        except UnicodeEncodeError:
+            # jsonschema-rs takes only text UTF-8 can hold; a lone surrogate is refused below.
+            raise GenerationError([_lone_surrogate(bundle)]) from None
+        errors = [f for f in [*bundle.problems, *findings] if f.level is Level.ERROR]
         if errors:
             raise GenerationError(errors)
         # The rest is rendered while the models are: the IR names the request and response
         # models the split makes, which are checked for once the models are there.
         expected = _expected_names(bundle.data) if split else SHARED
         api = build_api(bundle.data, name=name, source=source, package=package, models=expected)
-        files = format_tree(render_code(api, templates=templates), package=package)
+        code = render_code(api, templates=templates)
+        try:
+            files = format_tree(code, package=package)
+        except FormatError:
+            check_compiles(code, package=package)  # says where, when it is a syntax error
+            raise
         model_files = None
         if worker is not None and bundle.files == (spec_path.resolve(),):
             model_files = _models_from_worker(worker, digest=_data_digest(bundle.data))
@@ -132,7 +144,85 @@ def generate(
             worker.kill()  # a speculation nobody needs (spec errors, several files) stops here
             worker.wait()
     files.update(model_files)
+    # House rule 15: nothing reaches the disk that Python would not compile, whatever ruff let by.
+    check_compiles(files, package=package)
+    _refuse_lone_surrogates(files, bundle)
     return Generation(dict(sorted(files.items())), bundle.files)
+
+
+# A lone surrogate as `repr` and the escaping functions write it: `\ud800`, its backslash not
+# itself escaped (not preceded by an odd number of backslashes).
+_SURROGATE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\ud[89a-f][0-9a-f]{2}")
+
+
+def _refuse_lone_surrogates(files: dict[str, str], bundle: Bundle) -> None:
+    """Raise GenerationError if spec text with a lone surrogate reached the generated code.
+
+    JSON can spell one (`"\\ud800"`), but it is no Unicode text (RFC 7493 2.1 forbids it) and
+    pydantic refuses it at import (a `Literal`, an alias), so the package would not import. One
+    scan of the output, rather than of every string of the spec; the spec is walked only to say
+    where.
+    """
+    # The substring test first: a C scan, where the pattern's look-behind takes 0.3 s on GitHub's.
+    if not any("\\ud" in text and _SURROGATE_ESCAPE.search(text) for text in files.values()):
+        return
+    raise GenerationError([_lone_surrogate(bundle)])
+
+
+def _lone_surrogate(bundle: Bundle) -> Finding:
+    message = "a string holds a lone surrogate (JSON `\\ud800`), which generated code cannot carry"
+    where = _surrogate_path(bundle.data)
+    return Finding("spec-lone-surrogate", message, bundle.locate(where or ()))
+
+
+def _surrogate_path(node: Any) -> tuple[str | int, ...] | None:
+    """The path to the first key or string in `node` with a lone surrogate, if any."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), node)]
+    while stack:
+        path, current = stack.pop()
+        if isinstance(current, str) and _has_surrogate(current):
+            return path
+        if isinstance(current, dict):
+            for key, value in current.items():
+                if isinstance(key, str) and _has_surrogate(key):
+                    return (*path, key)
+                stack.append(((*path, key), value))
+        elif isinstance(current, list):
+            stack.extend(((*path, index), item) for index, item in enumerate(current))
+    return None
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def check_compiles(files: dict[str, str], *, package: str) -> None:
+    """Raise GenerationError, one finding per module, unless every `.py` in `files` compiles.
+
+    Compiled, never run. A finding is at the generated file and line: with every spec string
+    escaped, what does not compile comes from a template, the place to look.
+    """
+    findings = []
+    for name, text in sorted(files.items()):
+        if not name.endswith(".py"):
+            continue
+        where = Path(*package.split("."), name)
+        try:
+            # `dont_inherit`: this module's `from __future__` imports must not apply to the code.
+            compile(text, str(where), "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:  # ValueError: NUL bytes, before Python 3.12
+            line, col = (
+                (exc.lineno or 1, exc.offset or 1) if isinstance(exc, SyntaxError) else (1, 1)
+            )
+            reason = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+            message = f"the generated module does not compile: {reason}"
+            findings.append(Finding("generated-code-invalid", message, Location(where, line, col)))
+    if findings:
+        raise GenerationError(findings)
 
 
 def _model_files(bundle: Bundle, *, header: str, package: str, split: bool) -> dict[str, str]:
@@ -175,14 +265,18 @@ def model_package(data: Any, *, header: str, package: str, split: bool) -> dict[
 
     Raises ModelsError when datamodel-code-generator's output cannot be used.
     """
-    from oaskit.emit import format_source
+    from oaskit.emit import FormatError, format_source
     from oaskit.render import render_models, split_models
 
     models = render_models(
         data, header=header, base_class=f"{package}._base.ApiModel", split_read_write=split
     )
     # Formatted as one file, then split into modules that stay formatted (see render/_imports).
-    formatted = format_source(models, package=package, name="models.py")
+    try:
+        formatted = format_source(models, package=package, name="models.py")
+    except FormatError:
+        check_compiles({"models.py": models}, package=package)
+        raise
     files = split_models(formatted, header=header, package=package, entries=_schema_models(data))
     init = "models/__init__.py"
     if init in files:

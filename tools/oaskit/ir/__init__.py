@@ -1,6 +1,7 @@
 """The intermediate model between a bundled spec and the templates."""
 
 from oaskit.ir._build import build_api
+from oaskit.ir._escape import comment, docstring, identifier, literal
 from oaskit.ir._model import Api, Body, Operation, Parameter, Response, Tag, file_header
 from oaskit.ir._models import (
     SHARED,
@@ -23,7 +24,11 @@ __all__ = [
     "Tag",
     "build_api",
     "class_name",
+    "comment",
+    "docstring",
     "file_header",
+    "identifier",
+    "literal",
     "model_classes",
     "snake_name",
     "unique",

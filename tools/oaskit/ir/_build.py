@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import http
+import re
 from typing import Any
+from urllib.parse import quote
 
 from oaskit.ir._model import (
     Api,
@@ -236,14 +238,31 @@ def _find_page(
 
 
 def _client_path(path: str, parameters: tuple[Parameter, ...]) -> str:
-    # Literal braces in a path are not expected, but f-string syntax must stay valid.
-    text = path.replace("{", "{{").replace("}", "}}")
-    for parameter in parameters:
-        if parameter.location == "path":
-            text = text.replace(
-                "{{" + parameter.name + "}}", "{_segment(" + parameter.python_name + ")}"
-            )
-    return text
+    """The body of an f-string: literal parts percent-encoded, path parameters as fields.
+
+    Built piece by piece, never by replacing names in escaped text, so no name (one with a `}`,
+    or one that is a prefix of another) can leave a brace behind; only a Python name of ours is
+    ever put inside a field, and the f-string itself is written by `literal`. Literal parts are
+    percent-encoded as RFC 3986 3.3 asks of a path (which also leaves no brace in them): a `?`
+    or `#` in a path key must not end the path the client sends.
+    """
+    python_names = {p.name: p.python_name for p in parameters if p.location == "path"}
+    pieces = []
+    for index, piece in enumerate(_TEMPLATE_FIELD.split(path)):
+        if index % 2 and piece in python_names:
+            pieces.append("{_segment(" + python_names[piece] + ")}")
+        else:
+            text = "{" + piece + "}" if index % 2 else piece
+            # A lone surrogate (JSON allows `\ud800`) has no UTF-8: its code point's bytes then.
+            encoded = quote(text, safe=_PATH_CHARACTERS, errors="surrogatepass")
+            pieces.append(encoded.replace("{", "{{").replace("}", "}}"))
+    return "".join(pieces)
+
+
+# RFC 3986 3.3: what a path holds unencoded (pchar and the `/` between segments).
+_PATH_CHARACTERS = "/:@!$&'()*+,;=-._~"
+# A template expression of a path (OAS 4.8.8.1): `{name}`; the name is captured.
+_TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
 
 
 def _parameters(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import keyword
 import re
+import unicodedata
+
+from oaskit.ir._escape import identifier
 
 __all__ = ["class_name", "snake_name", "unique"]
 
@@ -13,28 +15,21 @@ _RESERVED = frozenset({"self", "request", "body", "models", "response", "client"
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(re.sub(r"[^A-Za-z0-9]+", " ", text))
+    # NFKC as Python reads identifiers, so a full-width or ligature spelling keeps its letters.
+    return _WORD.findall(re.sub(r"[^A-Za-z0-9]+", " ", unicodedata.normalize("NFKC", text)))
 
 
 def snake_name(text: str) -> str:
     """`createConnector` → `create_connector`; `X-Request-Id` → `x_request_id`."""
-    words = [w.lower() for w in _words(text)] or ["value"]
-    name = "_".join(words)
-    if name[0].isdigit():
-        name = f"n_{name}"
-    if keyword.iskeyword(name) or name in _RESERVED:
-        name = f"{name}_"
-    return name
+    name = identifier("_".join(w.lower() for w in _words(text)), default="value", digit_prefix="n_")
+    return f"{name}_" if name in _RESERVED else name
 
 
 def class_name(text: str) -> str:
     """`connector-create` → `ConnectorCreate`; keeps existing PascalCase as it is."""
-    words = _words(text) or ["Model"]
-    name = "".join(w[:1].upper() + w[1:] for w in words)
-    if name[0].isdigit():
-        return f"M{name}"
-    # `None`, `True` and `False` are keywords even capitalised; a class cannot take those names.
-    return f"{name}_" if keyword.iskeyword(name) else name
+    # `None`, `True` and `False` are keywords even capitalised: `identifier` appends `_` to them.
+    name = "".join(w[:1].upper() + w[1:] for w in _words(text))
+    return identifier(name, default="Model", digit_prefix="M")
 
 
 def unique(name: str, taken: set[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oaskit.ir._escape import literal
 from oaskit.ir._models import SHARED, Direction, ModelNames
 from oaskit.ir._naming import class_name
 
@@ -49,7 +50,7 @@ def annotation_for(
     if not isinstance(schema, dict):
         return "Any"
     if "enum" in schema and all(isinstance(v, str | int | bool) for v in schema["enum"]):
-        return "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
+        return "Literal[" + ", ".join(literal(v) for v in schema["enum"]) + "]"
     kind = schema.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
     nullable = "null" in kinds or schema.get("nullable") is True
@@ -82,18 +83,18 @@ def constraints_for(schema: Any) -> tuple[tuple[str, str], ...]:
         return ()
     found: list[tuple[str, str]] = []
     if isinstance(schema.get("pattern"), str):
-        found.append(("pattern", repr(schema["pattern"])))
+        found.append(("pattern", literal(schema["pattern"])))
     for keyword, argument in (("minLength", "min_length"), ("maxLength", "max_length")):
         if isinstance(schema.get(keyword), int):
-            found.append((argument, repr(schema[keyword])))
+            found.append((argument, literal(schema[keyword])))
     for keyword, argument in (("minimum", "ge"), ("maximum", "le")):
         if isinstance(schema.get(keyword), int | float) and not isinstance(
             schema.get(keyword), bool
         ):
-            found.append((argument, repr(schema[keyword])))
+            found.append((argument, literal(schema[keyword])))
     # OAS 3.1 (JSON Schema 2020-12) writes exclusive bounds as numbers.
     for keyword, argument in (("exclusiveMinimum", "gt"), ("exclusiveMaximum", "lt")):
         value = schema.get(keyword)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            found.append((argument, repr(value)))
+            found.append((argument, literal(value)))
     return tuple(found)

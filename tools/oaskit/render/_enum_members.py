@@ -3,11 +3,16 @@
 datamodel-codegen names a member after its value, so GitHub's `title` and `count` values become
 members `title` and `count` of a `StrEnum`, which redefine `str.title` and `str.count`: legal at
 run time, an error for mypy. The value stays what the spec says; only the Python name changes.
+
+The same goes for a member named in a spelling Python normalises (NFKC, PEP 3131): values `aªb`
+and `aab` would become two members that Python reads as one name, and the enum would fail at
+import ("already defined"); such a member takes its normalised name, made unique.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from oaskit.render._toplevel import Statement, top_level
@@ -17,7 +22,7 @@ __all__ = ["clear_str_attributes"]
 _STR_ATTRIBUTES = frozenset(name for name in dir(str) if not name.startswith("__"))
 _STR_ENUM = re.compile(r"class\s+\w+\s*\((?:[^)]*[\s,(])?StrEnum\s*[,)]")
 # A member: `name = value` one level in, in code whose strings and comments are blanked.
-_MEMBER = re.compile(r"    ([A-Za-z_]\w*)\s*=(?!=)")
+_MEMBER = re.compile(r"    ([^\W\d]\w*)\s*=(?!=)")
 
 
 def clear_str_attributes(source: str, statements: Sequence[Statement] | None = None) -> str:
@@ -25,7 +30,7 @@ def clear_str_attributes(source: str, statements: Sequence[Statement] | None = N
 
     `statements` are `top_level(source)`, if the caller has them; the result has the same lines.
     """
-    if not any(f"    {name} = " in source for name in _STR_ATTRIBUTES):
+    if source.isascii() and not any(f"    {name} = " in source for name in _STR_ATTRIBUTES):
         return source  # the common case, without scanning
     lines = source.split("\n")
     renamed: dict[str, set[str]] = {}
@@ -40,10 +45,12 @@ def clear_str_attributes(source: str, statements: Sequence[Statement] | None = N
             for offset, line in enumerate(code)
             if (match := _MEMBER.match(line)) is not None
         ]
-        taken = {name for _, name in members}
+        # Compared as Python compares names: normalised.
+        taken = {unicodedata.normalize("NFKC", name) for _, name in members}
         for number, name in members:
-            if name in _STR_ATTRIBUTES:
-                new = name + "_"
+            normal = unicodedata.normalize("NFKC", name)
+            if name in _STR_ATTRIBUTES or normal != name:
+                new = normal + "_"
                 while new in taken:
                     new += "_"
                 taken.add(new)

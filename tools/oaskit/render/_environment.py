@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from oaskit.ir import Parameter
+from oaskit.ir import Parameter, comment, docstring, literal
 
 __all__ = ["BUILTIN_TEMPLATES", "create_environment"]
 
@@ -20,12 +20,22 @@ BUILTIN_TEMPLATES = Path(str(files("oaskit.templates")))
 
 def _pyrepr(value: Any) -> str:
     """Python source for a literal (strings, numbers, tuples of them)."""
-    return repr(value)
+    return literal(value)
 
 
 def _oneline(value: Any) -> str:
-    """Collapse white space; escape what would end a docstring."""
-    return " ".join(str(value).split()).replace('"""', "'''").replace("\\", "\\\\").rstrip(".")
+    """One line of docstring text: white space collapsed, no trailing period, escaped."""
+    return docstring(" ".join(str(value).split()).rstrip("."))
+
+
+def _docstring(value: Any) -> str:
+    """Text inside a triple-quoted docstring, on one line, escaped."""
+    return docstring(str(value))
+
+
+def _comment(value: Any) -> str:
+    """The rest of a `#` comment line, escaped."""
+    return comment(str(value))
 
 
 def _parameter_annotation(parameter: Parameter) -> str:
@@ -47,5 +57,9 @@ def create_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
     )
     environment.filters["pyrepr"] = _pyrepr
     environment.filters["oneline"] = _oneline
+    # Every spec string in a template passes one of these (house rule 15); `tests/security`
+    # checks that no other `{{ … }}` in the built-in templates prints text from a spec.
+    environment.filters["docstring"] = _docstring
+    environment.filters["comment"] = _comment
     environment.filters["parameter_annotation"] = _parameter_annotation
     return environment

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from oaskit._collector import collector_paused
-from oaskit.ir import class_name
+from oaskit.ir import class_name, identifier
 from oaskit.render._enum_members import clear_str_attributes
 from oaskit.render._errors import ModelsError
 from oaskit.render._order import in_dependency_order
@@ -29,15 +30,24 @@ def render_models(
     if split_read_write:
         prepared = with_direction_variants(prepared)
     with collector_paused():
-        source = _generate(prepared, header=header, base_class=base_class)
+        aliases = _normalised_member_names(prepared)
+        source = _generate(prepared, header=header, base_class=base_class, aliases=aliases)
     if not isinstance(source, str):
         raise ModelsError("datamodel-code-generator produced a package of modules, not one module")
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON may spell a lone surrogate (`"\ud800"`), which datamodel-codegen writes raw in
+        # an enum value and no UTF-8 file can hold: a finding at the schema, not a traceback.
+        raise _surrogate_error(prepared) from None
     # Renaming enum members keeps every line where it was: one scan of the statements serves both.
     statements = top_level(source)
     return in_dependency_order(clear_str_attributes(source, statements), statements)
 
 
-def _generate(prepared: dict[str, Any], *, header: str, base_class: str) -> object:
+def _generate(
+    prepared: dict[str, Any], *, header: str, base_class: str, aliases: dict[str, str]
+) -> object:
     # Imported here: `oaskit.render` is imported by every regen, and one whose stamp shows
     # nothing changed renders nothing.
     from datamodel_code_generator import (
@@ -74,7 +84,61 @@ def _generate(prepared: dict[str, Any], *, header: str, base_class: str) -> obje
         disable_timestamp=True,
         enable_version_header=False,
         formatters=[],
+        aliases=aliases or None,
     )
+
+
+def _normalised_member_names(spec: dict[str, Any]) -> dict[str, str]:
+    """A field name of our own for every property name Python would read as another (NFKC).
+
+    datamodel-codegen keeps a property name that is an identifier as the field's name, but
+    Python normalises identifiers (PEP 3131): `aªb` is `aab`, so properties `aab` and `aªb`
+    would become one field and one of them would never be read. These get an ASCII name and
+    keep the spec's as their alias; datamodel-codegen numbers a clash with another field.
+    """
+    names: dict[str, str] = {}
+    stack: list[Any] = [spec.get("components")]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            properties = current.get("properties")
+            if isinstance(properties, dict):
+                for name in properties:
+                    text = str(name)
+                    if unicodedata.normalize("NFKC", text) != text:
+                        names[text] = identifier(text, default="field", digit_prefix="field_") + "_"
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return names
+
+
+def _surrogate_error(spec: dict[str, Any]) -> ModelsError:
+    components = spec.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    error = ModelsError(
+        "a schema holds a lone surrogate (JSON `\\ud800`), which no model can spell"
+    )
+    for name, schema in (schemas or {}).items():
+        if _has_surrogate(name) or _has_surrogate(schema):
+            error.schema = str(name)
+            break
+    return error
+
+
+def _has_surrogate(node: Any) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            if any("\ud800" <= char <= "\udfff" for char in current):
+                return True
+        elif isinstance(current, dict):
+            stack.extend(current.keys())
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False
 
 
 _SCHEMAS = "#/components/schemas/"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from oaskit.ir import snake_name, unique
+from oaskit.ir import literal, snake_name, unique
 from oaskit.render._graph import components
 from oaskit.render._imports import ImportBlock
 from oaskit.render._toplevel import Statement, names_read, top_level
@@ -155,8 +155,8 @@ def _package_init(header: str, models: str, module_of: Mapping[str, str]) -> str
     checking = "".join(
         f"    from {models}.{module_of[name]} import {name} as {name}\n" for name in names
     )
-    table = "".join(f"    {name!r}: {module_of[name]!r},\n" for name in names)
-    exported = "".join(f"    {name!r},\n" for name in names)
+    table = "".join(f"    {literal(name)}: {literal(module_of[name])},\n" for name in names)
+    exported = "".join(f"    {literal(name)},\n" for name in names)
     return f'''{header}
 """Models; each module is imported on first use, so a program pays only for what it uses."""
 
