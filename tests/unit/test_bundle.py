@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from oaskit.errors import Location
+import pytest
+
+from oaskit.errors import Location, SpecInputError
 from oaskit.spec import bundle_spec
 from tests._specs import write_tree
 
@@ -343,3 +346,166 @@ def test_reports_ref_unresolvable_when_missing_file_lies_in_a_components_folder(
     assert [(p.code, p.location) for p in bundle.problems] == [
         ("ref-unresolvable", Location(tmp_path.resolve() / "paths/items.yaml", 11, 19))
     ]
+
+
+# `$ref`s stay inside the root (issue #15; STYLE rule 16) and a loop of them is reported.
+
+HEAD = """\
+openapi: 3.1.0
+info: {title: Items, version: "1"}
+paths: {}
+components:
+  schemas:
+"""
+
+
+def _refused(path: Path, **options: Any) -> tuple[str, Location, str]:
+    with pytest.raises(SpecInputError) as caught:
+        bundle_spec(path, **options)
+    finding = caught.value.finding
+    return finding.code, finding.location, finding.message
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["/etc/passwd", "../outside/secret.yaml", "sub/../../outside/secret.yaml#/Secret"],
+)
+def test_raises_ref_outside_root_at_the_ref_when_it_leaves_the_spec_folder(
+    tmp_path: Path, ref: str
+) -> None:
+    write_tree(tmp_path, {"outside/secret.yaml": "Secret: {type: string}\n"})
+    path = write_tree(tmp_path / "api", {"openapi.yaml": HEAD + f"    A: {{$ref: '{ref}'}}\n"})
+
+    code, location, message = _refused(path)
+
+    assert (code, location) == ("ref-outside-root", Location(path.resolve(), 6, 15))
+    assert "Secret" not in message
+
+
+def test_raises_ref_outside_root_when_a_symlink_inside_points_out(tmp_path: Path) -> None:
+    secret = write_tree(tmp_path, {"outside/secret.yaml": "type: string\n"})
+    path = write_tree(tmp_path / "api", {"openapi.yaml": HEAD + "    A: {$ref: link.yaml}\n"})
+    (tmp_path / "api" / "link.yaml").symlink_to(secret)
+
+    assert _refused(path)[:2] == ("ref-outside-root", Location(path.resolve(), 6, 15))
+
+
+def test_follows_ref_when_its_folder_is_a_ref_root(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"shared/Thing.yaml": "type: string\n"})
+    path = write_tree(
+        tmp_path / "api", {"openapi.yaml": HEAD + "    A: {$ref: ../shared/Thing.yaml}\n"}
+    )
+
+    bundle = bundle_spec(path, ref_roots=[tmp_path / "shared"])
+
+    assert bundle.problems == []
+    assert bundle.data["components"]["schemas"]["A"] == {"type": "string"}
+
+
+def test_follows_ref_to_a_symlink_that_stays_inside_the_root(tmp_path: Path) -> None:
+    path = write_tree(
+        tmp_path,
+        {"openapi.yaml": HEAD + "    A: {$ref: link.yaml}\n", "real/Thing.yaml": "type: string\n"},
+    )
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "real" / "Thing.yaml")
+
+    assert bundle_spec(path).data["components"]["schemas"]["A"] == {"type": "string"}
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "http://127.0.0.1:9/x.yaml",
+        "https://example.com/x.yaml#/A",
+        "file:///etc/passwd",
+        "//example.com/x.yaml",
+        "ftp://example.com/x.yaml",
+        "urn:x:y",
+    ],
+)
+def test_raises_ref_remote_at_the_ref_when_it_names_a_url(tmp_path: Path, ref: str) -> None:
+    path = write_tree(tmp_path, {"openapi.yaml": HEAD + f"    A: {{$ref: '{ref}'}}\n"})
+
+    assert _refused(path)[:2] == ("ref-remote", Location(path.resolve(), 6, 15))
+
+
+def test_raises_input_unreadable_at_the_ref_when_it_names_a_symlink_loop(tmp_path: Path) -> None:
+    path = write_tree(tmp_path, {"openapi.yaml": HEAD + "    A: {$ref: one.yaml}\n"})
+    (tmp_path / "one.yaml").symlink_to(tmp_path / "two.yaml")
+    (tmp_path / "two.yaml").symlink_to(tmp_path / "one.yaml")
+
+    code, location, message = _refused(path)
+
+    assert (code, location) == ("input-unreadable", Location(path.resolve(), 6, 15))
+    assert "symlink loop" in message
+
+
+def test_raises_input_unreadable_when_the_root_spec_is_a_symlink_loop(tmp_path: Path) -> None:
+    path = tmp_path / "openapi.yaml"
+    path.symlink_to(path)
+
+    assert _refused(path)[0] == "input-unreadable"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_raises_input_unreadable_at_the_ref_when_it_names_no_regular_file(
+    tmp_path: Path, kind: str
+) -> None:
+    path = write_tree(tmp_path, {"openapi.yaml": HEAD + "    A: {$ref: other.yaml}\n"})
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "other.yaml")
+    else:
+        (tmp_path / "other.yaml").mkdir()
+
+    assert _refused(path)[:2] == ("input-unreadable", Location(path.resolve(), 6, 15))
+
+
+@pytest.mark.parametrize(
+    ("schemas", "cycle"),
+    [
+        ("    A: {$ref: '#/components/schemas/A'}\n", "A -> #/components/schemas/A"),
+        (
+            "    A: {$ref: '#/components/schemas/B'}\n"
+            "    B: {$ref: '#/components/schemas/A', description: Still no content.}\n",
+            "A -> #/components/schemas/B -> #/components/schemas/A",
+        ),
+    ],
+)
+def test_reports_ref_cycle_at_the_ref_when_refs_loop_without_content(
+    tmp_path: Path, schemas: str, cycle: str
+) -> None:
+    path = write_tree(tmp_path, {"openapi.yaml": HEAD + schemas})
+
+    bundle = bundle_spec(path)
+
+    [problem] = bundle.problems
+    assert (problem.code, problem.location) == ("ref-cycle", Location(path.resolve(), 6, 15))
+    assert problem.message.endswith(cycle)
+
+
+def test_reports_ref_cycle_when_refs_loop_across_files(tmp_path: Path) -> None:
+    path = write_tree(
+        tmp_path,
+        {
+            "openapi.yaml": HEAD + "    A: {$ref: components/schemas/B.yaml}\n",
+            "components/schemas/B.yaml": "$ref: C.yaml\n",
+            "components/schemas/C.yaml": "$ref: B.yaml\n",
+        },
+    )
+
+    bundle = bundle_spec(path)
+
+    assert [(p.code, p.location.file.name) for p in bundle.problems] == [("ref-cycle", "B.yaml")]
+
+
+def test_keeps_recursive_schema_when_its_loop_reaches_content(tmp_path: Path) -> None:
+    schemas = (
+        "    Tree: {$ref: '#/components/schemas/Node'}\n"
+        "    Node:\n"
+        "      type: object\n"
+        "      properties:\n"
+        "        children: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n"
+    )
+    path = write_tree(tmp_path, {"openapi.yaml": HEAD + schemas})
+
+    assert bundle_spec(path).problems == []

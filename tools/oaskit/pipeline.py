@@ -70,6 +70,7 @@ def generate_package(
     source: str,
     templates: Sequence[Path] = (),
     read_write_models: str = "split",
+    ref_roots: Sequence[Path] = (),
 ) -> dict[str, str]:
     """Every file of the package generated from `spec_path`, formatted; raises GenerationError."""
     return generate(
@@ -79,6 +80,7 @@ def generate_package(
         source=source,
         templates=templates,
         read_write_models=read_write_models,
+        ref_roots=ref_roots,
     ).files
 
 
@@ -90,11 +92,13 @@ def generate(
     source: str,
     templates: Sequence[Path] = (),
     read_write_models: str = "split",
+    ref_roots: Sequence[Path] = (),
 ) -> Generation:
     """The generated package and the spec files it read; raises GenerationError.
 
     `read_write_models` is `split` (request and response models for schemas with readOnly or
-    writeOnly members) or `shared` (one model per schema).
+    writeOnly members) or `shared` (one model per schema). `$ref`s are read inside the spec's
+    folder and `ref_roots` only.
     """
     from oaskit.emit import FormatError, format_tree
     from oaskit.ir import SHARED, build_api, file_header
@@ -104,16 +108,18 @@ def generate(
     split = read_write_models == "split"
     header = file_header(source)
     worker = None
-    if _size(spec_path) >= _CONCURRENT_OVER:
-        # datamodel-codegen is the longest stage and only needs the spec: a second process
-        # renders, splits and formats the models from the file as loaded, while this one bundles,
-        # validates, builds the IR and renders and formats the rest. Its models are kept if the
-        # bundle turns out the same data. A plain subprocess, not multiprocessing: spawn re-runs
-        # the caller's __main__ (a script without a main guard would spawn forever) and fork
-        # copies the caller's threads badly.
-        worker = _start_models_worker(spec_path, header=header, package=package, split=split)
     try:
-        bundle = bundle_spec(spec_path)
+        bundle = bundle_spec(spec_path, ref_roots=ref_roots)
+        if bundle.files == (spec_path.resolve(),) and _size(spec_path) >= _CONCURRENT_OVER:
+            # datamodel-codegen is the longest stage and only needs the spec: a second process
+            # renders, splits and formats the models from the file as loaded, while this one
+            # validates, builds the IR and renders and formats the rest. Its models are kept if
+            # the bundle turns out the same data. It starts only once the bundle has read the
+            # spec within its limits and found no `$ref` to another file (datamodel-codegen
+            # follows `$ref`s itself, outside oaskit's root and budgets). A plain subprocess, not
+            # multiprocessing: spawn re-runs the caller's __main__ (a script without a main guard
+            # would spawn forever) and fork copies the caller's threads badly.
+            worker = _start_models_worker(spec_path, header=header, package=package, split=split)
         try:
             findings = validate_bundle(bundle)
         except UnicodeEncodeError:

@@ -24,6 +24,7 @@ __all__ = [
     "did_you_mean",
     "load_project",
     "print_finding",
+    "ref_roots",
     "relative",
     "wants_colour",
 ]
@@ -114,6 +115,19 @@ def relative(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+    except (OSError, RuntimeError):
+        # A symlink loop cannot be resolved (RuntimeError before Python 3.13): compare as written.
+        try:
+            return path.absolute().relative_to(root.absolute()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def ref_roots(project: ProjectConfig | None) -> tuple[Path, ...]:
+    """The folders besides a spec's own that its `$ref`s may read: `[tool.oaskit] ref-roots`."""
+    if project is None:
+        return ()
+    return tuple(project.root / folder for folder in project.ref_roots)
 
 
 def print_finding(finding: Finding, *, root: Path, stream: TextIO) -> None:

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from oaskit.cli._common import EXIT_FINDINGS, EXIT_OK, UsageError, configured_apis, relative
+from oaskit.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    configured_apis,
+    ref_roots,
+    relative,
+)
 from oaskit.config import FuzzConfig, ProjectConfig, find_project, load_config
 from oaskit.config._fuzz import expand_headers
 from oaskit.errors import Finding, SpecInputError
@@ -181,8 +188,13 @@ def run(args: argparse.Namespace) -> int:
     headers = _headers(args, config)
     runs: list[FuzzRun] = []
     try:
+        roots = ref_roots(project)
         options = [
-            _options(args, config, spec=target.spec, url=url, headers=headers) for target in targets
+            dataclasses.replace(
+                _options(args, config, spec=target.spec, url=url, headers=headers),
+                ref_roots=roots,
+            )
+            for target in targets
         ]
         planned = _narrow(targets, options, config=config, args=args)
         for target, planned_options in zip(targets, planned, strict=True):
@@ -357,7 +369,10 @@ def _narrow(
     from_table = [key for key in ("include", "exclude") if not getattr(args, key)]
     if len(targets) == 1 and not any(getattr(config, key) for key in from_table):
         return list(options)
-    specs = [load_spec(target.spec) for target in targets]
+    specs = [
+        load_spec(target.spec, ref_roots=option.ref_roots)
+        for target, option in zip(targets, options, strict=True)
+    ]
     matched: set[OperationFilter] = set()
     for spec, option in zip(specs, options, strict=True):
         matched.update(matching_filters(spec, (*option.include, *option.exclude)))

@@ -14,6 +14,7 @@ from oaskit.cli._common import (
     configured_apis,
     load_project,
     print_finding,
+    ref_roots,
     relative,
     wants_colour,
 )
@@ -29,6 +30,10 @@ _INPUT_CODES = {
     "input-not-supported": "The document is OpenAPI 3.0 or 3.1.",
     "input-syntax": "The file is valid YAML or JSON.",
     "input-unreadable": "The file exists and can be read as UTF-8.",
+    "input-too-large": "The file is within oaskit's size, alias and number limits.",
+    "input-too-deep": "The document nests at most 128 levels.",
+    "ref-outside-root": "Every $ref stays inside the spec's folder or a ref-root.",
+    "ref-remote": "No $ref names a URL.",
 }
 
 
@@ -59,8 +64,9 @@ def run(args: argparse.Namespace) -> int:
     findings: list[Finding] = []
     specs: list[Path] = []
     settings = LintConfig()
+    roots: tuple[Path, ...] = ()
     try:
-        root, specs, settings = _targets(args.specs, output)
+        root, specs, settings, roots = _targets(args.specs, output)
     except SpecInputError as exc:
         unusable.append(exc.finding)
     if not unusable:
@@ -72,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         for spec in specs:
             output.detail(f"lint: reading {relative(spec, root)}")
             try:
-                findings.extend(lint_spec(spec, config=settings))
+                findings.extend(lint_spec(spec, config=settings, ref_roots=roots))
             except SpecInputError as exc:
                 # The other specs are still linted: one unreadable file hides no finding.
                 unusable.append(exc.finding)
@@ -109,16 +115,19 @@ def _codes(findings: list[Finding]) -> list[str]:
     return sorted({finding.code for finding in findings})
 
 
-def _targets(named: list[Path], output: Output) -> tuple[Path, list[Path], LintConfig]:
-    """The folder paths are shown relative to, the specs to lint and the lint settings."""
+def _targets(
+    named: list[Path], output: Output
+) -> tuple[Path, list[Path], LintConfig, tuple[Path, ...]]:
+    """The folder paths are shown relative to, the specs, the lint settings and the ref-roots."""
     root = Path.cwd()
     if named:
         # Explicit specs still follow the project's lint settings, as ruff does.
         found = find_project(root)
         if found is None:
-            return root, list(named), LintConfig()
+            return root, list(named), LintConfig(), ()
         output.detail(f"config: {relative(found / 'pyproject.toml', root)}")
-        return root, list(named), load_config(found).lint
+        project = load_config(found)
+        return root, list(named), project.lint, ref_roots(project)
     project = load_project(output)
     specs = [project.root / api.spec for api in configured_apis(project)]
-    return project.root, specs, project.lint
+    return project.root, specs, project.lint, ref_roots(project)

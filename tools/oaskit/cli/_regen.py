@@ -15,9 +15,10 @@ from oaskit.cli._common import (
     configured_apis,
     load_project,
     print_finding,
+    ref_roots,
     relative,
 )
-from oaskit.config import READ_WRITE_MODELS, ApiConfig
+from oaskit.config import READ_WRITE_MODELS, ApiConfig, find_project, load_config
 from oaskit.emit import FormatError, sync_tree
 
 __all__ = ["add_parser", "run"]
@@ -71,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
         )
         jobs = [(api, args.out)]
         templates: list[Path] = []
+        # A spec given by path still reads its `$ref`s where the project around it allows.
+        found = find_project(root)
+        roots = ref_roots(load_config(found)) if found is not None else ()
     else:
         if args.out is not None or args.package is not None or args.read_write_models:
             raise UsageError("--out, --package and --read-write-models need --spec")
@@ -78,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         root = project.root
         jobs = [(api, project.root / api.output_dir) for api in configured_apis(project)]
         templates = [project.root / project.templates] if project.templates else []
+        roots = ref_roots(project)
         if not args.no_cache:
             # Stamps of earlier regens let an unchanged API skip generation entirely; a stamp
             # also holds the bytes it wrote, so a hand-edited file is still found by --check.
@@ -112,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
                 source=source,
                 templates=templates,
                 read_write_models=api.read_write_models,
+                ref_roots=roots,
             )
         except GenerationError as exc:
             for finding in exc.findings:

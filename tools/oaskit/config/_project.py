@@ -35,7 +35,7 @@ _LEVELS: dict[str, Level | None] = {
 }
 
 # The keys each table knows (docs/configuration.md describes them all).
-_TOP_KEYS = ("apis", "templates", "lint", "fuzz")
+_TOP_KEYS = ("apis", "templates", "ref-roots", "lint", "fuzz")
 _API_KEYS = ("name", "spec", "package", "out", "read-write-models")
 _API_REQUIRED = ("name", "spec", "package")
 _LINT_KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores")
@@ -97,6 +97,9 @@ class ProjectConfig:
     root: Path
     apis: tuple[ApiConfig, ...]
     templates: Path | None = None
+    # Folders besides each root spec's own that its `$ref`s may read, relative to the project
+    # root (`bundle_spec(..., ref_roots=...)` takes them joined to it).
+    ref_roots: tuple[Path, ...] = ()
     lint: LintConfig = field(default_factory=LintConfig)
     fuzz: FuzzConfig = field(default_factory=FuzzConfig)
     # Where `[tool.oaskit]` is written (for findings about the table as a whole); None when
@@ -145,6 +148,7 @@ def load_config(root: Path) -> ProjectConfig:
         root=root,
         apis=_apis(table.get("apis", []), source),
         templates=Path(templates) if templates else None,
+        ref_roots=_ref_roots(table.get("ref-roots", []), source),
         lint=_lint_config(table.get("lint", {}), root=root, source=source),
         fuzz=parse_fuzz_config(table.get("fuzz", {}), text=text, path=path),
         location=source.where("tool.oaskit"),
@@ -262,6 +266,17 @@ def _apis(raw: Any, source: _Source) -> tuple[ApiConfig, ...]:
                 raise fail(message, "out" if out is not None else "package")
         apis.append(api)
     return tuple(apis)
+
+
+def _ref_roots(raw: Any, source: _Source) -> tuple[Path, ...]:
+    """`ref-roots` as folders relative to the project root; an invalid value raises at the key."""
+    if not isinstance(raw, list) or not all(isinstance(v, str) and v.strip() for v in raw):
+        message = (
+            "[tool.oaskit] ref-roots must be a list of folders, relative to the project root, "
+            "that $refs may read besides each spec's own folder"
+        )
+        raise source.error(message, "tool.oaskit", "ref-roots")
+    return tuple(Path(folder) for folder in raw)
 
 
 def _lint_config(table: Any, *, root: Path, source: _Source) -> LintConfig:

@@ -71,6 +71,8 @@ class FuzzOptions:
     rate_limit: str = RATE_LIMIT_AUTO
     include: tuple[OperationFilter, ...] = ()
     exclude: tuple[OperationFilter, ...] = ()
+    # Folders besides the spec's own that its `$ref`s may read (`[tool.oaskit] ref-roots`).
+    ref_roots: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "headers", MappingProxyType(dict(self.headers)))

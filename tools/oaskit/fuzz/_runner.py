@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -57,7 +57,7 @@ def run_fuzz(
         base_url = options.base_url or IN_PROCESS_BASE_URL
     config = build_config(options, base_url=base_url)
     # What the spec would make schemathesis fetch elsewhere is left out before it sees the spec.
-    spec, withheld = withhold_remote(_bundle(options.spec_path))
+    spec, withheld = withhold_remote(_bundle(options.spec_path, ref_roots=options.ref_roots))
     accept_documented_state_rules(config, spec)
     # Filters are checked against the spec before any request is sent, so a typo is a usage
     # error rather than a run that silently tests nothing.
@@ -117,21 +117,21 @@ def run_fuzz(
     )
 
 
-def load_spec(path: Path) -> dict[str, Any]:
+def load_spec(path: Path, *, ref_roots: Sequence[Path] = ()) -> dict[str, Any]:
     """The spec at `path` bundled into one document; FuzzUsageError if it cannot be used."""
     # Our bundler, not `from_path`: schemathesis resolves a relative `$ref` inside a file that
     # was itself reached through a `$ref` against the root's folder, not that file's own, and
     # so cannot read this project's multi-file specs.
-    data = _bundle(path).data
+    data = _bundle(path, ref_roots=ref_roots).data
     assert isinstance(data, dict)  # `_bundle` refuses any other document
     return data
 
 
-def _bundle(path: Path) -> Bundle:
+def _bundle(path: Path, *, ref_roots: Sequence[Path] = ()) -> Bundle:
     if not path.is_file():
         raise FuzzUsageError(f"cannot read spec {path}: no such file")
     try:
-        bundle = bundle_spec(path)
+        bundle = bundle_spec(path, ref_roots=ref_roots)
     except SpecInputError as exc:
         raise FuzzUsageError(
             f"cannot load spec {exc.finding.location.display()}: {exc.finding.message}"

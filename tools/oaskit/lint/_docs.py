@@ -70,7 +70,10 @@ CHECK_DOCS: tuple[RuleDoc, ...] = (
         name="ref-cycle",
         level=Level.ERROR,
         default=True,
-        description="A reference cycle across files cannot be inlined.",
+        description=(
+            "A chain of $refs that loops without content, or a cycle across files that cannot"
+            " be inlined."
+        ),
         explanation=(
             "A chain of `$ref`s across files leads back to where it started, through a target "
             "that has no name under `components`. The bundler makes one document of a "

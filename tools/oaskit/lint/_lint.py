@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from fnmatch import fnmatch
 from pathlib import Path
@@ -48,12 +49,17 @@ def selected_rules(config: LintConfig) -> list[Rule]:
     ]
 
 
-def lint_spec(path: Path, *, config: LintConfig | None = None) -> list[Finding]:
-    """All findings for the spec rooted at `path`, sorted by place; raises SpecInputError."""
+def lint_spec(
+    path: Path, *, config: LintConfig | None = None, ref_roots: Sequence[Path] = ()
+) -> list[Finding]:
+    """All findings for the spec rooted at `path`, sorted by place; raises SpecInputError.
+
+    `$ref`s are read only inside `path`'s folder and `ref_roots` (see `bundle_spec`).
+    """
     settings = config or LintConfig()
     check_config(settings)
     with collector_paused():
-        bundle = bundle_spec(path)
+        bundle = bundle_spec(path, ref_roots=ref_roots)
         findings = list(bundle.problems)
         findings.extend(validate_bundle(bundle))
         for each in selected_rules(settings):

@@ -9,12 +9,17 @@ is inlined. Every node of the result keeps the location of its source.
 from __future__ import annotations
 
 import difflib
+import errno
+import os
+import re
+import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from oaskit.errors import Finding, Location, SpecInputError
-from oaskit.spec._load import Document, Pointer, load_document
+from oaskit.spec._load import Document, Pointer, file_kind, load_document
 from oaskit.spec._pointer import format_pointer, parse_pointer
 from oaskit.spec._vocabulary import DATA_KEYWORDS, NAME_MAPS
 
@@ -35,6 +40,13 @@ _SECTIONS = frozenset(
         "pathItems",
     }
 )
+
+# A URI scheme (RFC 3986 3.1) or a network-path reference (`//host`, RFC 3986 4.2): a `$ref`
+# that names another machine, or a file by URL, is never followed (STYLE rule 16).
+_REMOTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
+# Members beside `$ref` that describe it without adding content (OAS 3.1 4.8.23); a chain of
+# `$ref`s with only these around it defines nothing if it leads back to itself.
+_ANNOTATIONS = frozenset({"$ref", "summary", "description"})
 
 # A reference target: which file, which node in it.
 _Target = tuple[Path, Pointer]
@@ -67,14 +79,41 @@ class Bundle:
         return document.locate(source)
 
 
-def bundle_spec(root: Path) -> Bundle:
-    """Load `root` and everything it references; a broken root raises SpecInputError."""
-    return _Bundler(root.resolve()).run()
+def bundle_spec(root: Path, *, ref_roots: Sequence[Path] = ()) -> Bundle:
+    """Load `root` and everything it references; a broken root raises SpecInputError.
+
+    A `$ref` is followed only to a file inside the root spec's folder or one of `ref_roots`
+    (`[tool.oaskit] ref-roots`, absolute or relative to the working folder), each taken after
+    following symlinks; one leading anywhere else, or to a URL, raises SpecInputError at the
+    `$ref`, and its target is never opened.
+    """
+    spec = _real(root, at=Location(root))
+    folders = (spec.parent, *(_real(folder, at=Location(folder)) for folder in ref_roots))
+    return _Bundler(spec, folders).run()
+
+
+def _real(path: Path, *, at: Location) -> Path:
+    """`path` absolute with every symlink followed; a symlink loop raises SpecInputError at `at`.
+
+    `Path.resolve` raises RuntimeError on a loop before Python 3.13 and OSError after; a path that
+    does not exist is resolved as far as it goes, for the reader to report as missing.
+    """
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            message = f"cannot read file: {path.name}: a symlink loop"
+            raise SpecInputError(Finding("input-unreadable", message, at)) from None
+    return Path(os.path.realpath(path))
 
 
 class _Bundler:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, folders: tuple[Path, ...]) -> None:
         self._root = root
+        # Where files may be read from: the root spec's folder and the configured ref-roots.
+        self._folders = folders
+        # Every local `$ref` the bundle keeps, by where it is in the bundle, with its source.
+        self._refs: dict[Pointer, Origin] = {}
         self._documents: dict[Path, Document] = {}
         self._problems: list[Finding] = []
         self._origins: dict[Pointer, Origin] = {}
@@ -109,6 +148,7 @@ class _Bundler:
                 node, doc=target_doc, src=pointer, out=out, stack=((path, pointer),)
             )
         files = tuple(sorted(self._documents))
+        self._refuse_loops(data)
         problems = [p for d in self._documents.values() for p in d.problems] + self._problems
         return Bundle(self._root, data, files, self._origins, problems)
 
@@ -153,13 +193,47 @@ class _Bundler:
 
     def _target(self, ref: str, *, doc: Document, at: Pointer) -> _Target | None:
         file_part, _, fragment = ref.partition("#")
-        path = (doc.path.parent / file_part).resolve() if file_part else doc.path
+        path = self._inside(file_part, doc=doc, at=at) if file_part else doc.path
         try:
             pointer = parse_pointer(fragment)
         except ValueError as exc:
             self._problems.append(Finding("ref-unresolvable", str(exc), doc.locate(at)))
             return None
         return path, pointer
+
+    def _inside(self, file_part: str, *, doc: Document, at: Pointer) -> Path:
+        """The file `file_part` names, relative to `doc`; SpecInputError if it may not be read.
+
+        Decided from the reference and the symlinks on its way only: a file outside the root is
+        never opened, so nothing of it can reach a message or the generated code.
+        """
+        where = doc.locate(at)
+        remote = _REMOTE.match(file_part)
+        if remote:
+            message = (
+                f"$ref to a URL ({remote.group(0)}) is not followed: "
+                "only files inside the spec's folder or ref-roots are read, nothing is fetched"
+            )
+            raise SpecInputError(Finding("ref-remote", message, where))
+        if "\0" in file_part:
+            raise SpecInputError(
+                Finding("ref-unresolvable", "$ref names a file with a NUL byte", where)
+            )
+        path = _real(doc.path.parent / file_part, at=where)
+        if not any(path.is_relative_to(folder) for folder in self._folders):
+            message = (
+                f"$ref {file_part!r} leads outside the spec's folder; "
+                "add its folder to [tool.oaskit] ref-roots to allow it"
+            )
+            raise SpecInputError(Finding("ref-outside-root", message, where))
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return path  # missing: reported at the `$ref`, with the closest name
+        if not stat.S_ISREG(mode):
+            message = f"cannot read file: $ref {file_part!r} names {file_kind(mode)}, not a file"
+            raise SpecInputError(Finding("input-unreadable", message, where))
+        return path
 
     def _walk(
         self, node: Any, *, doc: Document, src: Pointer, out: Pointer, stack: tuple[_Target, ...]
@@ -209,9 +283,11 @@ class _Bundler:
             len(out) == 3 and out[0] == "components" and self._names.get(target) == (out[1], out[2])
         )
         if path == self._root and not defining:
+            self._refs[out] = at
             return {"$ref": format_pointer(pointer), **siblings}
         name = None if defining else self._names.get(target) or self._hoistable(target)
         if name is not None:
+            self._refs[out] = at
             return {"$ref": format_pointer(("components", *name)), **siblings}
         if target in stack:
             message = (
@@ -233,6 +309,38 @@ class _Bundler:
             # OAS 3.1 lets `summary`/`description` beside `$ref` override the target's.
             return {**inlined, **siblings}
         return inlined
+
+    def _refuse_loops(self, data: Any) -> None:
+        """Report each chain of `$ref`s that leads back to itself without reaching a definition.
+
+        `A: {$ref: B}`, `B: {$ref: A}` (or `A: {$ref: A}`) defines nothing: resolving it never
+        ends (OAS 3.1 4.8.23; JSON Schema 2020-12 Core, "Guarding Against Infinite Recursion",
+        leaves it undefined), and regen would look for models that cannot exist. A recursive
+        schema reaches content (a `type`, a `properties`) on its way round and is fine. Each
+        loop is reported once, at the `$ref` of its member met first.
+        """
+        settled: set[Pointer] = set()
+        for start in self._refs:
+            chain: list[Pointer] = []
+            at = start
+            while at in self._refs and at not in settled and at not in chain:
+                node = _node_at(data, at)
+                if not isinstance(node, dict) or not set(node) <= _ANNOTATIONS:
+                    break
+                chain.append(at)
+                ref = node.get("$ref")
+                if not isinstance(ref, str) or not ref.startswith("#"):
+                    break
+                try:
+                    at = parse_pointer(ref[1:])
+                except ValueError:
+                    break
+            if at in chain:
+                loop = chain[chain.index(at) :]
+                names = " -> ".join(format_pointer(each) for each in [*loop, at])
+                message = f"$ref cycle that never reaches a definition: {names}"
+                self._problems.append(Finding("ref-cycle", message, _place(self._refs[loop[0]])))
+            settled.update(chain)
 
     def _hoistable(self, target: _Target) -> tuple[str, str] | None:
         path, pointer = target
@@ -267,10 +375,11 @@ class _Bundler:
     def _closest_file(self, path: Path) -> str:
         """`; did you mean 'x'?` naming the file beside a missing `path` closest to its name.
 
-        Only folders inside the spec's own folder are listed: references stay within it.
+        Only folders inside the spec's own folder or a ref-root are listed: references stay there.
         """
         folder = path.parent
-        if path.exists() or not folder.is_dir() or not folder.is_relative_to(self._root.parent):
+        inside = any(folder.is_relative_to(each) for each in self._folders)
+        if not inside or path.exists() or not folder.is_dir():
             return ""
         names = [entry.name for entry in folder.iterdir() if entry.is_file()]
         close = difflib.get_close_matches(path.name, names, n=1)
@@ -300,6 +409,19 @@ def _nearest_pointer(data: Any, pointer: Pointer) -> Pointer | None:
         else:
             return None
     return tuple(nearest)
+
+
+def _node_at(data: Any, pointer: Pointer) -> Any:
+    """The node at `pointer` in plain data, or None when there is none."""
+    node = data
+    for token in pointer:
+        if isinstance(node, dict):
+            node = node.get(str(token))
+        elif isinstance(node, list) and str(token).isdigit() and int(str(token)) < len(node):
+            node = node[int(str(token))]
+        else:
+            return None
+    return node
 
 
 def _place(origin: Origin) -> Location:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import re
+import stat
+import sys
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -14,14 +18,112 @@ import yaml
 
 from oaskit.errors import Finding, Level, Location, SpecInputError
 
-__all__ = ["Document", "Pointer", "load_document"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_YAML_BYTES", "Document", "Pointer", "load_document"]
 
 # A JSON pointer as a tuple of tokens; cheaper to build and hash than strings.
 Pointer = tuple[str | int, ...]
 
+# Budgets for hostile input (issue #15; STYLE rule 16). Each is far above any real spec (GitHub's
+# 11 MB, 19 levels deep) and each ends in a located finding, never in a traceback or a kill.
+# A file is read only up to this size, checked on the open file before reading.
+MAX_BYTES = 64 * 1024 * 1024
+# YAML is composed by PyYAML in pure Python, some 3 s and 50 MB of memory per MB of input (JSON
+# goes through the C parser, ten times faster); larger YAML is refused with the advice to convert.
+MAX_YAML_BYTES = 16 * 1024 * 1024
+# Nesting of mappings and lists, counted from the document's top. Bundling, validation, the lint
+# walk and model generation recurse over the data (regen's code generator ran out of stack at
+# about 200 levels), so nothing deeper gets past loading.
+MAX_DEPTH = 128
+# Nodes YAML aliases may add on top of the nodes written in the file: enough for any anchored
+# snippet repeated, while a "billion laughs" document (9 levels of 10 aliases) stops after a
+# fraction of a second and a few hundred MB, its memory linear in the input.
+_ALIAS_NODES = 500_000
+# The digits `int()` and `str()` accept (CVE-2020-10735), and the smallest integer with more.
+_DIGITS = sys.int_info.default_max_str_digits
+_INT_CEILING = 10**_DIGITS
+# The tags a JSON value can carry: YAML 1.2's JSON and core schemas (YAML 1.2 10.2, 10.3), plus
+# the two PyYAML's resolver produces for plain `=` and `<<`, which the builder reports itself.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "value", "merge")
+)
+# Byte order marks of the encodings a file may be saved in by mistake, longest first (the
+# UTF-32 LE mark starts with UTF-16 LE's); a UTF-8 mark is allowed (YAML 1.2 5.2, RFC 8259 8.1).
+_FOREIGN_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _limit(code: str, message: str, where: Location) -> SpecInputError:
+    return SpecInputError(Finding(code, message, where))
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    """A PyYAML mark (0-based, None on nodes built by hand) as a 1-based line and column."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+class _Mark:
+    """Where a composed node starts, 0-based as PyYAML's marks: all the builder reads of one."""
+
+    __slots__ = ("column", "line")
+    # What PyYAML's error text reads of a mark, should an error quote one.
+    name = "<input>"
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"  line {self.line + 1}, column {self.column + 1}"
+
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1 timestamps: OpenAPI values are JSON values."""
+    """SafeLoader without YAML 1.1 timestamps, counting what it composes and how deep.
+
+    PyYAML's composer recurses once per level (a RecursionError at a few hundred), so depth is
+    refused before that; the nodes it composes and the aliases written in the file are counted
+    for the builder, which expands the aliases and so needs a budget for them.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.oaskit_path = Path()
+        self.oaskit_depth = 0
+        self.oaskit_nodes = 0
+        # Where each alias standing for a list item or a mapping value is written, by (parent
+        # node, member index): the composed graph shares the anchored node, whose own position
+        # is the anchor's. (An alias as a key is a scalar, which costs nothing to repeat.)
+        self.oaskit_aliases: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            if parent is not None and index is not None:
+                # The member is appended after it is composed, so its index is the length now.
+                key = (id(parent), len(parent.value))
+                self.oaskit_aliases[key] = _position(event.start_mark)
+            return super().compose_node(parent, index)
+        self.oaskit_nodes += 1
+        if self.oaskit_depth >= MAX_DEPTH and isinstance(
+            event, yaml.MappingStartEvent | yaml.SequenceStartEvent
+        ):
+            where = Location(self.oaskit_path, *_position(event.start_mark))
+            raise _limit("input-too-deep", f"nested deeper than {MAX_DEPTH} levels", where)
+        self.oaskit_depth += 1
+        try:
+            node: yaml.Node | None = super().compose_node(parent, index)
+        finally:
+            self.oaskit_depth -= 1
+        # PyYAML keeps two marks of six attributes per node; one line and column is all that is
+        # read later, and the graph is whole in memory while it is built: half its size.
+        if node is not None:
+            node.start_mark = _Mark(node.start_mark.line, node.start_mark.column)
+            node.end_mark = None
+        return node
 
 
 # Unquoted dates would otherwise become `datetime` objects, which JSON Schema
@@ -70,14 +172,8 @@ class Document:
 
 
 def load_document(path: Path) -> Document:
-    """Parse `path`; an unreadable or unparsable file raises SpecInputError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise SpecInputError(
-            Finding("input-unreadable", f"cannot read file: {reason}", Location(path))
-        ) from None
+    """Parse `path`; an unreadable, unparsable or over-budget file raises SpecInputError."""
+    text = _read_text(path)
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
         document = _load_json(path, text)
         if document is not None:
@@ -85,13 +181,92 @@ def load_document(path: Path) -> Document:
         # RFC 8259 allows tabs between tokens, YAML does not; a raw tab cannot occur inside a
         # valid JSON string, so turning each into a space keeps every line and column.
         text = text.replace("\t", " ")
+    if len(text) > MAX_YAML_BYTES:
+        message = (
+            f"YAML (or JSON with duplicate keys or NaN) is read up to "
+            f"{MAX_YAML_BYTES // (1024 * 1024)} MiB; save the spec as JSON, read up to "
+            f"{MAX_BYTES // (1024 * 1024)} MiB"
+        )
+        raise _limit("input-too-large", message, Location(path))
     return _load_yaml(path, text)
+
+
+def _read_text(path: Path) -> str:
+    """The text of the regular file at `path`, read within MAX_BYTES; else SpecInputError.
+
+    Opened without blocking, then checked on the open descriptor, so nothing swapped in between
+    a check and the open is read: a FIFO would block an open for reading until a writer came,
+    and a device (`/dev/zero`) or a directory has no end or no text.
+    """
+
+    def unreadable(reason: str) -> SpecInputError:
+        return SpecInputError(
+            Finding("input-unreadable", f"cannot read file: {reason}", Location(path))
+        )
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise unreadable(exc.strerror or type(exc).__name__) from None
+    except ValueError:  # an embedded NUL byte in the name
+        raise unreadable("the file name holds a NUL byte") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise unreadable(f"{file_kind(info.st_mode)}, not a regular file")
+        if info.st_size > MAX_BYTES:
+            message = f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
+            raise _limit("input-too-large", message, Location(path))
+        with os.fdopen(os.dup(fd), "rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise unreadable(exc.strerror or type(exc).__name__) from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_BYTES:  # grew since fstat
+        message = f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
+        raise _limit("input-too-large", message, Location(path))
+    for mark, encoding in _FOREIGN_BOMS:
+        if raw.startswith(mark):
+            raise unreadable(f"the file is {encoding} (byte order mark); save it as UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _text_position(raw[: exc.start])
+        message = f"cannot read file: not UTF-8 (byte 0x{raw[exc.start]:02x})"
+        raise SpecInputError(
+            Finding("input-unreadable", message, Location(path, line, col))
+        ) from None
+    # As `read_text` did (universal newlines): every CR and CRLF becomes LF.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, for a message: `a directory`, `a FIFO`, …."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _text_position(prefix: bytes) -> tuple[int, int]:
+    """Line and column just after `prefix`, a valid UTF-8 start of a file."""
+    text = prefix.decode("utf-8-sig", errors="replace")
+    line = text.count("\n") + 1
+    return line, len(text) - (text.rfind("\n") + 1) + 1
 
 
 def _load_yaml(path: Path, text: str) -> Document:
     """`text` composed by PyYAML, the position of every node recorded on the way."""
+    loader = _Loader(text)
+    loader.oaskit_path = path
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -103,12 +278,20 @@ def _load_yaml(path: Path, text: str) -> Document:
         raise SpecInputError(
             Finding("input-syntax", f"not valid YAML or JSON: {exc}", Location(path))
         ) from None
+    finally:
+        loader.dispose()
     document = Document(path=path, data=None)
     if root is not None:
         try:
             positions: dict[Pointer, tuple[int, int]] = {}
             document.positions = positions
-            document.data = _Builder(document, positions).build(root, ())
+            builder = _Builder(
+                document,
+                positions,
+                aliases=loader.oaskit_aliases,
+                budget=loader.oaskit_nodes + _ALIAS_NODES,
+            )
+            document.data = builder.build(root, ())
         except yaml.MarkedYAMLError as exc:
             # Values are constructed after composing: an unknown tag (`!custom`) fails here.
             mark = exc.problem_mark or exc.context_mark
@@ -125,18 +308,57 @@ def _load_yaml(path: Path, text: str) -> Document:
 class _Builder:
     """Turns a composed YAML node tree into plain data plus a position map."""
 
-    def __init__(self, document: Document, positions: dict[Pointer, tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        document: Document,
+        positions: dict[Pointer, tuple[int, int]],
+        *,
+        aliases: Mapping[tuple[int, int], tuple[int, int]],
+        budget: int,
+    ) -> None:
         self._document = document
         self._positions = positions
         self._constructor = _Loader("")
         # Collections being built right now: an alias to one of them is a cycle (`a: &a [*a]`).
         self._open: set[int] = set()
+        self._aliases = aliases
+        # Nodes still to be built: those written in the file plus what aliases may add.
+        self._budget = budget
+        # Where the aliases being expanded right now are written, innermost last.
+        self._via: list[tuple[int, int]] = []
+
+    def _member(self, parent: yaml.Node, index: int, item: yaml.Node, pointer: Pointer) -> Any:
+        """`item`, member `index` of `parent`, built; an alias is followed on the record."""
+        place = self._aliases.get((id(parent), index))
+        if place is None:
+            return self.build(item, pointer)
+        self._via.append(place)
+        try:
+            return self.build(item, pointer)
+        finally:
+            self._via.pop()
 
     def build(self, node: yaml.Node, pointer: Pointer) -> Any:
         """Plain data for `node`, recording positions below `pointer`."""
+        self._budget -= 1
+        if self._budget < 0:
+            # Only aliases make more nodes than the file holds (the "billion laughs").
+            place = self._via[-1] if self._via else _position(node.start_mark)
+            where = Location(self._document.path, *place)
+            message = f"YAML aliases expand to more than {_ALIAS_NODES} nodes beyond the file's"
+            raise _limit("input-too-large", message, where)
+        if node.tag not in _PLAIN_TAGS:
+            # A mapping or list keeps no tag in the data, and any other tag is a Python or
+            # application type: OpenAPI documents are JSON data (OAS 3.1 4.2).
+            self._refuse(node, f"the YAML tag {node.tag!r} is not a JSON type")
         self._positions[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
-            return self._constructor.construct_object(node, deep=True)
+            return self._scalar(node)
+        if len(pointer) >= MAX_DEPTH:
+            # Composed within the limit, but an alias puts a deep node deeper still.
+            place = self._via[-1] if self._via else _position(node.start_mark)
+            where = Location(self._document.path, *place)
+            raise _limit("input-too-deep", f"nested deeper than {MAX_DEPTH} levels", where)
         if id(node) in self._open:
             # JSON has no cycles, so such a document cannot be used at all.
             line, col = node.start_mark.line + 1, node.start_mark.column + 1
@@ -148,18 +370,48 @@ class _Builder:
         try:
             if isinstance(node, yaml.MappingNode):
                 return self._build_mapping(node, pointer)
-            return [self.build(item, (*pointer, index)) for index, item in enumerate(node.value)]
+            return [
+                self._member(node, index, item, (*pointer, index))
+                for index, item in enumerate(node.value)
+            ]
         finally:
             self._open.discard(id(node))
 
+    def _scalar(self, node: yaml.Node) -> Any:
+        # `int()` refuses more than 4300 digits (CVE-2020-10735); hexadecimal, octal and YAML 1.1
+        # base-60 integers escape that check but not `str()`, which every report and regen's
+        # output calls. The text is not echoed: it may be megabytes.
+        too_large = f"a number with more than {_DIGITS} digits"
+        try:
+            value = self._constructor.construct_object(node, deep=True)
+        except ValueError:
+            if len(str(node.value)) > _DIGITS:
+                self._refuse(node, too_large, code="input-too-large")
+            # An explicit `!!int` or `!!float` on text that is not one.
+            self._refuse(node, f"the value is not a valid {node.tag.rpartition(':')[2]}")
+            raise  # pragma: no cover - _refuse raises
+        if isinstance(value, int) and abs(value) >= _INT_CEILING:
+            self._refuse(node, too_large, code="input-too-large")
+        return value
+
+    def _refuse(self, node: yaml.Node, message: str, *, code: str = "input-syntax") -> None:
+        where = Location(self._document.path, node.start_mark.line + 1, node.start_mark.column + 1)
+        prefix = "not valid YAML or JSON: " if code == "input-syntax" else ""
+        raise SpecInputError(Finding(code, prefix + message, where))
+
     def _build_mapping(self, node: yaml.MappingNode, pointer: Pointer) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
+        for position, (key_node, value_node) in enumerate(node.value):
             if key_node.tag == "tag:yaml.org,2002:merge":
                 # `<<:` merge keys are YAML 1.1 only and silently change meaning elsewhere.
                 self._problem(key_node, "yaml-merge-key", "YAML merge keys (<<) are not supported")
                 continue
-            key = self._constructor.construct_object(key_node, deep=True)
+            if isinstance(key_node, yaml.MappingNode | yaml.SequenceNode):
+                # JSON object keys are strings (RFC 8259 4); a complex key has no JSON form.
+                self._refuse(key_node, "a mapping key is a mapping or a list")
+            if key_node.tag not in _PLAIN_TAGS:
+                self._refuse(key_node, f"the YAML tag {key_node.tag!r} is not a JSON type")
+            key = self._scalar(key_node)
             # JSON object keys are strings; YAML would let `200:` be an int.
             name = (
                 key
@@ -170,7 +422,7 @@ class _Builder:
             )
             if name in result:
                 self._problem(key_node, "duplicate-key", f"duplicate key {name!r}")
-            result[name] = self.build(value_node, (*pointer, name))
+            result[name] = self._member(node, position, value_node, (*pointer, name))
         return result
 
     def _problem(self, node: yaml.Node, code: str, message: str) -> None:
@@ -206,10 +458,62 @@ def _load_json(path: Path, text: str) -> Document | None:
     which reports it exactly as before.
     """
     try:
-        data = json.loads(text, object_pairs_hook=_unique, parse_constant=_no_constant)
+        data = json.loads(
+            text, object_pairs_hook=_unique, parse_constant=_no_constant, parse_int=_int
+        )
     except (ValueError, RecursionError):
+        # Too deep for the C parser's recursion guard, or a number `int()` refuses: the YAML
+        # path stops at the same limits, with the place.
         return None
-    return Document(path=path, data=data, positions=_JsonPositions(text, data))
+    positions = _JsonPositions(text, data)
+    deep = _too_deep(data)
+    if deep is not None:
+        where = Location(path, *positions[deep])
+        raise _limit("input-too-deep", f"nested deeper than {MAX_DEPTH} levels", where)
+    return Document(path=path, data=data, positions=positions)
+
+
+def _int(digits: str) -> int:
+    # Python's `int()` refuses over 4300 digits with a ValueError that quotes the input; a
+    # plain one leaves the text to the YAML path, which reports it at its place.
+    if len(digits.lstrip("-")) > _DIGITS:
+        raise _NotPlainJsonError("a long number")
+    return int(digits)
+
+
+def _too_deep(data: Any) -> Pointer | None:
+    """The pointer of a mapping or list nested MAX_DEPTH levels down, if `data` has one.
+
+    `json`'s C parser nests as deep as the interpreter's recursion limit, deeper than what
+    bundling, validation and generation can walk; iterative, so the check itself cannot overflow.
+    """
+    # Level by level first, without pointers: a third of the time of the walk below, which only
+    # a document that is too deep needs, to say where.
+    level = [data] if isinstance(data, dict | list) else []
+    for _ in range(MAX_DEPTH):
+        level = [
+            value
+            for node in level
+            for value in (node.values() if isinstance(node, dict) else node)
+            if isinstance(value, dict | list)
+        ]
+    if not level:
+        return None
+    stack: list[tuple[Pointer, Any]] = [((), data)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, dict):
+            members: Iterator[tuple[str | int, Any]] = iter(node.items())
+        elif isinstance(node, list):
+            members = iter(enumerate(node))
+        else:
+            continue
+        if len(pointer) >= MAX_DEPTH:
+            return pointer
+        stack.extend(
+            ((*pointer, key), value) for key, value in members if isinstance(value, dict | list)
+        )
+    return None
 
 
 # JSON whitespace (RFC 8259 2) and the characters PyYAML's reader counts as line breaks (YAML
