@@ -3,7 +3,9 @@
 `python -m bench.size_bench [--megabytes N] [--no-write] [--output PATH]` from the repository
 root. The spec is made here, deterministically: components with twenty documented properties
 each and a path per component, until the JSON text reaches the size asked for; the YAML copy
-holds the same document in block style. This is the size the issue names as one a hostile pull
+holds the same document in block style, which the loader refuses at once (its YAML limit is
+16 MiB, PyYAML composing in pure Python), and a 12 MB YAML spec under the limit shows what one
+that is read costs. This is the size the issue names as one a hostile pull
 request may bring: the point is that time and peak memory grow with the input, and stay within
 the limits the loader enforces (bench/README.md). openapi-spec-validator (its own venv, as in the
 lint benchmark) validates the JSON copy for comparison; regen has no peer here, as
@@ -28,6 +30,7 @@ from typing import Any
 from bench._measure import Row, Sample, measure, meter, table
 from bench._peers import peer_venv
 from bench._results import Stopwatch, load_average, machine, say, write_section
+from oaskit.spec._load import MAX_YAML_BYTES
 
 __all__ = ["main", "make_spec"]
 
@@ -40,6 +43,8 @@ OSV_VERSION = "0.9.0"
 ENV = {**os.environ, "NO_COLOR": "1"}
 # Linters exit 1 on findings, a completed run; regen exits 0.
 COMPLETED = frozenset({0, 1})
+# Under the loader's YAML limit (oaskit.spec's MAX_YAML_BYTES, 16 MiB), with room to spare.
+YAML_UNDER_LIMIT_MB = 12.0
 
 
 def _component(index: int) -> dict[str, Any]:
@@ -115,15 +120,10 @@ def _yaml_lines(value: Any, indent: int) -> Iterator[str]:
                 yield f"{pad}- {json.dumps(item)}"
 
 
-def _write_inputs(folder: Path, megabytes: float) -> tuple[Path, Path]:
-    spec = make_spec(megabytes)
-    as_json = folder / "size.json"
-    as_json.write_text(json.dumps(spec, indent=1), encoding="utf-8")
-    as_yaml = folder / "size.yaml"
-    with as_yaml.open("w", encoding="utf-8") as handle:
+def _write_yaml(path: Path, spec: dict[str, Any]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
         for line in _yaml_lines(spec, 0):
             handle.write(line + "\n")
-    return as_json, as_yaml
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,30 +143,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="size-bench-") as name:
         folder = Path(name)
-        as_json, as_yaml = _write_inputs(folder, args.megabytes)
-        sizes = {path.suffix[1:]: path.stat().st_size / 1_000_000 for path in (as_json, as_yaml)}
-        runs: list[tuple[str, str, str, list[str]]] = []
-        for label, path in (("JSON", as_json), ("YAML", as_yaml)):
-            spec = f"{label} {sizes[path.suffix[1:]]:.0f} MB"
-            runs.append(
-                (spec, "oaskit lint", version, [oaskit, "lint", "--format", "json", str(path)])
-            )
-            out = folder / f"out_{label.lower()}" / "size_api"
+        spec_data = make_spec(args.megabytes)
+        as_json = folder / "size.json"
+        as_json.write_text(json.dumps(spec_data, indent=1), encoding="utf-8")
+        # The same document as YAML is over the loader's YAML limit, which refuses it at once;
+        # a copy just under the limit shows what a YAML spec that is read costs.
+        as_yaml = folder / "size.yaml"
+        _write_yaml(as_yaml, spec_data)
+        under = folder / "under_limit.yaml"
+        _write_yaml(under, make_spec(YAML_UNDER_LIMIT_MB))
+        del spec_data
+        runs: list[tuple[str, str, str, list[str], frozenset[int]]] = []
+        for label, path in (("JSON", as_json), ("YAML", as_yaml), ("YAML", under)):
+            spec = f"{label} {path.stat().st_size / 1_000_000:.0f} MB"
+            refused = label == "YAML" and path.stat().st_size > MAX_YAML_BYTES
+            # Over the YAML limit, exit 2 with `input-too-large` is the run completing as meant.
+            done = frozenset({2}) if refused else COMPLETED
+            lint = [oaskit, "lint", "--format", "json", str(path)]
+            runs.append((spec, "oaskit lint", version, lint, done))
+            out = folder / f"out_{path.stem}_{label.lower()}" / "size_api"
             regen = [oaskit, "regen", "--spec", str(path), "--out", str(out)]
-            runs.append((spec, "oaskit regen", version, regen))
+            runs.append((spec, "oaskit regen", version, regen, done if refused else frozenset({0})))
             if label == "JSON":
                 if osv.bin is None:
                     rows.append(Row(spec, "openapi-spec-validator", OSV_VERSION, note=osv.reason))
                 else:
                     command = [str(osv.bin / "openapi-spec-validator"), str(path)]
                     shown = osv.versions.get("openapi-spec-validator", OSV_VERSION)
-                    runs.append((spec, "openapi-spec-validator", shown, command))
-        for spec, tool, shown, command in runs:
+                    runs.append((spec, "openapi-spec-validator", shown, command, frozenset({0})))
+        for spec, tool, shown, command, completed in runs:
             sample: Sample = measure(command, cwd=folder, env=ENV, timeout_s=RUN_TIMEOUT_S)
             figures = f"{sample.wall_s:.1f} s, {sample.peak_mib:.0f} MiB, exit {sample.code}"
             say(f"{tool} on {spec}: {figures}")
-            completed = COMPLETED if tool != "oaskit regen" else frozenset({0})
-            rows.append(Row(spec, tool, shown, samples=(sample,), completed=completed))
+            note = "refused: over the YAML limit, as meant" if 2 in completed else ""
+            rows.append(
+                Row(
+                    spec,
+                    tool,
+                    shown,
+                    samples=(sample,),
+                    completed=completed,
+                    completed_note=note,
+                )
+            )
     lint_rows = sorted(
         (r for r in rows if r.tool != "oaskit regen"), key=lambda r: (r.spec, r.tool)
     )
@@ -178,8 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "## Size",
             "",
             f"Written by `python -m bench.size_bench` on {stamp}; every figure comes from that run."
-            f" A generated OpenAPI 3.1 spec of {args.megabytes:g} MB (JSON, pretty-printed) and the"
-            " same document as block YAML; each tool runs once per input as its own process."
+            f" A generated OpenAPI 3.1 spec of {args.megabytes:g} MB (JSON, pretty-printed), the"
+            " same document as block YAML (over the 16 MiB YAML limit: refused at once, exit 2, as"
+            " meant) and a 12 MB YAML spec under it; each tool runs once per input as its own"
+            " process."
             " oaskit lint runs its default rules; openapi-spec-validator validates the JSON copy;"
             " oaskit regen writes the whole package (models split into a lazily imported"
             " `models/` package). Wall time includes start-up; peak memory by " + meter() + ".",
