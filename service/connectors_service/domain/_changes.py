@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -112,7 +112,7 @@ def _stored_state(record: ConnectorRecord) -> tuple[Any, ...]:
 
 
 def _apply(current: ConnectorRecord, changes: Changes, *, creating: bool) -> ConnectorRecord:
-    violations: list[Violation] = []
+    violations: list[Violation] = list(_nul_characters(changes))
     if not creating:
         for member, sent, stored in (
             ("provider", changes.provider, current.provider),
@@ -167,6 +167,51 @@ def _apply(current: ConnectorRecord, changes: Changes, *, creating: bool) -> Con
         http=http,
         data=data,
     )
+
+
+# The members of a change that hold text, by the JSON pointer a violation names.
+_TEXT_MEMBERS = (
+    ("name", "/name"),
+    ("description", "/description"),
+    ("provider", "/provider"),
+    ("type", "/type"),
+    ("service_name", "/serviceName"),
+    ("icon_url", "/iconUrl"),
+    ("fields", "/fields"),
+    ("http", "/http"),
+    ("data", "/data"),
+    ("data_patch", "/data"),
+)
+
+
+def _nul_characters(changes: Changes) -> Iterator[Violation]:
+    """U+0000 anywhere in the change's text: valid JSON that no store keeps as text.
+
+    PostgreSQL refuses the character in `text` and `jsonb` (it is the C string terminator), so
+    it is refused here for every backend alike, at the member that holds it (a key included).
+    """
+    for member, pointer in _TEXT_MEMBERS:
+        found = _first_nul(getattr(changes, member), pointer)
+        if found is not None:
+            yield Violation(found, "NUL_CHARACTER", "Text may not hold the NUL character.")
+
+
+def _first_nul(value: Any, pointer: str) -> str | None:
+    pending = [(value, pointer)]
+    while pending:
+        node, where = pending.pop()
+        if isinstance(node, str):
+            if "\x00" in node:
+                return where
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                escaped = str(key).replace("~", "~0").replace("/", "~1")
+                if "\x00" in str(key):
+                    return f"{where}/{escaped}"
+                pending.append((item, f"{where}/{escaped}"))
+        elif isinstance(node, list):
+            pending.extend((item, f"{where}/{index}") for index, item in enumerate(node))
+    return None
 
 
 def _keep_secret_defaults(

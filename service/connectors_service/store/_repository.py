@@ -246,6 +246,8 @@ class Store:
         propagates. `Rewrite.STALE`: another writer changed the row after the read, and
         nothing was written.
         """
+        if _unstorable(connector_id, service_name):
+            return Rewrite.NOT_FOUND
         statement, parameters = connector_by(
             organization_id=organization_id, connector_id=connector_id, service_name=service_name
         )
@@ -269,6 +271,8 @@ class Store:
 
     def delete_connector(self, *, organization_id: str, connector_id: str) -> bool:
         """Delete the organization's connector; False when there was none."""
+        if _unstorable(connector_id):
+            return False
         with self._sessions.begin() as session:
             row = session.scalars(
                 select(ConnectorRow).filter_by(id=connector_id, organization_id=organization_id)
@@ -291,6 +295,8 @@ class Store:
         """Return up to `limit` connectors ordered by id, strictly after `after_id`."""
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit}")
+        if _unstorable(after_id, provider, type):
+            return []
         # Keyset pagination: a page starts after the last id seen, so rows inserted or deleted
         # meanwhile never shift a page the way OFFSET would.
         query = select(ConnectorRow).filter_by(organization_id=organization_id)
@@ -383,6 +389,8 @@ class Store:
         connector_id: str | None = None,
         service_name: str | None = None,
     ) -> ConnectorRecord | None:
+        if _unstorable(connector_id, service_name):
+            return None
         statement, parameters = connector_by(
             organization_id=organization_id, connector_id=connector_id, service_name=service_name
         )
@@ -465,6 +473,15 @@ def _as_written(record: ConnectorRecord) -> ConnectorRecord:
     return dataclasses.replace(
         record, created_at=to_utc_ms(record.created_at), updated_at=to_utc_ms(record.updated_at)
     )
+
+
+def _unstorable(*values: str | None) -> bool:
+    """Whether a value holds U+0000, which no stored text can (PostgreSQL refuses it in text).
+
+    A lookup by such a value finds nothing, as it would for any name never stored, instead of
+    the database's DataError; the domain refuses such text in a body (`NUL_CHARACTER`).
+    """
+    return any(value is not None and "\x00" in value for value in values)
 
 
 def _duplicate(service_name: str) -> str:
