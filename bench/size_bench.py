@@ -197,7 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "## Size",
             "",
             f"Written by `python -m bench.size_bench` on {stamp}; every figure comes from that run."
-            f" A generated OpenAPI 3.1 spec of {args.megabytes:g} MB (JSON, pretty-printed), the"
+            f" A generated OpenAPI 3.1 spec of {args.megabytes:g} MB as compact JSON (written"
+            " pretty-printed, hence larger in the table), the"
             " same document as block YAML (over the 16 MiB YAML limit: refused at once, exit 2, as"
             " meant) and a 12 MB YAML spec under it; each tool runs once per input as its own"
             " process."
