@@ -19,7 +19,7 @@ info: {title: Items, version: "1"}
 paths: {}
 components:
   schemas:
-    Shared: {$ref: ../../shared-schemas/Shared.yaml}
+    Common: {$ref: ../../common-schemas/Common.yaml}
 """
 
 
@@ -29,22 +29,22 @@ def _project(tmp_path: Path, table: str) -> Path:
         {
             "project/pyproject.toml": "[tool.oaskit]\n" + table,
             "project/spec/api/openapi.yaml": SPEC,
-            "project/shared-schemas/Shared.yaml": "type: string\n",
+            "project/common-schemas/Common.yaml": "type: string\n",
         },
     )
     return tmp_path / "project"
 
 
 def test_reads_ref_roots_relative_to_the_project_root(tmp_path: Path) -> None:
-    root = _project(tmp_path, 'ref-roots = ["shared-schemas"]\n')
+    root = _project(tmp_path, 'ref-roots = ["common-schemas"]\n')
 
     config = load_config(root)
     spec = root / "spec" / "api" / "openapi.yaml"
     bundle = bundle_spec(spec, ref_roots=[root / folder for folder in config.ref_roots])
 
-    assert config.ref_roots == (Path("shared-schemas"),)
+    assert config.ref_roots == (Path("common-schemas"),)
     assert bundle.problems == []
-    assert bundle.data["components"]["schemas"]["Shared"] == {"type": "string"}
+    assert bundle.data["components"]["schemas"]["Common"] == {"type": "string"}
 
 
 def test_refuses_the_ref_when_its_folder_is_not_a_ref_root(tmp_path: Path) -> None:
@@ -61,10 +61,10 @@ def test_refuses_the_ref_when_its_folder_is_not_a_ref_root(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('ref-roots = "shared"\n', "ref-roots must be a list of folders"),
+        ('ref-roots = "common"\n', "ref-roots must be a list of folders"),
         ("ref-roots = [1]\n", "ref-roots must be a list of folders"),
         ('ref-roots = [""]\n', "ref-roots must be a list of folders"),
-        ('ref-root = ["shared"]\n', "did you mean 'ref-roots'?"),
+        ('ref-root = ["common"]\n', "did you mean 'ref-roots'?"),
     ],
 )
 def test_raises_config_invalid_at_the_key_when_ref_roots_is_not_a_list_of_folders(
@@ -82,7 +82,7 @@ def test_raises_config_invalid_at_the_key_when_ref_roots_is_not_a_list_of_folder
 
 
 def test_lints_the_spec_when_lint_spec_is_given_the_ref_roots(tmp_path: Path) -> None:
-    root = _project(tmp_path, 'ref-roots = ["shared-schemas"]\n')
+    root = _project(tmp_path, 'ref-roots = ["common-schemas"]\n')
     spec = root / "spec" / "api" / "openapi.yaml"
     allowed = [root / folder for folder in load_config(root).ref_roots]
 
@@ -106,7 +106,7 @@ def test_commands_read_ref_roots_from_the_project_when_run_in_it(
     """The CLI hands `ref-roots` to every command; without it the same `$ref` is refused."""
     apis = '[[tool.oaskit.apis]]\nname = "items"\nspec = "spec/api/openapi.yaml"\n'
     apis += 'package = "items_api"\n'
-    allowed = _project(tmp_path / "allowed", 'ref-roots = ["shared-schemas"]\n\n' + apis)
+    allowed = _project(tmp_path / "allowed", 'ref-roots = ["common-schemas"]\n\n' + apis)
     refused = _project(tmp_path / "refused", apis)
 
     monkeypatch.chdir(allowed)

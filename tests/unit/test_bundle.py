@@ -27,7 +27,7 @@ THREE_FILES = {
     get:
       operationId: listItems
       parameters:
-        - $ref: ../shared/common.yaml#/Limit
+        - $ref: ../lib/common.yaml#/Limit
       responses:
         "200":
           description: The items.
@@ -44,7 +44,7 @@ THREE_FILES = {
       child:
         $ref: ./Item.yaml
     """,
-    "shared/common.yaml": """\
+    "lib/common.yaml": """\
     Limit:
       name: limit
       in: query
@@ -109,7 +109,7 @@ def test_locates_nodes_in_their_source_file_when_bundled(tmp_path: Path) -> None
     assert bundle.locate(("info", "title")) == Location(root / "openapi.yaml", 3, 10)
     assert bundle.locate((*OPERATION, "operationId")) == Location(root / "paths/items.yaml", 2, 16)
     assert bundle.locate((*OPERATION, "parameters", 0, "in")) == Location(
-        root / "shared/common.yaml", 3, 7
+        root / "lib/common.yaml", 3, 7
     )
     assert bundle.locate(("components", "schemas", "Item", "properties", "id", "type")) == Location(
         root / "components/schemas/Item.yaml", 4, 11
@@ -141,7 +141,7 @@ def test_reports_ref_unresolvable_at_ref_line_when_pointer_is_missing(tmp_path: 
     assert [(p.code, p.message, p.location) for p in bundle.problems] == [
         (
             "ref-unresolvable",
-            "$ref '../shared/common.yaml#/Offset' points at nothing",
+            "$ref '../lib/common.yaml#/Offset' points at nothing",
             Location(tmp_path.resolve() / "paths/items.yaml", 4, 13),
         )
     ]
@@ -391,12 +391,12 @@ def test_raises_ref_outside_root_when_a_symlink_inside_points_out(tmp_path: Path
 
 
 def test_follows_ref_when_its_folder_is_a_ref_root(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"shared/Thing.yaml": "type: string\n"})
+    write_tree(tmp_path, {"common/Thing.yaml": "type: string\n"})
     path = write_tree(
-        tmp_path / "api", {"openapi.yaml": HEAD + "    A: {$ref: ../shared/Thing.yaml}\n"}
+        tmp_path / "api", {"openapi.yaml": HEAD + "    A: {$ref: ../common/Thing.yaml}\n"}
     )
 
-    bundle = bundle_spec(path, ref_roots=[tmp_path / "shared"])
+    bundle = bundle_spec(path, ref_roots=[tmp_path / "common"])
 
     assert bundle.problems == []
     assert bundle.data["components"]["schemas"]["A"] == {"type": "string"}
