@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from oaskit.config import ApiConfig, ProjectConfig, find_project, load_config
+from oaskit.config._hint import did_you_mean
 from oaskit.errors import Finding, Location, SpecInputError
 
 __all__ = [
@@ -79,12 +78,6 @@ def wants_colour(stream: TextIO) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return stream.isatty() and os.environ.get("TERM") != "dumb"
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`; did you mean 'x'?` for the choice closest to `word`, or "" when none is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def load_project(output: Output | None = None) -> ProjectConfig:

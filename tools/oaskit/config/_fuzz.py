@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -12,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from oaskit.config._hint import did_you_mean
 from oaskit.config._toml import key_location
 from oaskit.errors import Finding, Location, SpecInputError
 
@@ -95,8 +95,7 @@ def parse_fuzz_config(table: Any, *, text: str, path: Path) -> FuzzConfig:
 
     for key in table:
         if key not in KEYS:
-            close = difflib.get_close_matches(key, KEYS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(KEYS)})"
+            hint = did_you_mean(key, KEYS) or f" (known: {', '.join(KEYS)})"
             raise fail(key, f"has an unknown key {key!r}{hint}")
 
     def value(key: str, check: Callable[[Any], bool], expected: str) -> Any:

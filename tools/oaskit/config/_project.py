@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import keyword
 import re
 import tomllib
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from oaskit.config._fuzz import FuzzConfig, parse_fuzz_config
+from oaskit.config._hint import did_you_mean
 from oaskit.config._toml import find_key, key_location, syntax_error_location
 from oaskit.errors import Finding, Level, Location, SpecInputError
 
@@ -192,13 +192,8 @@ class _Source:
         choices = list(known)
         for key in table:
             if key not in choices:
-                message = f"{label} has an unknown key {key!r}{_did_you_mean(key, choices)}"
+                message = f"{label} has an unknown key {key!r}{did_you_mean(key, choices)}"
                 raise self.error(message, name, key, index=index)
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _is_import_name(package: str) -> bool:
