@@ -345,8 +345,8 @@ class ConnectorPatch(ApiModel):
         ),
     ] = MISSING
     http: Annotated[
-        HttpTemplate | MISSING | None,
-        Field(description="The HTTP request template the connector sends (Census `data`)."),
+        HttpTemplatePatch | MISSING | None,
+        Field(description="Merges into the stored template; `null` removes it."),
     ] = MISSING
     data: Annotated[
         dict[str, Any] | MISSING,
@@ -652,7 +652,12 @@ class FieldDefinition(ApiModel):
 
 
 HeadersAdditionalProperty = TypeAliasType(
-    "HeadersAdditionalProperty", Annotated[str, Field(max_length=4096)]
+    "HeadersAdditionalProperty", Annotated[str | None, Field(max_length=4096)]
+)
+
+
+HeadersAdditionalProperty1 = TypeAliasType(
+    "HeadersAdditionalProperty1", Annotated[str, Field(max_length=4096)]
 )
 
 
@@ -673,10 +678,38 @@ class HttpTemplate(ApiModel):
             Annotated[
                 str, StringConstraints(pattern=r"^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$", max_length=256)
             ],
-            HeadersAdditionalProperty,
+            HeadersAdditionalProperty1,
         ]
         | MISSING,
         Field(description="Header names (RFC 9110 tokens) and values.", max_length=50),
+    ] = MISSING
+
+
+class HttpTemplatePatch(ApiModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    url: Annotated[
+        str | MISSING,
+        Field(
+            description="An https URL.",
+            max_length=2048,
+            pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
+        ),
+    ] = MISSING
+    headers: Annotated[
+        dict[
+            Annotated[
+                str, StringConstraints(pattern=r"^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$", max_length=256)
+            ],
+            HeadersAdditionalProperty,
+        ]
+        | MISSING
+        | None,
+        Field(
+            description="Header names (RFC 9110 tokens) and values; `null` removes the header.",
+            max_length=50,
+        ),
     ] = MISSING
 
 

@@ -8,7 +8,7 @@ from typing import NoReturn
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from connectors_service.db import create_engine_from_url, create_schema
+from connectors_service.db import Timeouts, create_engine_from_url, create_schema
 from connectors_service.settings import Settings
 from connectors_service.store import SCOPES, ApiKeyInfo, Organization, Store, StoreError, utc_now
 
@@ -103,7 +103,7 @@ def _fail(message: str) -> int:
 
 @contextmanager
 def _open_store(settings: Settings) -> Iterator[Store]:
-    engine = create_engine_from_url(settings.database_url)
+    engine = create_engine_from_url(settings.database_url, Timeouts.from_settings(settings))
     try:
         # Admin commands may be the first thing run against a new database.
         create_schema(engine)
@@ -192,7 +192,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
     # The first start creates the SQLite file and its tables before any worker opens them.
-    engine = create_engine_from_url(settings.database_url)
+    engine = create_engine_from_url(settings.database_url, Timeouts.from_settings(settings))
     try:
         create_schema(engine)
     finally:

@@ -7,11 +7,12 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
 from connectors_service.crypto import load_secret_box
-from connectors_service.db import create_engine_from_url, create_schema
+from connectors_service.db import Timeouts, create_engine_from_url, create_schema
 from connectors_service.dialects.census import CensusConnectors, census_error, render_census_error
 from connectors_service.dialects.native import NativeConnectors, native_error
 from connectors_service.dialects.supermetrics import (
@@ -19,14 +20,15 @@ from connectors_service.dialects.supermetrics import (
     render_supermetrics_error,
     supermetrics_error,
 )
+from connectors_service.domain import DomainError
 from connectors_service.errors import render_native_error
 from connectors_service.keycache import KeyCache
-from connectors_service.middleware import RequestContextMiddleware
+from connectors_service.middleware import RequestContextMiddleware, describe_error
 from connectors_service.ratelimit import create_rate_limiter
 from connectors_service.routing import Dialect, ErrorDispatcher
 from connectors_service.services import Services
 from connectors_service.settings import Settings
-from connectors_service.store import Store
+from connectors_service.store import Store, StoreUnavailable
 from generated.census import server as census_server
 from generated.connectors import server as native_server
 from generated.supermetrics import server as supermetrics_server
@@ -35,16 +37,24 @@ __all__ = ["create_app", "create_served_app"]
 
 # DOMAIN.md: a body over 1 MiB is 413.
 MAX_BODY_BYTES = 1024 * 1024
+# RFC 9110 15.6.4: 503 says the server cannot handle the request now but may later; 10.2.3:
+# Retry-After says how long the client should wait. A lock or a slow statement clears quickly
+# and an outage takes as long as it takes, so the wait is short: clients come back soon after
+# the database does, and each retry meanwhile costs no more than the store's own timeouts.
+RETRY_AFTER_SECONDS = 2
+
+outage_log = logging.getLogger("connectors_service.outage")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service for `settings` (default: from the environment)."""
     settings = settings or Settings()
     _configure_logging(settings.log_level)
-    engine = create_engine_from_url(settings.database_url)
+    engine = create_engine_from_url(settings.database_url, Timeouts.from_settings(settings))
     create_schema(engine)
+    lease = timedelta(seconds=settings.idempotency_lease_seconds)
     services = Services(
-        store=Store(engine),
+        store=Store(engine, idempotency_lease=lease),
         limiter=create_rate_limiter(settings),
         box=load_secret_box(settings),
         keys=KeyCache(settings.api_key_cache_seconds),
@@ -62,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        # A trailing slash is a 404, never a redirect built from the `Host` header.
+        redirect_slashes=False,
         lifespan=lifespan,
     )
     app.state.services = services
@@ -94,7 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 from_domain=census_error,
                 render=render_census_error,
             ),
-        ]
+        ],
+        refusals={StoreUnavailable: _service_unavailable},
     )
     dispatcher.install(app)
     app.add_middleware(
@@ -116,6 +129,17 @@ def create_served_app() -> FastAPI:
     gc.collect()
     gc.freeze()
     return app
+
+
+def _service_unavailable(error: Exception) -> DomainError:
+    # Every store call may raise it: the API key lookup, idempotency records, reads, writes.
+    outage_log.warning("database unavailable: %s", describe_error(error))
+    return DomainError(
+        503,
+        "SERVICE_UNAVAILABLE",
+        "The service is temporarily unavailable. Retry later.",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def _configure_logging(level: str) -> None:

@@ -14,7 +14,7 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,6 @@ __all__ = [
     "load_secret_box",
     "open_data",
     "parse_keys",
-    "seal_data",
 ]
 
 _log = logging.getLogger(__name__)
@@ -131,6 +130,13 @@ class SecretBox:
         sealed = self._ciphers[self._current].encrypt(nonce, plaintext.encode(), header.encode())
         return f"{header}.{_b64encode(nonce + sealed)}"
 
+    def seal(self, plaintext: str) -> dict[str, str]:
+        """`plaintext` as it rests in stored data: `{"$sealed": token}`, which `open_data` opens.
+
+        Which values are sealed is the domain's decision (`SecretRules.replace_secrets`).
+        """
+        return {SEALED: self.encrypt(plaintext)}
+
     def decrypt(self, token: str) -> str:
         """Decrypt a token of any key in the keyring; raise if it is unknown or was modified."""
         match = _TOKEN.fullmatch(token)
@@ -202,41 +208,6 @@ def _read_key_file(path: Path) -> str:
     if os.name == "posix" and path.stat().st_mode & 0o077:
         _log.warning("secret key file %s is readable by others; chmod 600 it", path)
     return text
-
-
-_IsSecret = Callable[[str, bool], bool]
-
-
-def seal_data(data: Mapping[str, Any], is_secret: _IsSecret, box: SecretBox) -> dict[str, Any]:
-    """A copy of `data` with each secret string replaced by `{"$sealed": token}`.
-
-    `is_secret(key, top_level)` decides; nested objects are sealed too, and objects inside
-    lists, the way the domain masks them. Input that already holds a sealed-shaped object is
-    refused: opening it later would decrypt a value that was never a secret of this data.
-    """
-    return _seal(data, is_secret, box, top_level=True)
-
-
-def _seal(
-    data: Mapping[str, Any], is_secret: _IsSecret, box: SecretBox, *, top_level: bool
-) -> dict[str, Any]:
-    if _is_sealed(data):
-        raise ValueError(f"data already contains a {SEALED!r} object; seal plain data only")
-    sealed: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, str) and is_secret(key, top_level):
-            sealed[key] = {SEALED: box.encrypt(value)}
-        else:
-            sealed[key] = _seal_value(value, is_secret, box)
-    return sealed
-
-
-def _seal_value(value: Any, is_secret: _IsSecret, box: SecretBox) -> Any:
-    if isinstance(value, Mapping):
-        return _seal(value, is_secret, box, top_level=False)
-    if isinstance(value, list):
-        return [_seal_value(item, is_secret, box) for item in value]
-    return value
 
 
 def open_data(sealed: Mapping[str, Any], box: SecretBox) -> dict[str, Any]:

@@ -1,10 +1,17 @@
-"""Pure ASGI middleware: request ids, standard headers, body limit, 500s, one log line each."""
+"""Pure ASGI middleware: request ids, standard headers, body limit, 500s, one log line each.
+
+Log lines carry no request data: no body, query or path values (a route's template stands
+for its path), and for an error its class, its statement's verb and table and the code's
+frames, never its message (a driver's message quotes values: a unique key, a bad JSON token).
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import time
+import traceback
 from collections.abc import Callable, Iterable, Mapping
 
 from starlette.requests import Request
@@ -14,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from connectors_service.context import choose_request_id, standard_headers
 from connectors_service.domain import DomainError
 
-__all__ = ["RequestContextMiddleware"]
+__all__ = ["RequestContextMiddleware", "describe_error", "route_of"]
 
 access_log = logging.getLogger("connectors_service.access")
 # Made once: json.dumps with any option builds a new encoder on every call.
@@ -61,8 +68,15 @@ class RequestContextMiddleware:
         except Exception as exc:
             if response_started:
                 raise
-            # Logged without the request body or query: either could carry a secret.
-            error_log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            # Logged without the request's data or the error's message: either could carry a
+            # secret. The frames show where, the classes what.
+            error_log.error(
+                "unhandled error on %s %s: %s\n%s",
+                scope["method"],
+                route_of(scope),
+                describe_error(exc),
+                _frames(exc),
+            )
             response = self.render(Request(scope), exc)
             await response(scope, receive, send_with_headers)
         finally:
@@ -70,7 +84,7 @@ class RequestContextMiddleware:
                 _log_access(
                     {
                         "method": scope["method"],
-                        "path": scope["path"],
+                        "route": route_of(scope),
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                         "request_id": scope["state"]["request_id"],
@@ -135,3 +149,75 @@ def _log_access(fields: Mapping[str, object]) -> None:
     # shows; the record is made and handed to the handlers directly, as Logger.info would.
     line = _COMPACT_JSON.encode(fields)
     access_log.handle(access_log.makeRecord(access_log.name, logging.INFO, "", 0, line, (), None))
+
+
+def route_of(scope: Scope) -> str | None:
+    """The template of the route that served the request (`/v1/connectors/{id}`).
+
+    None before routing or when no route matched: the raw path would be request data.
+    """
+    path = getattr(scope.get("route"), "path", None)
+    if isinstance(path, str):
+        return path
+    # The generated routers' scopes keep the matched endpoint and its parameters but not
+    # always the route: each parameter's segment is put back as its name.
+    params = scope.get("path_params")
+    if "endpoint" not in scope or not isinstance(params, dict):
+        return None
+    names = {str(value): f"{{{name}}}" for name, value in params.items()}
+    if any("/" in value for value in names):
+        return None
+    return "/".join(names.get(segment, segment) for segment in scope["path"].split("/"))
+
+
+# The verb and the table a statement names; SQLAlchemy's statements carry their values as
+# parameters, and only these two words of them are logged.
+_VERB = re.compile(r"\s*([A-Za-z]+)")
+_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|TABLE)\s+\"?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
+
+
+def statement_name(statement: str) -> str:
+    """`SELECT api_keys`, `UPDATE connectors`: what a statement does to which table."""
+    verb = _VERB.match(statement)
+    if verb is None:
+        return "?"
+    table = _TABLE.search(statement, verb.start(1))
+    return verb.group(1).upper() if table is None else f"{verb.group(1).upper()} {table.group(1)}"
+
+
+def describe_error(error: BaseException) -> str:
+    """The classes of `error` and its causes, with each database statement's name.
+
+    `OperationalError [SELECT api_keys] <- psycopg.errors.QueryCanceled`: no message, no SQL
+    text beyond its verb and table, no parameters.
+    """
+    parts: list[str] = []
+    for link in _chain(error):
+        kind = type(link)
+        part = f"{kind.__module__}.{kind.__qualname__}"
+        statement = getattr(link, "statement", None)
+        if isinstance(statement, str):
+            part += f" [{statement_name(statement)}]"
+        parts.append(part)
+    return " <- ".join(parts)
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    links: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not seen for seen in links):
+        links.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    return links
+
+
+def _frames(error: BaseException) -> str:
+    # File, line, function and the line of code of each frame, the first cause first as
+    # Python prints a chain; the frames' variables are never read.
+    blocks = []
+    for link in reversed(_chain(error)):
+        frames = "".join(traceback.format_list(traceback.extract_tb(link.__traceback__)))
+        blocks.append(f"{type(link).__qualname__} at:\n{frames}")
+    return "".join(blocks)

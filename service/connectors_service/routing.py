@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,12 +29,22 @@ class Dialect:
 
 
 class ErrorDispatcher:
-    """Picks the dialect by path (longest prefix; the first one is the default)."""
+    """Picks the dialect by path (longest prefix; the first one is the default).
 
-    def __init__(self, dialects: Sequence[Dialect]) -> None:
+    `refusals` turn exceptions of other layers (the store's outages) into the `DomainError`
+    that answers them, so they are rendered like the domain's own refusals, in every dialect.
+    """
+
+    def __init__(
+        self,
+        dialects: Sequence[Dialect],
+        *,
+        refusals: Mapping[type[Exception], Callable[[Exception], DomainError]] | None = None,
+    ) -> None:
         self._default = dialects[0]
         self._by_prefix = sorted(dialects, key=lambda d: len(d.prefix), reverse=True)
         self._dialects = tuple(dialects)
+        self._refusals = dict(refusals or {})
 
     def dialect_for(self, path: str) -> Dialect:
         """The dialect that owns `path`; unknown paths get the default's envelope."""
@@ -46,6 +56,10 @@ class ErrorDispatcher:
     def render(self, request: Request, exc: Exception) -> Response:
         """The error response for `exc` in the envelope of the request's dialect."""
         dialect = self.dialect_for(request.url.path)
+        for kind, refusal in self._refusals.items():
+            if isinstance(exc, kind):
+                exc = refusal(exc)
+                break
         error = (
             dialect.from_domain(exc) if isinstance(exc, DomainError) else dialect.to_api_error(exc)
         )
@@ -59,5 +73,6 @@ class ErrorDispatcher:
 
         kinds: list[type[Exception]] = [DomainError, RequestValidationError, StarletteHTTPException]
         kinds.extend(d.error_type for d in self._dialects)
+        kinds.extend(self._refusals)
         for kind in dict.fromkeys(kinds):
             app.add_exception_handler(kind, on_error)

@@ -12,7 +12,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from connectors_service.context import client_key
-from connectors_service.crypto import SecretBox, open_data, seal_data
+from connectors_service.crypto import SecretBox, open_data
 from connectors_service.domain import (
     Changes,
     DomainError,
@@ -37,6 +37,8 @@ __all__ = ["Services"]
 
 # Optimistic writes without If-Match retry this often when another writer got in between.
 _WRITE_ATTEMPTS = 8
+# Seconds a client waits after those attempts all lost: the other writers are done by then.
+_CONTENTION_RETRY_AFTER = "1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,10 @@ class Services:
 
     async def create(self, principal: Principal, changes: Changes) -> ConnectorRecord:
         """A new connector from a create request; 409 when its service name is taken."""
+        # The domain's checks run user patterns, so they too stay off the event loop.
+        return await run_in_threadpool(self._create, principal, changes)
+
+    def _create(self, principal: Principal, changes: Changes) -> ConnectorRecord:
         record = new_connector(
             changes,
             connector_id=new_id("con"),
@@ -125,14 +131,15 @@ class Services:
             now=utc_now(),
         )
         try:
-            stored = await run_in_threadpool(self.store.insert_connector, self.seal(record))
+            stored = self.store.insert_connector(self.seal(record))
         except DuplicateServiceName:
             raise DomainError(
                 409,
                 "CONFLICT_ERROR",
                 "Another connector of the organization has this service name.",
             ) from None
-        return self.reveal(stored)
+        # What was just sealed is `record` itself: no need to decrypt it again.
+        return dataclasses.replace(stored, data=record.data, fields=record.fields)
 
     async def change(
         self,
@@ -201,16 +208,22 @@ class Services:
             if if_match is not None:
                 # Another writer changed it after our read: the caller's ETag is stale now.
                 raise DomainError.precondition_failed()
+        # RFC 9110 15.6.4 and 10.2.3: a 503 says when to come back.
         raise DomainError(
-            503, "SERVICE_UNAVAILABLE", "The connector is being changed by others; retry."
+            503,
+            "SERVICE_UNAVAILABLE",
+            "The connector is being changed by others; retry.",
+            headers={"Retry-After": _CONTENTION_RETRY_AFTER},
         )
 
     def seal(self, record: ConnectorRecord) -> ConnectorRecord:
-        """The record as stored: every secret value encrypted (DOMAIN.md, secrets at rest)."""
+        """The record as stored: every secret value encrypted (DOMAIN.md, secrets at rest).
+
+        What is a secret is the domain's one decision (`SecretRules.replace_secrets`), the same
+        walk that masks on read, so nothing is masked that rests in clear or the reverse.
+        """
         rules = SecretRules.from_fields(record.fields)
-        sealed = seal_data(
-            record.data, lambda key, top: rules.is_secret(key, top_level=top), self.box
-        )
+        sealed = rules.replace_secrets(record.data, self.box.seal)
         return dataclasses.replace(record, data=sealed, fields=self._seal_defaults(record.fields))
 
     def reveal(self, record: ConnectorRecord) -> ConnectorRecord:
@@ -225,7 +238,7 @@ class Services:
         if fields is None:
             return None
         return [
-            seal_data(field, lambda key, _top: key == "default", self.box)
+            {**field, "default": self.box.seal(field["default"])}
             if field.get("secret") is True and isinstance(field.get("default"), str)
             else field
             for field in fields

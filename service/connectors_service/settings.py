@@ -19,6 +19,20 @@ class Settings(BaseSettings):
         default="sqlite:///var/connectors.db",
         validation_alias=AliasChoices("DATABASE_URL", "CONNECTORS_DATABASE_URL"),
     )
+    # Every wait on the database has an end, after which the request is 503 (store/_outage.py)
+    # instead of holding a worker. PostgreSQL: opening a connection (libpq's connect_timeout,
+    # in whole seconds; psycopg raises smaller values to the floor `ge` states) and one
+    # statement (the server's statement_timeout; a connection lent out for twice as long
+    # without an answer is cut by the client, db.py). Both backends: waiting for a pooled
+    # connection.
+    database_connect_timeout_seconds: int = Field(default=5, ge=2)
+    database_statement_timeout_seconds: float = Field(default=10.0, gt=0)
+    database_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    # SQLite: how long a writer waits for another connection's lock before giving up.
+    sqlite_busy_timeout_seconds: float = Field(default=1.0, ge=0)
+    # How long an in-flight Idempotency-Key holds its key before a retry may take it over,
+    # as from a process that died mid-request (store/_idempotency.py).
+    idempotency_lease_seconds: float = Field(default=60.0, gt=0)
     rate_limit_per_minute: int = Field(default=600, ge=1)
     # How long a process remembers a valid API key instead of looking it up again; a revoked
     # key can keep working this long in a process that saw it just before (keycache.py).

@@ -21,16 +21,21 @@ from connectors_service.crypto import (
     load_secret_box,
     open_data,
     parse_keys,
-    seal_data,
 )
+from connectors_service.domain import SecretRules
 from connectors_service.settings import Settings
 
 OLD_KEY = bytes(range(32))
 NEW_KEY = bytes(range(32, 64))
 
 
-def _is_secret(key: str, top_level: bool) -> bool:
-    return "password" in key or "token" in key or (top_level and key == "pin")
+# `pin` is secret by its definition (top level only); the rest by their names.
+_RULES = SecretRules.from_fields([{"id": "pin", "secret": True}])
+
+
+def seal_data(data: dict[str, Any], box: SecretBox) -> dict[str, Any]:
+    """Sealing as the service does it: the domain decides, the box encrypts."""
+    return _RULES.replace_secrets(data, box.seal)
 
 
 @pytest.fixture
@@ -216,20 +221,32 @@ def _connector_data() -> dict[str, Any]:
         "api_token": None,
         "auth": {"refresh_token": "nested-r3fresh", "pin": "not-secret-below-top", "kind": "oauth"},
         "accounts": [{"password": "listed-s3cret", "name": "main"}, "plain"],
+        "deep": [[{"password": "deep-s3cret"}]],
+        "api_tokens": ["tok-1", "tok-2"],
     }
 
 
 def test_seal_data_hides_every_secret_when_data_is_nested(secret_box: SecretBox) -> None:
     data = _connector_data()
 
-    sealed = seal_data(data, _is_secret, secret_box)
+    sealed = seal_data(data, secret_box)
 
     dumped = json.dumps(sealed)
-    for plaintext in ["top-hunter2", "top-1234", "nested-r3fresh", "listed-s3cret"]:
+    for plaintext in [
+        "top-hunter2",
+        "top-1234",
+        "nested-r3fresh",
+        "listed-s3cret",
+        "deep-s3cret",
+        "tok-1",
+    ]:
         assert plaintext not in dumped
     assert set(sealed["password"]) == {SEALED}
     assert set(sealed["auth"]["refresh_token"]) == {SEALED}
     assert set(sealed["accounts"][0]["password"]) == {SEALED}
+    # Lists of lists too, and string items of a list held by a secret name.
+    assert set(sealed["deep"][0][0]["password"]) == {SEALED}
+    assert [set(item) for item in sealed["api_tokens"]] == [{SEALED}, {SEALED}]
     # Only strings are secrets, and `top_level` reaches the callable.
     assert sealed["api_token"] is None
     assert sealed["auth"]["pin"] == "not-secret-below-top"
@@ -238,7 +255,7 @@ def test_seal_data_hides_every_secret_when_data_is_nested(secret_box: SecretBox)
 
 
 def test_open_data_restores_the_original_when_data_was_sealed(secret_box: SecretBox) -> None:
-    sealed = seal_data(_connector_data(), _is_secret, secret_box)
+    sealed = seal_data(_connector_data(), secret_box)
 
     assert open_data(sealed, secret_box) == _connector_data()
     assert open_data(json.loads(json.dumps(sealed)), secret_box) == _connector_data()
@@ -248,10 +265,3 @@ def test_open_data_leaves_plain_data_alone_when_nothing_is_sealed(secret_box: Se
     data = {"host": "db", "nested": {"a": [1, {"b": "c"}]}, "marker": {SEALED: 1, "x": 2}}
 
     assert open_data(data, secret_box) == data
-
-
-def test_seal_data_refuses_input_when_it_already_looks_sealed(secret_box: SecretBox) -> None:
-    token = secret_box.encrypt("stolen")
-
-    with pytest.raises(ValueError, match="already contains"):
-        seal_data({"host": {SEALED: token}}, _is_secret, secret_box)

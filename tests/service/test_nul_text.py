@@ -1,7 +1,8 @@
 """U+0000 in text: valid JSON that no store keeps (PostgreSQL refuses it), so never a 500.
 
-A body holding it is 422 `NUL_CHARACTER` at its member, in every dialect; a lookup by a name or
-id holding it finds nothing, as for any name never stored. Run on SQLite and on PostgreSQL.
+A body holding it is 400 `NUL_CHARACTER` at its member (DOMAIN.md, Robustness), in every
+dialect; a lookup by a name or id holding it finds nothing, as for any name never stored. Run on
+SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from tests.service.test_native import BRAZE
 from tests.service.test_supermetrics import PIPEDRIVE, collection, create, team_of
 
 
-def test_native_create_is_422_at_the_member_when_text_holds_nul(service: Service) -> None:
+def test_native_create_is_400_at_the_member_when_text_holds_nul(service: Service) -> None:
     body: dict[str, Any] = copy.deepcopy(BRAZE)
     body["data"]["instance_url"] = "https://x\x00.example"
 
     with service.client() as client:
         response = client.post("/v1/connectors", json=body, headers=service.auth)
 
-    assert response.status_code == 422, response.text
+    assert response.status_code == 400, response.text
     assert "NUL_CHARACTER" in response.text
     assert "/data/instance_url" in response.text
 
@@ -47,7 +48,7 @@ def test_store_lookups_find_nothing_when_a_name_or_filter_holds_nul(
     )
 
 
-def test_supermetrics_create_and_update_are_422_when_configuration_holds_nul(
+def test_supermetrics_create_and_update_are_400_when_configuration_holds_nul(
     service: Service, store: Store
 ) -> None:
     team = team_of(service, store)
@@ -64,6 +65,6 @@ def test_supermetrics_create_and_update_are_422_when_configuration_holds_nul(
             headers=service.auth,
         )
 
-    assert created.status_code == 422, created.text
+    assert created.status_code == 400, created.text
     assert "NUL_CHARACTER" in created.text or "NUL character" in created.text
-    assert updated.status_code == 422, updated.text
+    assert updated.status_code == 400, updated.text

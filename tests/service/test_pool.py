@@ -7,10 +7,9 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError
 
 import connectors_service.db
-from connectors_service.store import Store
+from connectors_service.store import Store, StoreUnavailable
 
 
 def _raw(engine: Engine) -> Any:
@@ -80,7 +79,8 @@ def test_connection_dropped_while_lent_fails_that_read_and_is_not_lent_again(
     # Dropped right after use: no ping is due, so the next request meets the dead connection.
     _kill(engine, first)
 
-    with pytest.raises((psycopg.OperationalError, DBAPIError)):
+    # An outage to the caller (503 with Retry-After), not a driver error (a 500).
+    with pytest.raises(StoreUnavailable):
         store.get_connector(organization_id="org_x", connector_id="con_x")
 
     assert store.get_connector(organization_id="org_x", connector_id="con_x") is None

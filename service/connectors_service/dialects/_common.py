@@ -72,15 +72,19 @@ async def run_idempotent(
     if isinstance(outcome, Reused):
         raise _key_reused()
     assert isinstance(outcome, Started)
+    # This claim's own start: a request that outlived its lease and was taken over must not
+    # finish or release the claim of the one that took over.
+    started_at = outcome.started_at
     try:
         response = await run()
     except BaseException:
         # Only successful results are kept; after an error the key may be used again.
-        await off_loop(lambda: store.abandon_idempotent(**identity))
+        await off_loop(lambda: store.abandon_idempotent(**identity, started_at=started_at))
         raise
     await off_loop(
         lambda: store.finish_idempotent(
             **identity,
+            started_at=started_at,
             status_code=response.status,
             headers=dict(response.headers),
             body=response.body,

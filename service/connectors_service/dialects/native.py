@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
+from pydantic import ValidationError
 
 from connectors_service.context import request_id_of
 from connectors_service.dialects._common import (
@@ -27,6 +28,8 @@ from connectors_service.domain import (
     Changes,
     ConnectorView,
     DomainError,
+    Violation,
+    merge_patch,
     test_connector,
     view_of,
 )
@@ -118,7 +121,8 @@ class NativeConnectors:
         page = records[:size]
         next_cursor = page[-1].id.removeprefix("con_") if len(records) > size else None
         data = models.ConnectorPage(
-            items=[to_connector(view_of(r)) for r in page], nextCursor=next_cursor
+            items=[to_connector(view_of(self._services.reveal(r))) for r in page],
+            nextCursor=next_cursor,
         )
         envelope = models.ConnectorListEnvelope(
             code=200, message="success", data=data, requestId=request_id_of(request)
@@ -220,7 +224,8 @@ class NativeConnectors:
         """Check the stored configuration against its definitions and template."""
         principal = self._services.principal(request)
         record = await self._services.load(principal, connector_id=id)
-        outcome = test_connector(record, now=utc_now())
+        # The test checks values against user patterns: never on the event loop.
+        outcome = await off_loop(lambda: test_connector(record, now=utc_now()))
         result = models.ConnectorTestResult.model_validate_json(
             json.dumps(
                 {
@@ -292,19 +297,25 @@ class NativeConnectors:
 
 
 def _merged(current: ConnectorRecord, patch: Changes) -> Changes:
-    # RFC 7396: an object member merges into the stored object; `http` is the one object here.
-    if isinstance(patch.http, dict) and isinstance(current.http, dict):
-        return dataclasses.replace(patch, http=_merge_patch(current.http, patch.http))
-    return patch
+    """The patch's `http` merged into the stored one (RFC 7396 section 2), valid as a whole.
 
-
-def _merge_patch(target: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    result = dict(target)
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        elif isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = _merge_patch(result[key], value)
-        else:
-            result[key] = value
-    return result
+    `http` is the one object member besides `data` (which merges under the secret rules in
+    the domain); the result must be a valid HttpTemplate, so a patch that leaves it without a
+    `url` or with a header that is not a string is 400, as that body sent whole would be.
+    """
+    if not isinstance(patch.http, dict):
+        return patch
+    merged = merge_patch(current.http, patch.http)
+    try:
+        template = models.HttpTemplate.model_validate_json(json.dumps(merged))
+    except ValidationError as exc:
+        problems = [
+            Violation(
+                "/http" + "".join(f"/{part}" for part in error["loc"]),
+                "INVALID",
+                "The merged template is not a valid HttpTemplate.",
+            )
+            for error in exc.errors(include_input=False, include_url=False)
+        ]
+        raise DomainError(400, "BAD_REQUEST", "The request body is invalid.", problems) from None
+    return dataclasses.replace(patch, http=template.model_dump(mode="json", by_alias=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +14,12 @@ from typing import Any
 from connectors_service.domain._errors import DomainError, Violation
 from connectors_service.domain._fields import check_fields, check_values
 from connectors_service.domain._http import check_http
-from connectors_service.domain._secrets import MASK, SecretRules
+from connectors_service.domain._secrets import (
+    MASK,
+    RESERVED_MEMBER,
+    SecretRules,
+    reserved_members,
+)
 from connectors_service.store import ConnectorRecord
 
 __all__ = ["MAX_DATA_BYTES", "UNSET", "Changes", "Unset", "change_connector", "new_connector"]
@@ -112,7 +118,10 @@ def _stored_state(record: ConnectorRecord) -> tuple[Any, ...]:
 
 
 def _apply(current: ConnectorRecord, changes: Changes, *, creating: bool) -> ConnectorRecord:
-    violations: list[Violation] = list(_nul_characters(changes))
+    unstorable = list(_unstorable(changes))
+    if unstorable:
+        raise DomainError(400, "BAD_REQUEST", "The request body is invalid.", unstorable)
+    violations = _reserved(changes)
     if not creating:
         for member, sent, stored in (
             ("provider", changes.provider, current.provider),
@@ -169,8 +178,8 @@ def _apply(current: ConnectorRecord, changes: Changes, *, creating: bool) -> Con
     )
 
 
-# The members of a change that hold text, by the JSON pointer a violation names.
-_TEXT_MEMBERS = (
+# The members of a change that hold JSON values, by the JSON pointer a violation names.
+_MEMBERS = (
     ("name", "/name"),
     ("description", "/description"),
     ("provider", "/provider"),
@@ -184,34 +193,48 @@ _TEXT_MEMBERS = (
 )
 
 
-def _nul_characters(changes: Changes) -> Iterator[Violation]:
-    """U+0000 anywhere in the change's text: valid JSON that no store keeps as text.
+def _unstorable(changes: Changes) -> Iterator[Violation]:
+    """Values that are JSON to a parser but that no store keeps: a 400 in every backend.
 
-    PostgreSQL refuses the character in `text` and `jsonb` (it is the C string terminator), so
-    it is refused here for every backend alike, at the member that holds it (a key included).
+    U+0000 in text (a key included): PostgreSQL refuses it in `text` and `jsonb`, the C string
+    terminator. NaN, an infinity or a number beyond double range: RFC 8259 section 6 has no
+    such numbers, PostgreSQL's jsonb refuses them and SQLite's JSON stores them as null.
     """
-    for member, pointer in _TEXT_MEMBERS:
-        found = _first_nul(getattr(changes, member), pointer)
+    for member, pointer in _MEMBERS:
+        found = _first_unstorable(getattr(changes, member), pointer)
         if found is not None:
-            yield Violation(found, "NUL_CHARACTER", "Text may not hold the NUL character.")
+            yield found
 
 
-def _first_nul(value: Any, pointer: str) -> str | None:
+def _first_unstorable(value: Any, pointer: str) -> Violation | None:
     pending = [(value, pointer)]
     while pending:
         node, where = pending.pop()
         if isinstance(node, str):
             if "\x00" in node:
-                return where
+                return Violation(where, "NUL_CHARACTER", "Text may not hold the NUL character.")
+        elif isinstance(node, float):
+            if not math.isfinite(node):
+                return Violation(where, "NON_FINITE_NUMBER", "Numbers must be finite (RFC 8259).")
         elif isinstance(node, dict):
             for key, item in node.items():
-                escaped = str(key).replace("~", "~0").replace("/", "~1")
+                here = f"{where}/{str(key).replace('~', '~0').replace('/', '~1')}"
                 if "\x00" in str(key):
-                    return f"{where}/{escaped}"
-                pending.append((item, f"{where}/{escaped}"))
+                    return Violation(here, "NUL_CHARACTER", "Text may not hold the NUL character.")
+                pending.append((item, here))
         elif isinstance(node, list):
             pending.extend((item, f"{where}/{index}") for index, item in enumerate(node))
     return None
+
+
+def _reserved(changes: Changes) -> list[Violation]:
+    sent = changes.data if changes.data is not UNSET else changes.data_patch
+    if sent is UNSET:
+        return []
+    return [
+        Violation(pointer, "RESERVED_MEMBER", f"{RESERVED_MEMBER} is reserved for sealed secrets.")
+        for pointer in reserved_members(sent)
+    ]
 
 
 def _keep_secret_defaults(

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from connectors_service.domain._errors import Violation
+from connectors_service.domain._patterns import PatternError, UserPattern, compile_user_pattern
 
-__all__ = ["check_fields", "check_values", "compile_pattern", "matches_type"]
-
-
-def compile_pattern(pattern: str) -> re.Pattern[str] | None:
-    """The pattern compiled, or None when it does not compile.
-
-    Definitions carry ECMA-262 patterns; Python's `re` accepts the common subset and
-    rejects what it cannot read, which is reported rather than guessed at.
-    """
-    try:
-        return re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return None
+__all__ = ["check_fields", "check_values", "matches_type"]
 
 
 def matches_type(value: Any, kind: str) -> bool:
@@ -63,9 +51,12 @@ def check_fields(fields: Sequence[Mapping[str, Any]] | None) -> list[Violation]:
                 violations.append(
                     _invalid(index, "pattern", "Only a string field can have a pattern.")
                 )
-            compiled = compile_pattern(str(pattern))
-            if compiled is None:
-                violations.append(_invalid(index, "pattern", "The pattern does not compile."))
+            try:
+                compiled = compile_user_pattern(str(pattern))
+            except PatternError as exc:
+                violations.append(
+                    _invalid(index, "pattern", f"The pattern cannot be used. {exc.reason}")
+                )
         enum = field.get("enum")
         if enum is not None and not all(matches_type(item, kind) for item in enum):
             violations.append(
@@ -109,10 +100,21 @@ def check_values(
             violations.append(
                 Violation(pointer, "INVALID_VALUE", "The value is not one of the allowed values.")
             )
-        pattern = field.get("pattern")
-        compiled = compile_pattern(str(pattern)) if pattern is not None else None
+        compiled = _stored_pattern(field.get("pattern"))
         if compiled is not None and isinstance(value, str) and not compiled.search(value):
             violations.append(
                 Violation(pointer, "INVALID_VALUE", "The value does not match the field's pattern.")
             )
     return violations
+
+
+def _stored_pattern(pattern: Any) -> UserPattern | None:
+    # A pattern that cannot run is refused where the definition is written (check_fields, in
+    # the same request when the definitions change too); one stored before RE2 was used leaves
+    # its values unchecked rather than failing every later write.
+    if pattern is None:
+        return None
+    try:
+        return compile_user_pattern(str(pattern))
+    except PatternError:
+        return None

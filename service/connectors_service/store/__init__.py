@@ -5,6 +5,7 @@ from connectors_service.store._errors import (
     DuplicateOrganization,
     DuplicateServiceName,
     StoreError,
+    StoreUnavailable,
     UnknownOrganization,
 )
 from connectors_service.store._idempotency import (
@@ -34,6 +35,7 @@ __all__ = [
     "Started",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "UnknownOrganization",
     "metadata",
     "new_id",

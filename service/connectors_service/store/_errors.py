@@ -18,3 +18,12 @@ class UnknownOrganization(StoreError):  # noqa: N818
 
 class DuplicateServiceName(StoreError):  # noqa: N818
     """The organization already has a connector with this service name."""
+
+
+class StoreUnavailable(StoreError):  # noqa: N818
+    """The database did not serve the call: unreachable, locked, or too slow to answer.
+
+    Raised from the driver's operational error (kept as `__cause__`); a retry may succeed
+    once the database is back. The message names the error's class only: the driver's text
+    may quote the statement's values.
+    """

@@ -2,10 +2,10 @@
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import and_, delete, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,6 +13,10 @@ from connectors_service.store._clock import to_utc_ms
 from connectors_service.store._tables import IdempotencyKeyRow
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
+# How long an in-flight record holds its key for the request that claimed it. A request ends
+# (finished or abandoned) well within it, unless its process died; after it, a retry takes
+# the key over instead of meeting 409 until the record expires. Settings' default: 60 s.
+IDEMPOTENCY_LEASE = timedelta(seconds=60)
 
 _IN_FLIGHT = "in_flight"
 _DONE = "done"
@@ -27,7 +31,13 @@ _ATTEMPTS = 5
 
 @dataclass(frozen=True, slots=True)
 class Started:
-    """The key was free: an in-flight record now holds it and the caller runs the request."""
+    """The key was free: an in-flight record now holds it and the caller runs the request.
+
+    `started_at` identifies this claim: `finish` and `abandon` given it leave alone a record
+    that another request took over after the lease. It takes no part in equality.
+    """
+
+    started_at: datetime | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +78,15 @@ def begin(
     request_hash: str,
     now: datetime,
     ttl: timedelta,
+    lease: timedelta = IDEMPOTENCY_LEASE,
 ) -> IdempotencyOutcome:
     """Claim the key for a new request, or say what an earlier use of it means."""
     if not _SHA256_HEX.fullmatch(request_hash):
         raise ValueError("request_hash must be a lower-case sha256 hex digest")
     if ttl <= timedelta(0):
         raise ValueError(f"ttl must be positive, got {ttl}")
+    if lease <= timedelta(0):
+        raise ValueError(f"lease must be positive, got {lease}")
     now = to_utc_ms(now)
     fresh = {
         "request_hash": request_hash,
@@ -83,19 +96,21 @@ def begin(
         "body": None,
         "created_at": now,
         "expires_at": now + ttl,
+        "lease_expires_at": now + lease,
     }
     # Three short transactions, each opened by the statement that matters: SQLite would
     # refuse to upgrade a transaction that read first to a writer while another process
     # writes (SQLITE_BUSY_SNAPSHOT under WAL), and PostgreSQL holds no lock between them.
     for _attempt in range(_ATTEMPTS):
         if _insert(sessions, where, fresh=fresh):
-            return Started()
+            return Started(now)
         if _take_over_expired(sessions, where, now=now, fresh=fresh):
-            return Started()
+            return Started(now)
         with sessions() as session:
             row = session.get(IdempotencyKeyRow, dict(where))
-            # A row that expired after the takeover failed is replaced on the next attempt.
-            if row is not None and to_utc_ms(row.expires_at) > now:
+            # A row that expired (or lost its lease) after the takeover failed is replaced on
+            # the next attempt.
+            if row is not None and _live(row, now=now):
                 return _outcome(row, request_hash=request_hash)
         # Abandoned, purged or expired between the insert and the read: try again.
     raise RuntimeError(f"idempotency key still contended after {_ATTEMPTS} attempts")
@@ -121,16 +136,35 @@ def _take_over_expired(
     fresh: Mapping[str, object],
 ) -> bool:
     # One conditional UPDATE: of two processes that find the same expired row, the second
-    # re-checks `expires_at` after the first commits (PostgreSQL) or waits for the write lock
+    # re-checks the condition after the first commits (PostgreSQL) or waits for the write lock
     # (SQLite), finds the row fresh, and matches nothing; only one of them starts.
+    row = IdempotencyKeyRow
+    lease_over = and_(
+        row.state == _IN_FLIGHT,
+        # A record written before leases existed has none: its holder is long gone.
+        or_(row.lease_expires_at.is_(None), row.lease_expires_at < now),
+    )
     with sessions.begin() as session:
         result = session.connection().execute(
-            update(IdempotencyKeyRow)
+            update(row)
             .filter_by(**where)
-            .where(IdempotencyKeyRow.expires_at <= now)
+            .where(or_(row.expires_at <= now, lease_over))
             .values(**fresh)
         )
         return result.rowcount == 1
+
+
+def _live(row: IdempotencyKeyRow, *, now: datetime) -> bool:
+    """Whether the record holds its key at `now`: unexpired, and if in flight, within its lease.
+
+    The holder keeps the key through the last instant of its lease (`<`), where the record's
+    expiry (`<=`) ends at `expires_at` itself, as `purge` does.
+    """
+    if to_utc_ms(row.expires_at) <= now:
+        return False
+    if row.state != _IN_FLIGHT:
+        return True
+    return row.lease_expires_at is not None and to_utc_ms(row.lease_expires_at) >= now
 
 
 def _outcome(row: IdempotencyKeyRow, *, request_hash: str) -> IdempotencyOutcome:
@@ -147,7 +181,7 @@ def held(sessions: sessionmaker[Session], where: Mapping[str, str], *, now: date
     """Whether a live record (in flight or done) holds the key at `now`."""
     with sessions() as session:
         row = session.get(IdempotencyKeyRow, dict(where))
-        return row is not None and to_utc_ms(row.expires_at) > to_utc_ms(now)
+        return row is not None and _live(row, now=to_utc_ms(now))
 
 
 def finish(
@@ -157,22 +191,36 @@ def finish(
     status_code: int,
     headers: Mapping[str, str],
     body: str,
+    started_at: datetime | None = None,
 ) -> None:
     """Store the response of the in-flight request that holds the key."""
     with sessions.begin() as session:
-        # Only an in-flight row is finished: a key purged or taken over meanwhile belongs to
-        # another request now, whose response must not be overwritten.
+        # Only an in-flight row is finished, and with `started_at` only the one this request
+        # claimed: a key purged or taken over meanwhile belongs to another request now, whose
+        # response must not be overwritten.
         session.execute(
             update(IdempotencyKeyRow)
-            .filter_by(**where, state=_IN_FLIGHT)
+            .filter_by(**where, **_claimed(started_at))
             .values(state=_DONE, status_code=status_code, headers=dict(headers), body=body)
         )
 
 
-def abandon(sessions: sessionmaker[Session], where: Mapping[str, str]) -> None:
+def abandon(
+    sessions: sessionmaker[Session],
+    where: Mapping[str, str],
+    *,
+    started_at: datetime | None = None,
+) -> None:
     """Release an in-flight key so that the same request can be retried."""
     with sessions.begin() as session:
-        session.execute(delete(IdempotencyKeyRow).filter_by(**where, state=_IN_FLIGHT))
+        session.execute(delete(IdempotencyKeyRow).filter_by(**where, **_claimed(started_at)))
+
+
+def _claimed(started_at: datetime | None) -> dict[str, object]:
+    # The claim's `created_at` is its identity: a takeover writes its own.
+    if started_at is None:
+        return {"state": _IN_FLIGHT}
+    return {"state": _IN_FLIGHT, "created_at": to_utc_ms(started_at)}
 
 
 def purge(sessions: sessionmaker[Session], *, now: datetime) -> int:

@@ -24,7 +24,12 @@ from connectors_service.store._errors import (
     DuplicateServiceName,
     UnknownOrganization,
 )
-from connectors_service.store._idempotency import IDEMPOTENCY_TTL, IdempotencyOutcome
+from connectors_service.store._idempotency import (
+    IDEMPOTENCY_LEASE,
+    IDEMPOTENCY_TTL,
+    IdempotencyOutcome,
+)
+from connectors_service.store._outage import outages_unavailable
 from connectors_service.store._per_request import CoreRunner, Run, Runner
 from connectors_service.store._psycopg import PsycopgRunner
 from connectors_service.store._records import ApiKeyInfo, ConnectorRecord, Organization, Principal
@@ -38,6 +43,7 @@ from connectors_service.store._statements import (
 from connectors_service.store._tables import ApiKeyRow, ConnectorRow, OrganizationRow
 
 _T = TypeVar("_T")
+_C = TypeVar("_C", bound=type)
 
 SCOPES: tuple[str, ...] = ("connectors:read", "connectors:write")
 
@@ -58,11 +64,28 @@ class Rewrite(enum.Enum):
     STALE = "stale"
 
 
-class Store:
-    """Organizations, API keys and connectors over one SQLAlchemy engine."""
+def _outages_unavailable(cls: _C) -> _C:
+    # Every public method, so that no caller (the auth lookup, idempotency, admin commands)
+    # sees a driver's operational error instead of `StoreUnavailable`.
+    for name, member in list(vars(cls).items()):
+        if callable(member) and not name.startswith("_"):
+            setattr(cls, name, outages_unavailable(member))
+    return cls
 
-    def __init__(self, engine: Engine) -> None:
+
+@_outages_unavailable
+class Store:
+    """Organizations, API keys and connectors over one SQLAlchemy engine.
+
+    A database that is unreachable, locked or too slow raises `StoreUnavailable` from any
+    method; other database errors propagate as SQLAlchemy or the driver raised them.
+    """
+
+    def __init__(self, engine: Engine, *, idempotency_lease: timedelta = IDEMPOTENCY_LEASE) -> None:
+        if idempotency_lease <= timedelta(0):
+            raise ValueError(f"idempotency_lease must be positive, got {idempotency_lease}")
         self._engine = engine
+        self._idempotency_lease = idempotency_lease
         # SQLite lets one connection write at a time, and a connection that finds the file
         # locked sleeps in SQLite's busy handler (1, 2, 5, … up to 100 ms between tries)
         # however soon the lock is free. This process's writers queue here instead, so only
@@ -325,17 +348,25 @@ class Store:
         request_hash: str,
         now: datetime,
         ttl: timedelta = IDEMPOTENCY_TTL,
+        lease: timedelta | None = None,
     ) -> IdempotencyOutcome:
         """Claim an Idempotency-Key: `Started`, or `Replay`, `InFlight`, `Reused` if it is held.
 
-        A record whose `expires_at` is at or before `now` counts as absent and is replaced.
-        Safe across processes: the primary key lets exactly one concurrent claim start.
+        A record whose `expires_at` is at or before `now` counts as absent and is replaced, and
+        so does one still in flight after its lease (the store's `idempotency_lease` unless
+        `lease` is given): the process that ran it is taken to have died. Safe across
+        processes: the primary key lets exactly one concurrent claim start.
         """
         where = _idempotency.primary_key(
             organization_id=organization_id, method=method, path=path, key=key
         )
         return _idempotency.begin(
-            self._sessions, where, request_hash=request_hash, now=now, ttl=ttl
+            self._sessions,
+            where,
+            request_hash=request_hash,
+            now=now,
+            ttl=ttl,
+            lease=self._idempotency_lease if lease is None else lease,
         )
 
     def idempotency_key_held(
@@ -357,21 +388,42 @@ class Store:
         status_code: int,
         headers: Mapping[str, str],
         body: str,
+        started_at: datetime | None = None,
     ) -> None:
-        """Store the response of a started request, for replays until the record expires."""
+        """Store the response of a started request, for replays until the record expires.
+
+        `started_at` (`Started.started_at`) makes sure the record is still this request's:
+        after its lease another request may have taken the key over.
+        """
         where = _idempotency.primary_key(
             organization_id=organization_id, method=method, path=path, key=key
         )
         _idempotency.finish(
-            self._sessions, where, status_code=status_code, headers=headers, body=body
+            self._sessions,
+            where,
+            status_code=status_code,
+            headers=headers,
+            body=body,
+            started_at=started_at,
         )
 
-    def abandon_idempotent(self, *, organization_id: str, method: str, path: str, key: str) -> None:
-        """Release a started request's key without a response, so the client may retry."""
+    def abandon_idempotent(
+        self,
+        *,
+        organization_id: str,
+        method: str,
+        path: str,
+        key: str,
+        started_at: datetime | None = None,
+    ) -> None:
+        """Release a started request's key without a response, so the client may retry.
+
+        `started_at` as for `finish_idempotent`.
+        """
         where = _idempotency.primary_key(
             organization_id=organization_id, method=method, path=path, key=key
         )
-        _idempotency.abandon(self._sessions, where)
+        _idempotency.abandon(self._sessions, where, started_at=started_at)
 
     def purge_idempotent(self, *, now: datetime) -> int:
         """Delete the idempotency records expired at `now`; return how many were deleted."""

@@ -145,3 +145,7 @@ class IdempotencyKeyRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Indexed for the purge, which deletes by expiry alone.
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    # Until when an in-flight record holds its key; after it, the request is taken to have
+    # died with its process and a retry takes the key over (migration 0002; NULL in rows
+    # written before it).
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

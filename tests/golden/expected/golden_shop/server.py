@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Any, Generic, Protocol, TypeVar, cast, runtime_checkable
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -50,7 +52,6 @@ PATHS: dict[str, tuple[str, ...]] = {
         "PATCH",
     ),
 }
-_ALL_METHODS = ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE")
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +277,18 @@ async def _read_body(
     if _media_type(request) not in media_types:
         allowed = ", ".join(media_types)
         raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", f"The request body must be {allowed}.")
+    non_finite = _non_finite_number(raw)
+    if non_finite is not None:
+        raise ApiError(
+            400,
+            "BAD_REQUEST",
+            "The request body is not valid JSON.",
+            problems=[
+                Problem(
+                    non_finite, "NON_FINITE_NUMBER", "JSON numbers are finite (RFC 8259 section 6)."
+                )
+            ],
+        )
     if model is None:
         try:
             return json.loads(raw)
@@ -300,6 +313,39 @@ async def _read_body(
     malformed = any(p.code == "MALFORMED_JSON" for p in problems)
     message = "The request body is not valid JSON." if malformed else "The request body is invalid."
     raise ApiError(400, "BAD_REQUEST", message, problems=problems) from None
+
+
+# What may spell a number that is not finite: NaN and Infinity (Python's json module and
+# pydantic's parser accept both), an exponent of three digits or more, or a run of digits
+# longer than any finite double. Only a body that matches is parsed a second time.
+_MAYBE_NON_FINITE = re.compile(rb"NaN|Infinity|[0-9][eE][+-]?[0-9]{3}|[0-9.]{309}")
+
+
+def _non_finite_number(raw: bytes) -> str | None:
+    """The JSON pointer of the body's first number that is not finite; None when all are.
+
+    RFC 8259 section 6 has no NaN or Infinity, and a number beyond double range reads as one;
+    neither survives a round trip through JSON or a database, so both are refused here.
+    """
+    if _MAYBE_NON_FINITE.search(raw) is None:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    pending: list[tuple[Any, str]] = [(data, "")]
+    while pending:
+        node, pointer = pending.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            return pointer or "/"
+        if isinstance(node, dict):
+            pending.extend(
+                (v, f"{pointer}/{str(k).replace('~', '~0').replace('/', '~1')}")
+                for k, v in node.items()
+            )
+        elif isinstance(node, list):
+            pending.extend((v, f"{pointer}/{i}") for i, v in enumerate(node))
+    return None
 
 
 def _with_integral_numbers(raw: bytes) -> bytes | None:
@@ -370,30 +416,43 @@ def _security(
     return authenticate
 
 
-def _method_not_allowed(allow: Sequence[str]) -> Callable[[], Awaitable[Response]]:
-    async def refuse() -> Response:
+class _MethodNotAllowed:
+    """An ASGI endpoint for the methods a path does not document: 405 with its `Allow`.
+
+    An ASGI class, not a function: Starlette routes a function endpoint without methods for GET
+    only, and a class endpoint for every method, unknown ones included (RFC 9110 15.5.6).
+    """
+
+    def __init__(self, allow: Sequence[str]) -> None:
+        self.allow = ", ".join(allow)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         raise ApiError(
             405,
             "METHOD_NOT_ALLOWED",
             "This method is not allowed on this path.",
-            headers={"Allow": ", ".join(allow)},
+            headers={"Allow": self.allow},
         )
 
-    return refuse
+
+def _refuse_head(path: str) -> None:
+    # Starlette answers HEAD with a GET route; a path that does not document HEAD refuses it.
+    raise ApiError(
+        405,
+        "METHOD_NOT_ALLOWED",
+        "This method is not allowed on this path.",
+        headers={"Allow": ", ".join(PATHS[path])},
+    )
 
 
 def create_router(implementation: Implementation) -> APIRouter:
     """Routes for every operation of the spec, calling `implementation`."""
-    router = APIRouter()
-    # The methods a path does not document come first: a plain route for GET would answer HEAD.
-    for path, methods in PATHS.items():
-        others = [m for m in _ALL_METHODS if m not in methods]
-        router.add_api_route(
-            path, _method_not_allowed(methods), methods=others, include_in_schema=False
-        )
+    router = APIRouter(redirect_slashes=False)
     # Each route checks credentials, then parameters, then the body, then calls the handler.
 
     async def get_order(request: Request) -> Response:
+        if request.method == "HEAD" and "HEAD" not in PATHS["/orders/{orderId}"]:
+            _refuse_head("/orders/{orderId}")
         parameters = _PARAMETERS["getOrder"].read(request)
         reply = await implementation.get_order(
             request,
@@ -441,6 +500,12 @@ def create_router(implementation: Implementation) -> APIRouter:
         include_in_schema=False,
     )
 
+    # Every other method, known or not, is 405 with the path's `Allow`. These come after every
+    # real route, so that a method a templated path lacks never hides a concrete path that has
+    # it. The endpoint's type is Starlette's ASGI app, which `add_route` does not spell.
+    for path, methods in PATHS.items():
+        refuse = cast("Callable[[Request], Awaitable[Response]]", _MethodNotAllowed(methods))
+        router.add_route(path, refuse, include_in_schema=False)
     return router
 
 
@@ -459,6 +524,8 @@ def to_api_error(exc: Exception) -> ApiError:
     if isinstance(exc, StarletteHTTPException):
         if exc.status_code == 404:
             return ApiError(404, "NOT_FOUND", "No such route.", headers=exc.headers)
+        if exc.status_code == 405:
+            return ApiError(405, "METHOD_NOT_ALLOWED", str(exc.detail), headers=exc.headers)
         code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR"
         return ApiError(exc.status_code, code, str(exc.detail), headers=exc.headers)
     return ApiError(500, "INTERNAL_SERVER_ERROR", "An unexpected error occurred.")
@@ -467,7 +534,10 @@ def to_api_error(exc: Exception) -> ApiError:
 def create_app(implementation: Implementation, **settings: Any) -> FastAPI:
     """A FastAPI app serving the spec; every error goes through `implementation.render_error`."""
     # The hand-written spec is the contract; the schema FastAPI would derive is not served.
-    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, **settings)
+    # No redirect for a trailing slash: its `Location` would be built from the `Host` header.
+    app = FastAPI(
+        openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False, **settings
+    )
     app.include_router(create_router(implementation))
 
     async def on_error(request: Request, exc: Exception) -> Response:
