@@ -349,12 +349,9 @@ class ConnectorPatch(ApiModel):
         Field(description="Merges into the stored template; `null` removes it."),
     ] = MISSING
     data: Annotated[
-        dict[str, Any] | MISSING,
+        dict[str, Any] | MISSING | None,
         Field(
-            description='Configuration values keyed by field id, secrets included, at most 64 KiB as JSON.\nNever returned: reads show `maskedData`. For a secret value, an absent key, `""`\nor the mask `**********` keeps the stored value, `null` deletes it and any other\nstring replaces it.\n',
-            examples=[
-                {"instance_url": "https://rest.iad-01.braze.com", "api_token": "brz_live_51H8"}
-            ],
+            description='Merges key by key into the stored configuration (RFC 7396) under the secret rules of\n`data`: `null` deletes a value, an object merges, an array or a scalar replaces, and the\nmask or `""` keeps a stored secret. `null` for `data` itself deletes every value.\n'
         ),
     ] = MISSING
     id: Annotated[str | MISSING, Field(description="Read-only; ignored when sent.")] = MISSING

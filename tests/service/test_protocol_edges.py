@@ -270,3 +270,24 @@ def test_write_that_loses_every_race_is_503_with_retry_after(
     assert response.status_code == 503, response.text
     assert response.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
     assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_patch_accepts_null_where_merge_patch_gives_it_meaning(service: Service) -> None:
+    """`data: null` deletes every value, `headers: null` every header (RFC 7396 section 2)."""
+    body = {
+        **MINIMAL,
+        "http": {"url": "https://api.example.com/x", "headers": {"X-A": "1"}},
+        "data": {"password": "p", "region": "eu"},
+    }
+    with service.client() as client:
+        created = client.post("/v1/connectors", json=body, headers=service.auth)
+        identifier = created.json()["data"]["id"]
+        patched = client.patch(
+            f"/v1/connectors/{identifier}",
+            json={"data": None, "http": {"headers": None}},
+            headers=service.auth,
+        )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["data"]["maskedData"] == {}
+    assert patched.json()["data"]["authMethod"] == "other"
+    assert patched.json()["data"]["http"] == {"url": "https://api.example.com/x"}

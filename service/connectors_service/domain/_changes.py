@@ -51,7 +51,7 @@ class Changes:
     http: dict[str, Any] | Unset | None = UNSET
     # PUT and create: `data` replaces under the secret rules. PATCH: `data_patch` merges.
     data: dict[str, Any] | Unset = UNSET
-    data_patch: dict[str, Any] | Unset = UNSET
+    data_patch: dict[str, Any] | Unset | None = UNSET
 
 
 def new_connector(
@@ -150,6 +150,8 @@ def _apply(current: ConnectorRecord, changes: Changes, *, creating: bool) -> Con
     try:
         if changes.data is not UNSET:
             data = new_rules.merge(changes.data, current.data)
+        elif changes.data_patch is None:
+            data = {}  # RFC 7396: `null` removes the member, and no `data` is no values
         elif changes.data_patch is not UNSET:
             data = new_rules.patch(current.data, changes.data_patch)
     except DomainError as exc:
@@ -229,7 +231,7 @@ def _first_unstorable(value: Any, pointer: str) -> Violation | None:
 
 def _reserved(changes: Changes) -> list[Violation]:
     sent = changes.data if changes.data is not UNSET else changes.data_patch
-    if sent is UNSET:
+    if sent is UNSET or sent is None:
         return []
     return [
         Violation(pointer, "RESERVED_MEMBER", f"{RESERVED_MEMBER} is reserved for sealed secrets.")
@@ -261,6 +263,8 @@ def _downgrades(
     sent: Mapping[str, Any] = {}
     if changes.data is not UNSET:
         sent = changes.data
+    elif changes.data_patch is None:
+        return []  # every stored value is deleted, so no secret is shown in clear
     elif changes.data_patch is not UNSET:
         sent = changes.data_patch
     found = []
