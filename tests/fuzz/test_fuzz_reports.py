@@ -228,7 +228,7 @@ def test_shows_run_context_when_rendering_html(make_options: MakeOptions) -> Non
     assert "max examples 10" in text
     for operation in report.operations:
         assert f"{operation.label.split()[1]} " in text
-    assert re.search(r"Operation Result Cases (?:\d{3} )*500 Failures", text)
+    assert re.search(r"Operation Result Cases 2xx Valid Valid 2xx (?:\d{3} )*500 Failures", text)
 
 
 def test_shows_each_step_when_a_stateful_failure_spans_operations(

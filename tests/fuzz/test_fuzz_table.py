@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from oaskit.config import FuzzConfig, load_config
-from oaskit.config._fuzz import expand_headers, parse_fuzz_config
+from oaskit.config._fuzz import expand_headers, expand_parameters, parse_fuzz_config
 from oaskit.errors import Location, SpecInputError
 
 PATH = Path("pyproject.toml")
@@ -131,7 +131,8 @@ def test_locates_an_item_after_its_own_key_when_another_list_holds_it_too() -> N
         (
             "verbose = true",
             "has an unknown key 'verbose' (known: url, headers, checks, phases, mode,"
-            " max-examples, seed, workers, max-time, rate-limit, include, exclude)",
+            " max-examples, seed, workers, max-time, rate-limit, include, exclude,"
+            " parameters, fresh, track-etags, check-modules, allow-nul)",
         ),
         (
             'headers = "Authorization: x"',
@@ -217,3 +218,69 @@ def test_loads_table_through_project_config_when_pyproject_has_it(tmp_path: Path
 
     assert config.seed == 42
     assert config.position("seed") == Location(tmp_path / "pyproject.toml", 9, 1)
+
+
+SUCCESS_PATHS = """\
+[tool.oaskit]
+
+[tool.oaskit.fuzz]
+fresh = ["header:Idempotency-Key", "createItem=body:/name"]
+track-etags = true
+check-modules = ["tests.invariants", "checks"]
+allow-nul = false
+
+[tool.oaskit.fuzz.parameters]
+team_id = "${TEAM_ID}"
+"query.limit" = 5
+"""
+
+
+def test_reads_success_path_keys_with_their_positions_when_table_sets_them() -> None:
+    config = parse(SUCCESS_PATHS)
+
+    assert config.fresh == ("header:Idempotency-Key", "createItem=body:/name")
+    assert config.track_etags is True
+    assert config.check_modules == ("tests.invariants", "checks")
+    assert dict(config.parameters) == {"team_id": "${TEAM_ID}", "query.limit": 5}
+    assert config.position("fresh", 1) == Location(PATH, 4, 36)
+    assert config.allow_nul is False
+    assert config.position("parameters.team_id") == Location(PATH, 10, 1)
+
+
+def test_expands_variables_in_pinned_parameters_when_they_are_set() -> None:
+    config = parse(SUCCESS_PATHS)
+
+    assert expand_parameters(config, {"TEAM_ID": "7"}) == {"team_id": "7", "query.limit": 5}
+
+
+def test_refuses_unset_variable_at_its_parameter() -> None:
+    with pytest.raises(SpecInputError) as refused:
+        expand_parameters(parse(SUCCESS_PATHS), {})
+
+    finding = refused.value.finding
+    assert (finding.code, finding.location) == ("env-unset", Location(PATH, 10, 1))
+    assert "team_id names the environment variable TEAM_ID" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("track-etags = 1", "track-etags must be true or false, not 1"),
+        ('allow-nul = "no"', "allow-nul must be true or false, not 'no'"),
+        ("fresh = []", "fresh must not be empty"),
+        ('check-modules = ["a-b"]', "check-modules: 'a-b' is not a module name"),
+        ("parameters = 3", "parameters must be a table of NAME = value, not 3"),
+    ],
+)
+def test_refuses_malformed_success_path_key_at_its_place(line: str, message: str) -> None:
+    code, found_line, _, found = refusal(f"[tool.oaskit.fuzz]\n{line}\n")
+
+    assert (code, found_line) == ("config-invalid", 2)
+    assert message in found
+
+
+def test_refuses_a_pinned_parameter_that_is_a_table() -> None:
+    code, line, _, found = refusal("[tool.oaskit.fuzz.parameters]\nids = { a = 1 }\n")
+
+    assert (code, line) == ("config-invalid", 2)
+    assert "ids must be a string, number or boolean, not a table" in found

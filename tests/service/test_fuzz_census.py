@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from oaskit.fuzz import FuzzOptions, format_report, run_fuzz
+from oaskit.fuzz import format_report, run_fuzz
 from tests.service.conftest import Service
+from tests.service.fuzz_options import project_options
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "census" / "openapi.yaml"
-# `make fuzz-deep` raises this; the default keeps `make test` quick.
-FUZZ_EXAMPLES = int(os.environ.get("OASKIT_FUZZ_EXAMPLES", "30"))
 
 
 def test_census_dialect_passes_every_check_when_fuzzed_in_process(
@@ -18,7 +16,8 @@ def test_census_dialect_passes_every_check_when_fuzzed_in_process(
 ) -> None:
     """Examples, coverage, fuzzing and stateful phases: zero failures, zero errors."""
     app = service.app
-    options = FuzzOptions(SPEC, headers=service.auth, max_examples=FUZZ_EXAMPLES, seed=20261123)
+    # Fresh `service_name`s and Idempotency-Keys, and the invariant checks (pyproject.toml).
+    options = project_options(SPEC, headers=service.auth)
     report = run_fuzz(options, app=app)
     assert report.ok, format_report(report)
     assert report.cases > 100, format_report(report)

@@ -234,8 +234,9 @@ def test_http_patch_drops_nulls_inside_a_new_object(service: Service) -> None:
     assert removed.json()["data"]["http"] == {"url": "https://api.example.com/x", "headers": {}}
 
 
-def test_http_patch_that_leaves_no_url_is_400_for_the_merged_whole(service: Service) -> None:
-    """The merged result is validated as a whole: headers alone make no template."""
+def test_http_patch_that_leaves_no_url_is_422_for_the_merged_whole(service: Service) -> None:
+    """The merged result is validated as a whole: headers alone make no template. The patch
+    met its schema and only what is stored decides, so 422 (DOMAIN.md's 400/422 split)."""
     with service.client() as client:
         created = client.post("/v1/connectors", json=MINIMAL, headers=service.auth)
         identifier = created.json()["data"]["id"]
@@ -244,8 +245,9 @@ def test_http_patch_that_leaves_no_url_is_400_for_the_merged_whole(service: Serv
             json={"http": {"headers": {"X-B": "1"}}},
             headers=service.auth,
         )
-    assert patched.status_code == 400, patched.text
-    assert patched.json()["error"]["details"][0]["field"] == "/http/url"
+    assert patched.status_code == 422, patched.text
+    detail = patched.json()["error"]["details"][0]
+    assert (detail["field"], detail["code"]) == ("/http/url", "INVALID_MERGED_TEMPLATE")
 
 
 def test_secret_rules_patch_keeps_secret_when_masked_inside_a_new_list() -> None:

@@ -300,8 +300,10 @@ def _merged(current: ConnectorRecord, patch: Changes) -> Changes:
     """The patch's `http` merged into the stored one (RFC 7396 section 2), valid as a whole.
 
     `http` is the one object member besides `data` (which merges under the secret rules in
-    the domain); the result must be a valid HttpTemplate, so a patch that leaves it without a
-    `url` or with a header that is not a string is 400, as that body sent whole would be.
+    the domain); the result must be a valid HttpTemplate. Whether it is depends on what is
+    stored (`{"http": {}}` is complete for a connector with a template, not for one without),
+    so a merged template that is not valid is 422, DOMAIN.md's status for a well-formed request
+    that breaks a rule needing stored state; the patch itself met its schema.
     """
     if not isinstance(patch.http, dict):
         return patch
@@ -312,10 +314,10 @@ def _merged(current: ConnectorRecord, patch: Changes) -> Changes:
         problems = [
             Violation(
                 "/http" + "".join(f"/{part}" for part in error["loc"]),
-                "INVALID",
-                "The merged template is not a valid HttpTemplate.",
+                "INVALID_MERGED_TEMPLATE",
+                "The template after the merge patch is not a valid HttpTemplate.",
             )
             for error in exc.errors(include_input=False, include_url=False)
         ]
-        raise DomainError(400, "BAD_REQUEST", "The request body is invalid.", problems) from None
+        raise DomainError.unprocessable(problems) from None
     return dataclasses.replace(patch, http=template.model_dump(mode="json", by_alias=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import re
 import shlex
 import sys
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from oaskit.cli._common import (
     relative,
 )
 from oaskit.config import FuzzConfig, ProjectConfig, find_project, load_config
-from oaskit.config._fuzz import expand_headers
+from oaskit.config._fuzz import expand_headers, expand_parameters
 from oaskit.errors import Finding, SpecInputError
 
 if TYPE_CHECKING:
@@ -51,7 +52,15 @@ _CONFIG_KEYS = {
     "workers": "workers",
     "max_time": "max-time",
     "rate_limit": "rate-limit",
+    "fresh": "fresh",
+    "track_etags": "track-etags",
+    "check_modules": "check-modules",
+    "allow_nul": "allow-nul",
 }
+# `--parameter team_id=7` or `"${TEAM_ID}"`: text that is an integer as JSON writes one (RFC 8259
+# section 6, no leading zero) becomes that integer, which goes on the wire as the same text; an
+# integer-typed parameter then still validates as what the spec declares.
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -143,6 +152,44 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="skip matching operations (repeatable) (default: none)",
     )
     fuzz.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="send VALUE for every parameter NAME (or LOCATION.NAME, e.g. path.team_id) in every"
+        " case, repeatable; replaces a [tool.oaskit.fuzz.parameters] entry (default: none)",
+    )
+    fuzz.add_argument(
+        "--fresh",
+        action="append",
+        default=[],
+        metavar="TARGET",
+        help="give header:NAME or body:/json/pointer (optionally OPERATION-ID=TARGET) a value no"
+        " other case sent, in every case that carries it; repeatable (default: none)",
+    )
+    fuzz.add_argument(
+        "--track-etags",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="send the ETag last seen for a URL as the If-Match of the next request to it"
+        " (default: off)",
+    )
+    fuzz.add_argument(
+        "--check-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import this module of your project and run the schemathesis checks it registers,"
+        " repeatable (default: none)",
+    )
+    fuzz.add_argument(
+        "--allow-nul",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="let generated strings hold U+0000, which JSON allows and many stores refuse"
+        " (default: on)",
+    )
+    fuzz.add_argument(
         "--junit", type=Path, metavar="PATH", help="also write a JUnit XML report (default: none)"
     )
     fuzz.add_argument(
@@ -186,6 +233,7 @@ def run(args: argparse.Namespace) -> int:
         if path is not None and not path.parent.is_dir():
             raise UsageError(f"{flag} {path}: no such folder {path.parent}")
     headers = _headers(args, config)
+    parameters = _parameters(args, config)
     runs: list[FuzzRun] = []
     try:
         roots = ref_roots(project)
@@ -193,6 +241,7 @@ def run(args: argparse.Namespace) -> int:
             dataclasses.replace(
                 _options(args, config, spec=target.spec, url=url, headers=headers),
                 ref_roots=roots,
+                parameters=parameters,
             )
             for target in targets
         ]
@@ -284,10 +333,27 @@ def _headers(args: argparse.Namespace, config: FuzzConfig) -> dict[str, str]:
     return {**expand_headers(dataclasses.replace(config, headers=kept), os.environ), **given}
 
 
+def _parameters(args: argparse.Namespace, config: FuzzConfig) -> dict[str, object]:
+    """`[tool.oaskit.fuzz.parameters]`, then `--parameter`; later ones win by key."""
+    given: dict[str, object] = {}
+    for item in args.parameter:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--parameter {item!r} is not NAME=VALUE")
+        given[name.strip()] = value
+    # Not expanded from the table when the command line replaces it, as for headers.
+    kept = {name: value for name, value in config.parameters.items() if name not in given}
+    expanded = expand_parameters(dataclasses.replace(config, parameters=kept), os.environ)
+    return {
+        name: int(value) if isinstance(value, str) and _INTEGER.fullmatch(value) else value
+        for name, value in {**expanded, **given}.items()
+    }
+
+
 def _options(
     args: argparse.Namespace, config: FuzzConfig, *, spec: Path, url: str, headers: dict[str, str]
 ) -> FuzzOptions:
-    from oaskit.fuzz import FuzzOptions, FuzzUsageError
+    from oaskit.fuzz import FreshTarget, FuzzOptions, FuzzUsageError
 
     from_config: set[str] = set()
 
@@ -302,6 +368,9 @@ def _options(
 
     checks_text = pick("checks", _split(args.checks), None)
     try:
+        fresh = tuple(
+            FreshTarget.parse(text) for text in pick("fresh", tuple(args.fresh) or None, ())
+        )
         return FuzzOptions(
             spec,
             base_url=url,
@@ -316,6 +385,10 @@ def _options(
             rate_limit=pick("rate_limit", args.rate_limit, DEFAULT_RATE_LIMIT),
             include=_filters("include", args.include, config),
             exclude=_filters("exclude", args.exclude, config),
+            fresh=fresh,
+            track_etags=pick("track_etags", args.track_etags, False),
+            check_modules=pick("check_modules", tuple(args.check_module) or None, ()),
+            allow_nul=pick("allow_nul", args.allow_nul, True),
         )
     except FuzzUsageError as exc:
         if exc.option not in from_config:
@@ -431,6 +504,16 @@ def _run_options(args: argparse.Namespace) -> list[str]:
         argv += ["--token", MASK]
     for item in args.header:
         argv += ["--header", f"{item.partition(':')[0].strip()}: {MASK}"]
+    for item in args.parameter:
+        argv += ["--parameter", item]
+    for item in args.fresh:
+        argv += ["--fresh", item]
+    if args.track_etags is not None:
+        argv.append("--track-etags" if args.track_etags else "--no-track-etags")
+    for item in args.check_module:
+        argv += ["--check-module", item]
+    if args.allow_nul is not None:
+        argv.append("--allow-nul" if args.allow_nul else "--no-allow-nul")
     for option, value in (
         ("--max-examples", args.max_examples),
         ("--mode", args.mode),

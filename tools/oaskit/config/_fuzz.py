@@ -15,10 +15,11 @@ from oaskit.config._hint import did_you_mean
 from oaskit.config._toml import key_location
 from oaskit.errors import Finding, Location, SpecInputError
 
-__all__ = ["FuzzConfig", "expand_headers", "parse_fuzz_config"]
+__all__ = ["FuzzConfig", "expand_headers", "expand_parameters", "parse_fuzz_config"]
 
 TABLE = "tool.oaskit.fuzz"
 HEADERS_TABLE = f"{TABLE}.headers"
+PARAMETERS_TABLE = f"{TABLE}.parameters"
 # Every key the table takes, in the order the README documents them.
 KEYS = (
     "url",
@@ -33,7 +34,14 @@ KEYS = (
     "rate-limit",
     "include",
     "exclude",
+    "parameters",
+    "fresh",
+    "track-etags",
+    "check-modules",
+    "allow-nul",
 )
+# A Python module name as `import` takes it: dotted identifiers.
+_MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # `${NAME}` in a header value names an environment variable (POSIX.1-2017 XBD 8.1 spells names
 # with letters, digits and underscores, not starting with a digit); no other `$` is special.
 _REFERENCE = re.compile(r"\$\{(?P<name>[^}]*)\}")
@@ -67,6 +75,15 @@ class FuzzConfig:
     rate_limit: str | None = None
     include: tuple[str, ...] | None = None
     exclude: tuple[str, ...] | None = None
+    # NAME (or LOCATION.NAME) = value; string values may name `${VAR}`, expanded at run time by
+    # `expand_parameters`. A pinned value may be a tenant's id, so it stays out of `repr` too.
+    parameters: Mapping[str, object] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
+    fresh: tuple[str, ...] | None = None
+    track_etags: bool | None = None
+    check_modules: tuple[str, ...] | None = None
+    allow_nul: bool | None = None
     # Where each key is written (`max-examples`), each list item (`checks[1]`) and each header
     # (`headers.Authorization`).
     positions: Mapping[str, Location] = field(default_factory=dict, repr=False, compare=False)
@@ -137,8 +154,39 @@ def parse_fuzz_config(table: Any, *, text: str, path: Path) -> FuzzConfig:
         rate_limit=value("rate-limit", _is_string, "a string"),
         include=names("include", "a list of operation filters"),
         exclude=names("exclude", "a list of operation filters"),
+        parameters=MappingProxyType(_parameters(table, text=text, path=path, positions=positions)),
+        fresh=names("fresh", "a list of header:NAME or body:/pointer targets"),
+        track_etags=value("track-etags", _is_bool, "true or false"),
+        check_modules=_modules(names("check-modules", "a list of module names"), fail),
+        allow_nul=value("allow-nul", _is_bool, "true or false"),
         positions=MappingProxyType(positions),
     )
+
+
+def expand_parameters(config: FuzzConfig, environ: Mapping[str, str]) -> dict[str, object]:
+    """The pinned parameters with every `${VAR}` in a string value replaced from `environ`.
+
+    An unset variable raises SpecInputError at the parameter's place, naming the variable.
+    """
+    expanded: dict[str, object] = {}
+    for name, template in config.parameters.items():
+        if not isinstance(template, str):
+            expanded[name] = template
+            continue
+        at = config.position(f"parameters.{name}") or Location(Path("pyproject.toml"))
+
+        def substitute(match: re.Match[str], parameter: str = name, where: Location = at) -> str:
+            variable = match["name"]
+            if variable not in environ:
+                message = (
+                    f"[{PARAMETERS_TABLE}] {parameter} names the environment variable {variable},"
+                    " which is not set"
+                )
+                raise SpecInputError(Finding("env-unset", message, where))
+            return environ[variable]
+
+        expanded[name] = _REFERENCE.sub(substitute, template)
+    return expanded
 
 
 def expand_headers(config: FuzzConfig, environ: Mapping[str, str]) -> dict[str, str]:
@@ -218,6 +266,56 @@ def _headers(
     return result
 
 
+def _parameters(
+    table: dict[str, Any], *, text: str, path: Path, positions: dict[str, Location]
+) -> dict[str, object]:
+    if "parameters" not in table:
+        return {}
+    parameters = table["parameters"]
+    # Written as `[tool.oaskit.fuzz.parameters]`, or inline as `parameters = { ... }`.
+    written_as_table = key_location(text, path, PARAMETERS_TABLE) != Location(path)
+    key_at = (
+        key_location(text, path, PARAMETERS_TABLE)
+        if written_as_table
+        else key_location(text, path, TABLE, "parameters")
+    )
+    positions["parameters"] = key_at
+    if not isinstance(parameters, dict):
+        message = f"[{TABLE}] parameters must be a table of NAME = value, not {_shown(parameters)}"
+        raise SpecInputError(Finding("config-invalid", message, key_at))
+    result: dict[str, object] = {}
+    for name, pinned in parameters.items():
+        if written_as_table:
+            at = key_location(text, path, PARAMETERS_TABLE, name)
+        else:
+            at = _item_location(text, key_at, name)
+        positions[f"parameters.{name}"] = at
+        # A parameter value is a JSON scalar here: a table or array would need a style
+        # (OAS 3.1 section 4.8.12.4) to be serialized, which a pin does not say.
+        if not isinstance(pinned, str | int | float | bool):
+            message = f"[{PARAMETERS_TABLE}] {name} must be a string, number or boolean"
+            raise SpecInputError(Finding("config-invalid", f"{message}, not {_shown(pinned)}", at))
+        if isinstance(pinned, str):
+            for match in _REFERENCE.finditer(pinned):
+                if not _VARIABLE_NAME.fullmatch(match["name"]):
+                    message = (
+                        f"[{PARAMETERS_TABLE}] {name}: ${{{match['name']}}} is not an environment"
+                        " variable name (letters, digits and _, not starting with a digit)"
+                    )
+                    raise SpecInputError(Finding("config-invalid", message, at))
+        result[name] = pinned
+    return result
+
+
+def _modules(
+    modules: tuple[str, ...] | None, fail: Callable[[str, str], SpecInputError]
+) -> tuple[str, ...] | None:
+    for module in modules or ():
+        if not _MODULE.fullmatch(module):
+            raise fail("check-modules", f"check-modules: {module!r} is not a module name")
+    return modules
+
+
 def _url(url: str | None, fail: Callable[[str, str], SpecInputError]) -> str | None:
     if url is None:
         return None
@@ -248,6 +346,10 @@ def _item_location(text: str, key_at: Location, item: str) -> Location:
 
 def _is_string(value: Any) -> bool:
     return isinstance(value, str)
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
 
 
 def _is_string_list(value: Any) -> bool:

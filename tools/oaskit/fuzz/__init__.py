@@ -3,7 +3,13 @@
 from oaskit.fuzz._errors import FuzzUsageError
 from oaskit.fuzz._html import format_html
 from oaskit.fuzz._junit import format_junit
-from oaskit.fuzz._options import FuzzOptions, known_checks, known_modes, known_phases
+from oaskit.fuzz._options import (
+    FreshTarget,
+    FuzzOptions,
+    known_checks,
+    known_modes,
+    known_phases,
+)
 from oaskit.fuzz._report import (
     FuzzFailure,
     FuzzReport,
@@ -24,6 +30,7 @@ from oaskit.fuzz._select import (
 )
 
 __all__ = [
+    "FreshTarget",
     "FuzzFailure",
     "FuzzOptions",
     "FuzzReport",

@@ -71,6 +71,8 @@ class ReportCollector:
         self._started_at: datetime | None = None
         self._covered_after: dict[str, float] = {}
         self._statuses: dict[str, Counter[int]] = {}
+        self._valid_cases: Counter[str] = Counter()
+        self._valid_successes: Counter[str] = Counter()
         self._phases: dict[PhaseName, _Phase] = {name: _Phase() for name in TESTING_PHASES}
         # Keyed by check name and schemathesis' own `Failure` identity (failure class, operation and
         # the class's `_unique_key`), the key `engine.statistic.Statistic` deduplicates on.
@@ -136,6 +138,8 @@ class ReportCollector:
                 elapsed=self._elapsed.get(label, 0.0),
                 covered_after=self._covered_after.get(label),
                 operation_id=self._operation_ids.get(label),
+                valid_cases=self._valid_cases[label],
+                valid_successes=self._valid_successes[label],
             )
             for label, statuses in sorted(
                 self._statuses.items(), key=lambda item: _label_key(item[0])
@@ -234,6 +238,13 @@ class ReportCollector:
             interaction = recorder.interactions.get(case_id)
             if interaction is not None and interaction.response is not None:
                 statuses[interaction.response.status_code] += 1
+            # Explicit examples carry no metadata; they are the spec's own valid data.
+            meta = node.value.meta
+            if meta is None or not meta.generation.mode.is_negative:
+                self._valid_cases[label] += 1
+                response = interaction.response if interaction is not None else None
+                if response is not None and 200 <= response.status_code < 300:
+                    self._valid_successes[label] += 1
             for check in recorder.checks.get(case_id, []):
                 info = check.failure_info
                 if info is None:

@@ -20,6 +20,7 @@ from schemathesis.config._checks import (
 from schemathesis.config._operations import OperationConfig
 from schemathesis.generation import GenerationMode
 
+from oaskit.fuzz._checks import foreign_checks
 from oaskit.fuzz._errors import FuzzUsageError
 from oaskit.fuzz._options import FuzzOptions
 from oaskit.fuzz._recorded import REDACTED
@@ -86,6 +87,10 @@ def build_config(options: FuzzOptions, *, base_url: str) -> SchemathesisConfig:
             headers=dict(options.headers),
             workers=options.workers,
             rate_limit=options.rate_limit,
+            # schemathesis' `[parameters]`: a pinned value replaces the generated one in every
+            # phase, and a stateful step's link-derived value too (`engine/run/stateful/
+            # _executor.py` applies `overrides.for_operation` before each call).
+            parameters=dict(options.parameters),
         )
     except ConfigError as exc:
         raise FuzzUsageError(f"invalid base URL {base_url}: {exc}") from None
@@ -96,7 +101,10 @@ def build_config(options: FuzzOptions, *, base_url: str) -> SchemathesisConfig:
     # their OpenAPI links, so the stateful phase keeps only dependency analysis.
     project.phases.stateful.inference.algorithms = [InferenceAlgorithm.DEPENDENCY_ANALYSIS]
     project.checks.update(
-        included_check_names=list(options.checks) if options.checks is not None else None
+        included_check_names=list(options.checks) if options.checks is not None else None,
+        excluded_check_names=list(
+            foreign_checks(options.check_modules, named=options.checks or ())
+        ),
     )
     # No example database: the seed alone reproduces a run, not failures replayed from earlier ones.
     project.generation.update(
@@ -104,5 +112,6 @@ def build_config(options: FuzzOptions, *, base_url: str) -> SchemathesisConfig:
         modes=GenerationMode.from_choice(options.mode),
         max_examples=options.max_examples,
         database="none",
+        allow_x00=options.allow_nul,
     )
     return config

@@ -26,6 +26,9 @@ from oaskit.fuzz._report import (
     PhaseOutcome,
     RecordedRequest,
     RecordedResponse,
+    format_share,
+    format_success_warning,
+    format_valid_share,
 )
 
 # Lone surrogates (from generated strings echoed back) cannot be encoded as UTF-8 at all.
@@ -225,6 +228,7 @@ button.copy:hover { color: var(--text); border-color: var(--muted); }
 .errors pre { background: var(--bad-bg); border-radius: 6px; padding: .6rem .8rem;
   margin: .5rem 0; }
 .note { color: var(--muted); font-size: 12.5px; }
+.note.warning, td.rare { color: var(--warn); }
 footer { margin-top: 2.5rem; color: var(--faint); font-size: 12px;
   border-top: 1px solid var(--border);
          padding-top: .8rem; }
@@ -418,6 +422,9 @@ def _run(run: FuzzRun, *, number: int, several: bool, ids: _Ids) -> str:
         parts.append(_timeline(report))
     parts.append("<h3>Status codes by operation</h3>")
     parts.append(_table(report, number=number))
+    if report.rarely_succeeding:
+        warning = format_success_warning(report.rarely_succeeding)
+        parts.append(f'<pre class="note warning">{_escape(warning)}</pre>')
     if report.failures:
         parts.append(f"<h3>{_count(len(report.failures), 'failure')}</h3>")
         parts.extend(
@@ -533,7 +540,8 @@ def _table(report: FuzzReport, *, number: int) -> str:
     rows = [_row(operation, codes, failures_by_label, number=number) for operation in operations]
     return (
         '<div class="ops card"><table>\n'
-        f"<thead><tr><th>Operation</th><th>Result</th><th>Cases</th>{header}"
+        "<thead><tr><th>Operation</th><th>Result</th><th>Cases</th><th>2xx</th>"
+        f"<th>Valid</th><th>Valid 2xx</th>{header}"
         "<th>Failures</th></tr></thead>\n"
         f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table></div>"
     )
@@ -556,9 +564,12 @@ def _row(
     found = failures_by_label.get(operation.label, [])
     result = "failed" if found else "passed" if operation.cases else "skipped"
     links = " ".join(f'<a href="#run{number}-f{index}">#{index}</a>' for index in found) or "-"
+    share_class = ' class="rare"' if operation.success_rarely_reached else ""
     return (
         f'<tr data-search="{_escape(_search(operation.label, operation.operation_id))}">'
         f"<td>{_label(operation.label)}</td><td>{_pill(result)}</td><td>{operation.cases}</td>"
+        f"<td{share_class}>{_escape(format_share(operation))}</td>"
+        f"<td>{operation.valid_cases}</td><td>{_escape(format_valid_share(operation))}</td>"
         f"{''.join(cells)}<td>{links}</td></tr>"
     )
 

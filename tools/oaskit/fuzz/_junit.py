@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from oaskit.fuzz._report import FuzzFailure, FuzzRun
+from oaskit.fuzz._report import LOW_SUCCESS_SHARE, FuzzFailure, FuzzRun, format_share
 
 # Failures and errors that belong to no single operation are filed under this test case.
 RUN_CASE = "run"
@@ -101,7 +101,17 @@ def _suite(run: FuzzRun) -> ET.Element:
         if operation is not None:
             seen = ", ".join(f"{code}: {count}" for code, count in operation.statuses.items())
             out = ET.SubElement(testcase, "system-out")
-            out.text = f"{operation.cases} cases; statuses {seen or 'none'}"
+            lines = [
+                f"{operation.cases} cases; {operation.successes} answered 2xx"
+                f" ({format_share(operation)}); {operation.valid_successes} of"
+                f" {operation.valid_cases} valid cases answered 2xx; statuses {seen or 'none'}"
+            ]
+            if operation.success_rarely_reached:
+                lines.append(
+                    f"warning: fewer than {LOW_SUCCESS_SHARE:.0%} of the cases answered 2xx;"
+                    " checks here mostly judged refusals"
+                )
+            out.text = "\n".join(lines)
     return suite
 
 

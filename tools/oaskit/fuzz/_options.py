@@ -13,6 +13,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.engine.run import TESTING_PHASES
 from schemathesis.generation import GenerationMode
 
+from oaskit.fuzz._checks import load_check_modules
 from oaskit.fuzz._errors import FuzzUsageError
 from oaskit.fuzz._select import OperationFilter
 
@@ -27,6 +28,50 @@ MODES = (*(mode.value for mode in GenerationMode), MODE_ALL)
 # schemathesis' own rate syntax (`core/rate_limit.py::parse_units`), plus its `auto`.
 RATE_LIMIT_AUTO = "auto"
 _RATE = re.compile(r"(?P<count>[0-9]+)/(?P<unit>[smhd])")
+# Where a pinned parameter may live: OAS 3.1 section 4.8.12.1, `in`. A bare name matches any.
+PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")
+# A fresh target: `header:NAME` (an RFC 9110 section 5.6.2 token) or `body:/json/pointer`
+# (RFC 6901), optionally for one operation: `operationId=header:NAME`.
+_FRESH = re.compile(
+    r"(?:(?P<operation>[^=\s]+)=)?"
+    r"(?:header:(?P<header>[!#$%&'*+\-.^_`|~0-9A-Za-z]+)|body:(?P<pointer>(?:/[^/]*)+))"
+)
+
+
+@dataclass(frozen=True)
+class FreshTarget:
+    """A request value that must differ in every case: one header, or one string in the body."""
+
+    text: str
+    header: str | None
+    pointer: tuple[str, ...] | None
+    operation_id: str | None
+
+    @classmethod
+    def parse(cls, text: str) -> FreshTarget:
+        """`header:Idempotency-Key`, `body:/connector/service_name`, `createItem=header:X`."""
+        match = _FRESH.fullmatch(text)
+        if match is None:
+            raise FuzzUsageError(
+                f"invalid fresh target {text!r}: expected header:NAME or body:/json/pointer,"
+                " optionally after OPERATION-ID=",
+                option="fresh",
+                value=text,
+            )
+        pointer = match["pointer"]
+        return cls(
+            text=text,
+            header=match["header"],
+            # RFC 6901 section 4: `~1` is `/` and `~0` is `~`, unescaped in that order.
+            pointer=(
+                tuple(
+                    token.replace("~1", "/").replace("~0", "~") for token in pointer.split("/")[1:]
+                )
+                if pointer is not None
+                else None
+            ),
+            operation_id=match["operation"],
+        )
 
 
 def known_phases() -> tuple[str, ...]:
@@ -73,9 +118,28 @@ class FuzzOptions:
     exclude: tuple[OperationFilter, ...] = ()
     # Folders besides the spec's own that its `$ref`s may read (`[tool.oaskit] ref-roots`).
     ref_roots: tuple[Path, ...] = ()
+    # Values every case sends for these parameters, keyed by name or `location.name`: what
+    # schemathesis' `[parameters]` table pins, e.g. the caller's own tenant id.
+    parameters: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    # Request values replaced in every case that carries them by one no other case sent, e.g.
+    # an Idempotency-Key, whose reuse with another body a server must refuse.
+    fresh: tuple[FreshTarget, ...] = ()
+    # Send the entity tag last seen for a URL in the `If-Match` of the next request to it.
+    track_etags: bool = False
+    # The user's own modules whose `@schemathesis.check`s join the run; each is imported.
+    check_modules: tuple[str, ...] = ()
+    # Whether generated strings may hold U+0000 (schemathesis' `generation.allow-x00`). JSON
+    # allows it (RFC 8259 section 7), but many stores do not, and a schema cannot forbid it in
+    # every key and value of a free-form object.
+    allow_nul: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "headers", MappingProxyType(dict(self.headers)))
+        object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        for key in self.parameters:
+            _require_parameter_key(key)
+        # Imported before `checks` is checked, so the names may be the modules' own checks.
+        load_check_modules(self.check_modules)
         _require_known("phase", "phases", self.phases, known_phases())
         if self.checks is not None:
             _require_known("check", "checks", self.checks, known_checks())
@@ -95,6 +159,20 @@ class FuzzOptions:
                 f"max_time must be positive, got {self.max_time:g}", option="max_time"
             )
         _require_rate(self.rate_limit)
+
+
+def _require_parameter_key(key: str) -> None:
+    # schemathesis looks `location.name` up first, then the bare name
+    # (`config/_dictionaries.py::lookup_parameter`); any other dot is part of a name.
+    location, dot, name = key.partition(".")
+    if key.strip() and not (dot and location in PARAMETER_LOCATIONS and not name):
+        return
+    raise FuzzUsageError(
+        f"invalid parameter {key!r}: expected NAME or LOCATION.NAME with LOCATION one of "
+        + ", ".join(PARAMETER_LOCATIONS),
+        option="parameters",
+        value=key,
+    )
 
 
 def _require_rate(value: str) -> None:

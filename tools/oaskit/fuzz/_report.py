@@ -9,6 +9,9 @@ from datetime import datetime
 
 # Header lines of a recorded message, in the order they were sent, values already redacted.
 Headers = tuple[tuple[str, str], ...]
+# Below this share of 2xx answers an operation's success path counts as hardly reached: its
+# checks then mostly judged refusals, and a defect in what a success returns goes unseen.
+LOW_SUCCESS_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,26 @@ class OperationStats:
     # finished; `None` when none did. The largest is the time to cover every operation.
     covered_after: float | None = None
     operation_id: str | None = None
+    # Cases generated to be valid (positive mode), and those of them answered 2xx. Invalid
+    # cases must be refused, so these say how often the success path of valid data was reached.
+    valid_cases: int = 0
+    valid_successes: int = 0
+
+    @property
+    def successes(self) -> int:
+        """Cases answered with a 2xx status (RFC 9110 section 15.3: the request succeeded)."""
+        return sum(count for code, count in self.statuses.items() if 200 <= code < 300)
+
+    @property
+    def success_share(self) -> float | None:
+        """The share of this operation's cases answered 2xx; None when it had no case."""
+        return self.successes / self.cases if self.cases else None
+
+    @property
+    def success_rarely_reached(self) -> bool:
+        """Whether it had cases and fewer than LOW_SUCCESS_SHARE of them got a 2xx."""
+        share = self.success_share
+        return share is not None and share < LOW_SUCCESS_SHARE
 
 
 @dataclass(frozen=True)
@@ -124,6 +147,11 @@ class FuzzReport:
     # Not a failure in itself; a refused request also fails the case that made it.
     withheld: tuple[str, ...] = ()
 
+    @property
+    def rarely_succeeding(self) -> tuple[OperationStats, ...]:
+        """Operations whose success path fewer than a tenth of their cases reached."""
+        return tuple(operation for operation in self.operations if operation.success_rarely_reached)
+
 
 @dataclass(frozen=True)
 class FuzzRun:
@@ -151,6 +179,8 @@ class FuzzRun:
 def format_report(report: FuzzReport) -> str:
     """Render a report as plain text: status table, failures, errors and a one-line verdict."""
     sections = [_format_table(report.operations)]
+    if report.rarely_succeeding:
+        sections.append(format_success_warning(report.rarely_succeeding))
     if report.failures:
         sections.append(_format_failures(report.failures))
     if report.errors:
@@ -161,15 +191,52 @@ def format_report(report: FuzzReport) -> str:
     return "\n\n".join(section for section in sections if section)
 
 
+def format_share(operation: OperationStats) -> str:
+    """The share of an operation's cases answered 2xx, as a whole percentage; `-` for none."""
+    share = operation.success_share
+    if share is None:
+        return "-"
+    # Floored, so an operation just under the warning threshold never reads as 10%.
+    percent = int(share * 100)
+    return "<1%" if percent == 0 and share > 0 else f"{percent}%"
+
+
+def format_valid_share(operation: OperationStats) -> str:
+    """The share of an operation's valid cases answered 2xx, as `format_share` spells it."""
+    if not operation.valid_cases:
+        return "-"
+    share = operation.valid_successes / operation.valid_cases
+    percent = int(share * 100)
+    return "<1%" if percent == 0 and share > 0 else f"{percent}%"
+
+
+def format_success_warning(operations: tuple[OperationStats, ...]) -> str:
+    """The warning about operations whose success path was hardly reached."""
+    threshold = f"{LOW_SUCCESS_SHARE:.0%}"
+    lines = [
+        f"warning: {_count(len(operations), 'operation')} answered 2xx to fewer than {threshold}"
+        " of their cases; checks there mostly judged refusals:"
+    ]
+    lines.extend(
+        f"   {operation.label}: {operation.successes} of {operation.cases}"
+        f" ({format_share(operation)})"
+        for operation in operations
+    )
+    return "\n".join(lines)
+
+
 def _format_table(operations: tuple[OperationStats, ...]) -> str:
     if not operations:
         return "no operations were tested"
     codes = sorted({code for operation in operations for code in operation.statuses})
-    header = ["operation", "cases", *(str(code) for code in codes)]
+    header = ["operation", "cases", "2xx", "valid", "valid-2xx", *(str(code) for code in codes)]
     rows = [
         [
             operation.label,
             str(operation.cases),
+            format_share(operation),
+            str(operation.valid_cases),
+            format_valid_share(operation),
             *(str(operation.statuses.get(code, 0) or "-") for code in codes),
         ]
         for operation in operations

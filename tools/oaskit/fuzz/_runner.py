@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 import schemathesis
 from schemathesis.checks import CHECKS
@@ -18,6 +19,7 @@ from schemathesis.schemas import BaseSchema
 from schemathesis.transport import is_asgi_app
 
 from oaskit.errors import SpecInputError
+from oaskit.fuzz._adjust import CaseAdjuster, adjusting
 from oaskit.fuzz._collector import ReportCollector
 from oaskit.fuzz._config import accept_documented_state_rules, build_config
 from oaskit.fuzz._errors import FuzzUsageError
@@ -85,14 +87,20 @@ def run_fuzz(
         # app; loading the hand-written file instead keeps the code-derived schema out of it.
         schema.app = app
         display = LiveProgress(progress, operations=len(selected)) if progress is not None else None
+        adjuster = CaseAdjuster(
+            fresh=options.fresh,
+            track_etags=options.track_etags,
+            base_path=urlsplit(base_url).path,
+        )
         started = time.monotonic()
         try:
-            for event in from_schema(schema).execute():
-                collector.on_event(event)
-                if display is not None:
-                    display.on_event(event, failures=collector.failure_count)
-                if event.is_terminal:
-                    break
+            with adjusting(schema, adjuster):
+                for event in from_schema(schema).execute():
+                    collector.on_event(event)
+                    if display is not None:
+                        display.on_event(event, failures=collector.failure_count)
+                    if event.is_terminal:
+                        break
         finally:
             if display is not None:
                 display.close()
@@ -217,5 +225,11 @@ def _settings(options: FuzzOptions) -> tuple[tuple[str, str], ...]:
         ("include", ", ".join(map(str, options.include)) or "every operation"),
         ("exclude", ", ".join(map(str, options.exclude)) or "none"),
         ("headers", ", ".join(options.headers) or "none"),
+        # Names only: a pinned value may identify a tenant.
+        ("pinned parameters", ", ".join(options.parameters) or "none"),
+        ("fresh", ", ".join(target.text for target in options.fresh) or "none"),
+        ("track ETags", "yes" if options.track_etags else "no"),
+        ("check modules", ", ".join(options.check_modules) or "none"),
+        ("U+0000 in strings", "yes" if options.allow_nul else "no"),
     ]
     return tuple(rows)
