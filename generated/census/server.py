@@ -56,6 +56,7 @@ __all__ = [
 T = TypeVar("T")
 
 # Every method each path documents; any other method is 405 with this `Allow` (RFC 9110 15.5.6).
+# Concrete paths come before templated ones, as they are matched (OAS 3.1 4.8.8).
 PATHS: dict[str, tuple[str, ...]] = {
     "/api/v1/connectors": (
         "GET",
@@ -66,6 +67,10 @@ PATHS: dict[str, tuple[str, ...]] = {
         "PATCH",
     ),
 }
+
+# The route template of each path whose parameter names Starlette could not read (`{a-b}`,
+# `{a:b}` would be a convertor): the same path with names it reads; the others route as written.
+_ROUTE_PATHS: dict[str, str] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,23 +237,22 @@ class _Parameters:
     """How one operation's parameters are read from a request and checked by the spec."""
 
     adapter: TypeAdapter[Any]
-    # (Python name, location, name in the request, array): every parameter of the operation.
-    sources: tuple[tuple[str, str, str, bool], ...]
+    # (Python name, location, name in the spec, name read by, array): every parameter of the
+    # operation. A path parameter is read by its name in the route template.
+    sources: tuple[tuple[str, str, str, str, bool], ...]
 
     def read(self, request: Request) -> dict[str, Any]:
         """Every parameter by Python name, None when absent; 400 naming each one that fails."""
         found: dict[str, Any] = {}
-        for python_name, location, name, many in self.sources:
+        for python_name, location, _, key, many in self.sources:
             if location == "path":
-                value: Any = request.path_params.get(name)
+                value: Any = request.path_params.get(key)
             elif location == "query":
-                value = (
-                    request.query_params.getlist(name) if many else request.query_params.get(name)
-                )
+                value = request.query_params.getlist(key) if many else request.query_params.get(key)
             elif location == "header":
-                value = request.headers.getlist(name) if many else request.headers.get(name)
+                value = request.headers.getlist(key) if many else request.headers.get(key)
             else:
-                value = request.cookies.get(name)
+                value = request.cookies.get(key)
             if value is not None and value != []:
                 found[python_name] = value
         try:
@@ -261,7 +265,9 @@ class _Parameters:
 
     def _problems(self, exc: ValidationError) -> list[Problem]:
         # Errors name the parameter as the request does: `header.If-Match`, `query.limit`.
-        where = {python_name: (location, name) for python_name, location, name, _ in self.sources}
+        where = {
+            python_name: (location, name) for python_name, location, name, _, _ in self.sources
+        }
         errors = [
             {**error, "loc": (*where[str(error["loc"][0])], *error["loc"][1:])}
             for error in exc.errors(include_input=False, include_url=False)
@@ -304,28 +310,28 @@ _PARAMETERS: dict[str, _Parameters] = {
     "listConnectors": _Parameters(
         TypeAdapter(_ListConnectorsParameters),
         (
-            ("order", "query", "order", False),
-            ("page", "query", "page", False),
-            ("per_page", "query", "per_page", False),
-            ("x_request_id", "header", "X-Request-Id", False),
+            ("order", "query", "order", "order", False),
+            ("page", "query", "page", "page", False),
+            ("per_page", "query", "per_page", "per_page", False),
+            ("x_request_id", "header", "X-Request-Id", "X-Request-Id", False),
         ),
     ),
     "createConnector": _Parameters(
         TypeAdapter(_CreateConnectorParameters),
-        (("x_request_id", "header", "X-Request-Id", False),),
+        (("x_request_id", "header", "X-Request-Id", "X-Request-Id", False),),
     ),
     "getConnector": _Parameters(
         TypeAdapter(_GetConnectorParameters),
         (
-            ("service_name", "path", "service_name", False),
-            ("x_request_id", "header", "X-Request-Id", False),
+            ("service_name", "path", "service_name", "service_name", False),
+            ("x_request_id", "header", "X-Request-Id", "X-Request-Id", False),
         ),
     ),
     "updateConnector": _Parameters(
         TypeAdapter(_UpdateConnectorParameters),
         (
-            ("service_name", "path", "service_name", False),
-            ("x_request_id", "header", "X-Request-Id", False),
+            ("service_name", "path", "service_name", "service_name", False),
+            ("x_request_id", "header", "X-Request-Id", "X-Request-Id", False),
         ),
     ),
 }
@@ -530,6 +536,7 @@ def create_router(implementation: Implementation) -> APIRouter:
         "getConnector": _security(implementation, ((("bearerAuth", ("connectors:read",)),),)),
         "updateConnector": _security(implementation, ((("bearerAuth", ("connectors:write",)),),)),
     }
+    # Routes are tried in the order they are added: concrete paths before templated ones.
 
     async def list_connectors(request: Request) -> Response:
         if request.method == "HEAD" and "HEAD" not in PATHS["/api/v1/connectors"]:
@@ -642,10 +649,11 @@ def create_router(implementation: Implementation) -> APIRouter:
 
     # Every other method, known or not, is 405 with the path's `Allow`. These come after every
     # real route, so that a method a templated path lacks never hides a concrete path that has
-    # it. The endpoint's type is Starlette's ASGI app, which `add_route` does not spell.
+    # it, and in `PATHS`' order, so a concrete path answers with its own `Allow`. The endpoint's
+    # type is Starlette's ASGI app, which `add_route` does not spell.
     for path, methods in PATHS.items():
         refuse = cast("Callable[[Request], Awaitable[Response]]", _MethodNotAllowed(methods))
-        router.add_route(path, refuse, include_in_schema=False)
+        router.add_route(_ROUTE_PATHS.get(path, path), refuse, include_in_schema=False)
     return router
 
 

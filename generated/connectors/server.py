@@ -56,6 +56,7 @@ __all__ = [
 T = TypeVar("T")
 
 # Every method each path documents; any other method is 405 with this `Allow` (RFC 9110 15.5.6).
+# Concrete paths come before templated ones, as they are matched (OAS 3.1 4.8.8).
 PATHS: dict[str, tuple[str, ...]] = {
     "/v1/connectors": (
         "GET",
@@ -69,6 +70,10 @@ PATHS: dict[str, tuple[str, ...]] = {
     ),
     "/v1/connectors/{id}/test": ("POST",),
 }
+
+# The route template of each path whose parameter names Starlette could not read (`{a-b}`,
+# `{a:b}` would be a convertor): the same path with names it reads; the others route as written.
+_ROUTE_PATHS: dict[str, str] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,23 +279,22 @@ class _Parameters:
     """How one operation's parameters are read from a request and checked by the spec."""
 
     adapter: TypeAdapter[Any]
-    # (Python name, location, name in the request, array): every parameter of the operation.
-    sources: tuple[tuple[str, str, str, bool], ...]
+    # (Python name, location, name in the spec, name read by, array): every parameter of the
+    # operation. A path parameter is read by its name in the route template.
+    sources: tuple[tuple[str, str, str, str, bool], ...]
 
     def read(self, request: Request) -> dict[str, Any]:
         """Every parameter by Python name, None when absent; 400 naming each one that fails."""
         found: dict[str, Any] = {}
-        for python_name, location, name, many in self.sources:
+        for python_name, location, _, key, many in self.sources:
             if location == "path":
-                value: Any = request.path_params.get(name)
+                value: Any = request.path_params.get(key)
             elif location == "query":
-                value = (
-                    request.query_params.getlist(name) if many else request.query_params.get(name)
-                )
+                value = request.query_params.getlist(key) if many else request.query_params.get(key)
             elif location == "header":
-                value = request.headers.getlist(name) if many else request.headers.get(name)
+                value = request.headers.getlist(key) if many else request.headers.get(key)
             else:
-                value = request.cookies.get(name)
+                value = request.cookies.get(key)
             if value is not None and value != []:
                 found[python_name] = value
         try:
@@ -303,7 +307,9 @@ class _Parameters:
 
     def _problems(self, exc: ValidationError) -> list[Problem]:
         # Errors name the parameter as the request does: `header.If-Match`, `query.limit`.
-        where = {python_name: (location, name) for python_name, location, name, _ in self.sources}
+        where = {
+            python_name: (location, name) for python_name, location, name, _, _ in self.sources
+        }
         errors = [
             {**error, "loc": (*where[str(error["loc"][0])], *error["loc"][1:])}
             for error in exc.errors(include_input=False, include_url=False)
@@ -375,59 +381,59 @@ _PARAMETERS: dict[str, _Parameters] = {
     "listConnectors": _Parameters(
         TypeAdapter(_ListConnectorsParameters),
         (
-            ("cursor", "query", "cursor", False),
-            ("limit", "query", "limit", False),
-            ("order", "query", "order", False),
-            ("provider", "query", "provider", False),
-            ("type", "query", "type", False),
-            ("x_request_id", "header", "X-Request-Id", False),
+            ("cursor", "query", "cursor", "cursor", False),
+            ("limit", "query", "limit", "limit", False),
+            ("order", "query", "order", "order", False),
+            ("provider", "query", "provider", "provider", False),
+            ("type", "query", "type", "type", False),
+            ("x_request_id", "header", "X-Request-Id", "X-Request-Id", False),
         ),
     ),
     "createConnector": _Parameters(
         TypeAdapter(_CreateConnectorParameters),
         (
-            ("idempotency_key", "header", "Idempotency-Key", False),
-            ("x_request_id", "header", "X-Request-Id", False),
+            ("idempotency_key", "header", "Idempotency-Key", "Idempotency-Key", False),
+            ("x_request_id", "header", "X-Request-Id", "X-Request-Id", False),
         ),
     ),
     "getConnector": _Parameters(
         TypeAdapter(_GetConnectorParameters),
         (
-            ("id", "path", "id", False),
-            ("if_none_match", "header", "If-None-Match", False),
-            ("x_request_id", "header", "X-Request-Id", False),
+            ("id", "path", "id", "id", False),
+            ("if_none_match", "header", "If-None-Match", "If-None-Match", False),
+            ("x_request_id", "header", "X-Request-Id", "X-Request-Id", False),
         ),
     ),
     "updateConnector": _Parameters(
         TypeAdapter(_UpdateConnectorParameters),
         (
-            ("id", "path", "id", False),
-            ("if_match", "header", "If-Match", False),
-            ("x_request_id", "header", "X-Request-Id", False),
+            ("id", "path", "id", "id", False),
+            ("if_match", "header", "If-Match", "If-Match", False),
+            ("x_request_id", "header", "X-Request-Id", "X-Request-Id", False),
         ),
     ),
     "deleteConnector": _Parameters(
         TypeAdapter(_DeleteConnectorParameters),
         (
-            ("id", "path", "id", False),
-            ("if_match", "header", "If-Match", False),
-            ("x_request_id", "header", "X-Request-Id", False),
+            ("id", "path", "id", "id", False),
+            ("if_match", "header", "If-Match", "If-Match", False),
+            ("x_request_id", "header", "X-Request-Id", "X-Request-Id", False),
         ),
     ),
     "patchConnector": _Parameters(
         TypeAdapter(_PatchConnectorParameters),
         (
-            ("id", "path", "id", False),
-            ("idempotency_key", "header", "Idempotency-Key", False),
-            ("if_match", "header", "If-Match", False),
-            ("x_request_id", "header", "X-Request-Id", False),
+            ("id", "path", "id", "id", False),
+            ("idempotency_key", "header", "Idempotency-Key", "Idempotency-Key", False),
+            ("if_match", "header", "If-Match", "If-Match", False),
+            ("x_request_id", "header", "X-Request-Id", "X-Request-Id", False),
         ),
     ),
     "testConnector": _Parameters(
         TypeAdapter(_TestConnectorParameters),
         (
-            ("id", "path", "id", False),
-            ("x_request_id", "header", "X-Request-Id", False),
+            ("id", "path", "id", "id", False),
+            ("x_request_id", "header", "X-Request-Id", "X-Request-Id", False),
         ),
     ),
 }
@@ -635,6 +641,7 @@ def create_router(implementation: Implementation) -> APIRouter:
         "patchConnector": _security(implementation, ((("bearerAuth", ("connectors:write",)),),)),
         "testConnector": _security(implementation, ((("bearerAuth", ("connectors:write",)),),)),
     }
+    # Routes are tried in the order they are added: concrete paths before templated ones.
 
     async def list_connectors(request: Request) -> Response:
         if request.method == "HEAD" and "HEAD" not in PATHS["/v1/connectors"]:
@@ -825,10 +832,11 @@ def create_router(implementation: Implementation) -> APIRouter:
 
     # Every other method, known or not, is 405 with the path's `Allow`. These come after every
     # real route, so that a method a templated path lacks never hides a concrete path that has
-    # it. The endpoint's type is Starlette's ASGI app, which `add_route` does not spell.
+    # it, and in `PATHS`' order, so a concrete path answers with its own `Allow`. The endpoint's
+    # type is Starlette's ASGI app, which `add_route` does not spell.
     for path, methods in PATHS.items():
         refuse = cast("Callable[[Request], Awaitable[Response]]", _MethodNotAllowed(methods))
-        router.add_route(path, refuse, include_in_schema=False)
+        router.add_route(_ROUTE_PATHS.get(path, path), refuse, include_in_schema=False)
     return router
 
 

@@ -177,3 +177,25 @@ def test_exits_2_with_findings_and_writes_nothing_when_spec_has_errors(
     assert (code, out) == (2, "")
     assert err == "openapi.yaml:3:3 oas-schema 'version' is a required property\n"
     assert not (workdir / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "code", "what"),
+    [
+        ("/items/{id}#Action=DescribeItems", "path-has-no-fragment", "a fragment (`#`)"),
+        ("/items/{id}?Action=DescribeItems", "path-has-no-query", "a query string"),
+    ],
+)
+def test_exits_2_at_the_path_and_writes_nothing_when_a_path_key_reaches_no_route(
+    workdir: Path, capsys: pytest.CaptureFixture[str], key: str, code: str, what: str
+) -> None:
+    write("openapi.yaml", CLEAN_SPEC.replace("  /items/{id}:\n", f"  {key}:\n"))
+
+    exit_code = main(REGEN)
+
+    out, err = capsys.readouterr()
+    assert (exit_code, out) == (2, "")
+    # Located at the path key, as `oaskit lint` reports it.
+    assert err.startswith(f"openapi.yaml:8:3 {code} path {key!r} holds {what}")
+    assert err.count("\n") == 1
+    assert not (workdir / "out").exists()

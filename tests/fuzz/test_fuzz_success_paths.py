@@ -13,7 +13,6 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
-from notes_api import SPEC, TEAM, TOKEN, build_app
 
 from oaskit.fuzz import (
     FreshTarget,
@@ -28,6 +27,7 @@ from oaskit.fuzz import (
     run_fuzz,
 )
 from oaskit.fuzz._checks import module_checks
+from tests.fuzz.notes_api import SPEC, TEAM, TOKEN, build_app
 
 CREATE, UPDATE = "POST /teams/{team_id}/notes", "PUT /teams/{team_id}/notes/{id}"
 DELETE = "DELETE /teams/{team_id}/notes/{id}"

@@ -132,7 +132,7 @@ def test_locates_an_item_after_its_own_key_when_another_list_holds_it_too() -> N
             "verbose = true",
             "has an unknown key 'verbose' (known: url, headers, checks, phases, mode,"
             " max-examples, seed, workers, max-time, rate-limit, include, exclude,"
-            " parameters, fresh, track-etags, check-modules, allow-nul)",
+            " parameters, fresh, track-etags, current, check-modules, allow-nul)",
         ),
         (
             'headers = "Authorization: x"',

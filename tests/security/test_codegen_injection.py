@@ -75,6 +75,12 @@ POSITIONS = (
 )
 
 
+def path_text(text: str) -> str:
+    """`text` as `build_spec` puts it in a path key: without `#` and `?`, which regen refuses
+    there (no request reaches such a path, `spec/_path_keys`)."""
+    return text.replace("#", "").replace("?", "")
+
+
 def build_spec(texts: Mapping[str, str]) -> dict[str, Any]:
     """An OpenAPI 3.1 document with `texts[position]` at each of `POSITIONS`.
 
@@ -125,7 +131,7 @@ def build_spec(texts: Mapping[str, str]) -> dict[str, Any]:
         "servers": [{"url": texts["server"]}],
         "tags": [{"name": texts["tag"], "description": texts["tag_description"]}],
         "paths": {
-            "/items/{itemId}/" + texts["path"]: {
+            "/items/{itemId}/" + path_text(texts["path"]): {
                 "get": {**operation, "parameters": parameters},
                 "post": {
                     **operation,
@@ -303,9 +309,11 @@ def test_spec_strings_stay_data_when_they_try_to_leave_their_context(
     spec_names = [n for n in report["names"] if not n.startswith("_")]
     assert all(n.isidentifier() and "(" not in n for n in spec_names)
     assert not any(n.startswith("__") and "import" in n for n in report["names"])
-    # The client sends the spec's path: a `?`, `#`, `{` or newline in it stays in the path.
-    assert f"/items/v/{payload}" in report["paths"]
+    # The client sends the spec's path: a `{`, `%` or newline in it stays in the path.
+    assert f"/items/v/{path_text(payload)}" in report["paths"]
     assert report["statuses"], "the server answered no route"
+    # Whatever the path holds, the server routes it (Starlette reads nothing in it as its own).
+    assert 404 not in report["statuses"], report["statuses"]
 
 
 def test_header_comment_holds_the_file_name_when_it_has_a_newline_and_quotes(

@@ -74,9 +74,6 @@ def test_generated_package_runs_and_keeps_the_text_when_spec_strings_are_arbitra
         file_name += "\ud800"
     elif surrogate_at is not None:
         texts = {**texts, surrogate_at: texts[surrogate_at] + "\udc80"}
-    # Starlette reads `{name}` and `{name:kind}` in a route as its own parameters (and refuses
-    # unknown kinds); a space after the brace keeps the spec's braces literal for it, as for us.
-    texts = {**texts, "path": texts["path"].replace("{", "{ ")}
     with tempfile.TemporaryDirectory(prefix="oaskit-property-") as folder:
         root = Path(folder)
         spec_path = root / "spec.json"
@@ -98,6 +95,8 @@ def test_generated_package_runs_and_keeps_the_text_when_spec_strings_are_arbitra
         report = exercise(root, "prop", canary=root / "canary")
         event("generated, imported and driven")
 
+    # Braces and colons in the path are the spec's text: Starlette reads none as its own syntax.
+    assert 404 not in report["statuses"], report["statuses"]
     docs = "\n".join(report["docs"])
     for position in ("title", "version", "tag", "operation_id"):
         assert " ".join(texts[position].split()) in docs, position

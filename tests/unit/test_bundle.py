@@ -509,3 +509,29 @@ def test_keeps_recursive_schema_when_its_loop_reaches_content(tmp_path: Path) ->
     path = write_tree(tmp_path, {"openapi.yaml": HEAD + schemas})
 
     assert bundle_spec(path).problems == []
+
+
+def test_locates_a_path_key_in_the_root_when_its_item_comes_from_another_file(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "openapi.yaml": """\
+            openapi: 3.1.0
+            info: {title: T, version: "1"}
+            paths:
+              /items#Action=List:
+                $ref: paths/items.yaml
+            """,
+        "paths/items.yaml": """\
+            get:
+              responses:
+                "200": {description: OK.}
+            """,
+    }
+    bundle = bundle_spec(write_tree(tmp_path, files))
+    pointer = ("paths", "/items#Action=List")
+
+    root = (tmp_path / "openapi.yaml").resolve()
+    # The key, not the `$ref` that stands for the inlined item.
+    assert bundle.locate_key(pointer) == Location(root, 4, 3)
+    assert bundle.locate(pointer) == Location(root, 5, 11)

@@ -414,3 +414,39 @@ def test_raises_at_the_value_when_a_yaml_number_cannot_be_written_back(
     path = write_tree(tmp_path, {"openapi.yaml": text})
 
     assert _refusal(path) == (code, Location(path, 1, 4))
+
+
+KEYED = """\
+openapi: 3.1.0
+paths:
+  /items:
+    get: {}
+  "/quoted?x":
+    get: {}
+components:
+  schemas:
+    Item: {type: object}
+"""
+
+
+def test_locates_keys_of_paths_and_components_when_loading_yaml(tmp_path: Path) -> None:
+    document = load_document(write_tree(tmp_path, {"openapi.yaml": KEYED}))
+
+    assert document.locate_key(("paths", "/items")) == Location(document.path, 3, 3)
+    assert document.locate_key(("paths", "/quoted?x")) == Location(document.path, 5, 3)
+    assert document.locate_key(("components", "schemas", "Item")) == Location(document.path, 9, 5)
+    assert document.locate_key(("paths", "/items", "get")) == Location(document.path, 4, 5)
+    # Deeper keys are not kept: the member's own position stands in.
+    schema_type = ("components", "schemas", "Item", "type")
+    assert document.locate_key(schema_type) == Location(document.path, 9, 18)
+
+
+def test_locates_keys_at_any_depth_when_loading_json(tmp_path: Path) -> None:
+    text = '{"paths": {"/items": {"get": {}}, "/b?x": {}}, "tags": [{"name": "t"}]}'
+    document = load_document(write_tree(tmp_path, {"openapi.json": text}))
+
+    assert document.locate_key(("paths", "/items")) == Location(document.path, 1, 12)
+    assert document.locate_key(("paths", "/b?x")) == Location(document.path, 1, 35)
+    assert document.locate_key(("paths", "/items", "get")) == Location(document.path, 1, 23)
+    # An array item has no key: its own position.
+    assert document.locate_key(("tags", 0)) == Location(document.path, 1, 57)

@@ -103,7 +103,7 @@ def generate(
     from oaskit.emit import FormatError, format_tree
     from oaskit.ir import SHARED, build_api, file_header
     from oaskit.render import render_code
-    from oaskit.spec import bundle_spec, validate_bundle
+    from oaskit.spec import bundle_spec, unroutable_paths, validate_bundle
 
     split = read_write_models == "split"
     header = file_header(source)
@@ -126,6 +126,8 @@ def generate(
             # jsonschema-rs takes only text UTF-8 can hold; a lone surrogate is refused below.
             raise GenerationError([_lone_surrogate(bundle)]) from None
         errors = [f for f in [*bundle.problems, *findings] if f.level is Level.ERROR]
+        # A path key no request reaches would make dead routes and client calls to wrong URLs.
+        errors.extend(unroutable_paths(bundle))
         if errors:
             raise GenerationError(errors)
         # The rest is rendered while the models are: the IR names the request and response

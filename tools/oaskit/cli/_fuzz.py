@@ -54,6 +54,7 @@ _CONFIG_KEYS = {
     "rate_limit": "rate-limit",
     "fresh": "fresh",
     "track_etags": "track-etags",
+    "current": "current",
     "check_modules": "check-modules",
     "allow_nul": "allow-nul",
 }
@@ -166,6 +167,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="TARGET",
         help="give header:NAME or body:/json/pointer (optionally OPERATION-ID=TARGET) a value no"
         " other case sent, in every case that carries it; repeatable (default: none)",
+    )
+    fuzz.add_argument(
+        "--current",
+        action="append",
+        default=[],
+        metavar="TARGET",
+        help="send body:/request/pointer (optionally OPERATION-ID=TARGET) with the value at"
+        " =/response/pointer of the last response for the same URL; repeatable (default: none)",
     )
     fuzz.add_argument(
         "--track-etags",
@@ -353,7 +362,7 @@ def _parameters(args: argparse.Namespace, config: FuzzConfig) -> dict[str, objec
 def _options(
     args: argparse.Namespace, config: FuzzConfig, *, spec: Path, url: str, headers: dict[str, str]
 ) -> FuzzOptions:
-    from oaskit.fuzz import FreshTarget, FuzzOptions, FuzzUsageError
+    from oaskit.fuzz import CurrentTarget, FreshTarget, FuzzOptions, FuzzUsageError
 
     from_config: set[str] = set()
 
@@ -371,6 +380,9 @@ def _options(
         fresh = tuple(
             FreshTarget.parse(text) for text in pick("fresh", tuple(args.fresh) or None, ())
         )
+        current = tuple(
+            CurrentTarget.parse(text) for text in pick("current", tuple(args.current) or None, ())
+        )
         return FuzzOptions(
             spec,
             base_url=url,
@@ -387,6 +399,7 @@ def _options(
             exclude=_filters("exclude", args.exclude, config),
             fresh=fresh,
             track_etags=pick("track_etags", args.track_etags, False),
+            current=current,
             check_modules=pick("check_modules", tuple(args.check_module) or None, ()),
             allow_nul=pick("allow_nul", args.allow_nul, True),
         )
@@ -508,6 +521,8 @@ def _run_options(args: argparse.Namespace) -> list[str]:
         argv += ["--parameter", item]
     for item in args.fresh:
         argv += ["--fresh", item]
+    for item in args.current:
+        argv += ["--current", item]
     if args.track_etags is not None:
         argv.append("--track-etags" if args.track_etags else "--no-track-etags")
     for item in args.check_module:

@@ -37,6 +37,7 @@ KEYS = (
     "parameters",
     "fresh",
     "track-etags",
+    "current",
     "check-modules",
     "allow-nul",
 )
@@ -82,6 +83,7 @@ class FuzzConfig:
     )
     fresh: tuple[str, ...] | None = None
     track_etags: bool | None = None
+    current: tuple[str, ...] | None = None
     check_modules: tuple[str, ...] | None = None
     allow_nul: bool | None = None
     # Where each key is written (`max-examples`), each list item (`checks[1]`) and each header
@@ -157,6 +159,7 @@ def parse_fuzz_config(table: Any, *, text: str, path: Path) -> FuzzConfig:
         parameters=MappingProxyType(_parameters(table, text=text, path=path, positions=positions)),
         fresh=names("fresh", "a list of header:NAME or body:/pointer targets"),
         track_etags=value("track-etags", _is_bool, "true or false"),
+        current=names("current", "a list of body:/request/pointer=/response/pointer targets"),
         check_modules=_modules(names("check-modules", "a list of module names"), fail),
         allow_nul=value("allow-nul", _is_bool, "true or false"),
         positions=MappingProxyType(positions),

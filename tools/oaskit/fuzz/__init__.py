@@ -4,6 +4,7 @@ from oaskit.fuzz._errors import FuzzUsageError
 from oaskit.fuzz._html import format_html
 from oaskit.fuzz._junit import format_junit
 from oaskit.fuzz._options import (
+    CurrentTarget,
     FreshTarget,
     FuzzOptions,
     known_checks,
@@ -30,6 +31,7 @@ from oaskit.fuzz._select import (
 )
 
 __all__ = [
+    "CurrentTarget",
     "FreshTarget",
     "FuzzFailure",
     "FuzzOptions",

@@ -1,4 +1,5 @@
-"""Last-moment edits to each case: fresh values where reuse is refused, current entity tags.
+"""Last-moment edits to each case: fresh values where reuse is refused, current entity tags
+and the current values of members a server sets once.
 
 A generated case reuses what the spec shows: an `Idempotency-Key` example sent with another
 body is refused (draft-ietf-httpapi-idempotency-key-header-06 section 2.7: 422), and an `If-Match`
@@ -24,7 +25,7 @@ from schemathesis.generation.case import Case
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 from schemathesis.schemas import BaseSchema
 
-from oaskit.fuzz._options import FreshTarget
+from oaskit.fuzz._options import CurrentTarget, FreshTarget
 
 # RFC 9110 section 13.1.1: `If-Match: *` holds for any current representation; it stays as is.
 _ANY = "*"
@@ -34,10 +35,18 @@ class CaseAdjuster:
     """Gives fresh targets new values and `If-Match` the last entity tag seen for its URL."""
 
     def __init__(
-        self, *, fresh: Sequence[FreshTarget] = (), track_etags: bool = False, base_path: str = ""
+        self,
+        *,
+        fresh: Sequence[FreshTarget] = (),
+        track_etags: bool = False,
+        current: Sequence[CurrentTarget] = (),
+        base_path: str = "",
     ) -> None:
         self._fresh = tuple(fresh)
         self._track_etags = track_etags
+        self._current = tuple(current)
+        # The last successful JSON response body by request path, for `current` targets.
+        self._bodies: dict[str, Any] = {}
         self._base_path = base_path.rstrip("/")
         # A letter first, then lower-case hex: a value most identifier patterns accept. The
         # run's own prefix keeps values apart from earlier runs' against the same server (an
@@ -51,7 +60,7 @@ class CaseAdjuster:
     @property
     def active(self) -> bool:
         """Whether there is anything to edit."""
-        return bool(self._fresh) or self._track_etags
+        return bool(self._fresh) or self._track_etags or bool(self._current)
 
     def fresh_value(self) -> str:
         """A value no other case of this run gets."""
@@ -87,6 +96,8 @@ class CaseAdjuster:
                 and _has_string(case.body, target.pointer)
             ):
                 case.body = _replaced(case.body, target.pointer, self.fresh_value())
+        if self._current and not body_invalid:
+            self._send_current(case, operation_id)
         if self._track_etags and not headers_invalid:
             name = _present(case.headers, "If-Match")
             if name is not None:
@@ -96,9 +107,26 @@ class CaseAdjuster:
                 if current is not None and case.headers[name] != _ANY:
                     case.headers[name] = current
 
+    def _send_current(self, case: Case[Any], operation_id: object) -> None:
+        with self._lock:
+            seen = self._bodies.get(case.formatted_path, _NOTHING)
+        if seen is _NOTHING:
+            return
+        for target in self._current:
+            if target.operation_id is not None and target.operation_id != operation_id:
+                continue
+            value = _at(seen, target.source)
+            # Only a member the case sends is set: an absent one is already what is stored.
+            if value is not _NOTHING and _at(case.body, target.pointer) is not _NOTHING:
+                case.body = _replaced(case.body, target.pointer, value)
+
     def after_call(self, case: Case[Any], response: Response) -> None:
         """Remember the entity tag a successful response names, or forget a deleted resource's."""
-        if not self._track_etags or not 200 <= response.status_code < 300:
+        if not 200 <= response.status_code < 300:
+            return
+        if self._current:
+            self._remember_body(case, response)
+        if not self._track_etags:
             return
         path = case.formatted_path
         if response.status_code == 201:
@@ -115,6 +143,24 @@ class CaseAdjuster:
             etag = _first(response.headers, "etag")
             if etag is not None:
                 self._etags[path] = etag
+
+    def _remember_body(self, case: Case[Any], response: Response) -> None:
+        path = case.formatted_path
+        if response.status_code == 201:
+            location = _first(response.headers, "location")
+            if location is None:
+                return
+            path = self._below_base(urlsplit(location).path)
+        with self._lock:
+            if case.method.upper() == "DELETE":
+                self._bodies.pop(path, None)
+                return
+        try:
+            body = response.json()
+        except ValueError:
+            return
+        with self._lock:
+            self._bodies[path] = body
 
     def _below_base(self, path: str) -> str:
         if self._base_path and path.startswith(f"{self._base_path}/"):
@@ -163,6 +209,23 @@ def _first(headers: Mapping[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+# Stands for "no value here", where `None` is JSON's null.
+_NOTHING: Any = object()
+
+
+def _at(document: object, pointer: tuple[str, ...]) -> Any:
+    """The value at `pointer` in `document` (RFC 6901), or _NOTHING."""
+    node = document
+    for token in pointer:
+        if isinstance(node, Mapping) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return _NOTHING
+    return node
+
+
 def _has_string(body: object, pointer: tuple[str, ...]) -> bool:
     node = body
     for token in pointer:
@@ -175,8 +238,8 @@ def _has_string(body: object, pointer: tuple[str, ...]) -> bool:
     return isinstance(node, str)
 
 
-def _replaced(body: Any, pointer: tuple[str, ...], value: str) -> Any:
-    """A copy of `body` with the string at `pointer` replaced; the generated body stays as is."""
+def _replaced(body: Any, pointer: tuple[str, ...], value: Any) -> Any:
+    """A copy of `body` with the value at `pointer` replaced; the generated body stays as is."""
     if not pointer:
         return value
     head, rest = pointer[0], pointer[1:]

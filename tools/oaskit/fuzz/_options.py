@@ -37,6 +37,48 @@ _FRESH = re.compile(
     r"(?:header:(?P<header>[!#$%&'*+\-.^_`|~0-9A-Za-z]+)|body:(?P<pointer>(?:/[^/]*)+))"
 )
 
+# A current target: `body:/request/pointer=/response/pointer`, optionally for one operation.
+_CURRENT = re.compile(
+    r"(?:(?P<operation>[^=\s]+)=)?body:(?P<pointer>(?:/[^/=]*)+)=(?P<source>(?:/[^/]*)*)"
+)
+
+
+def _pointer(text: str) -> tuple[str, ...]:
+    # RFC 6901 section 4: `~1` is `/` and `~0` is `~`, unescaped in that order.
+    return tuple(token.replace("~1", "/").replace("~0", "~") for token in text.split("/")[1:])
+
+
+@dataclass(frozen=True)
+class CurrentTarget:
+    """A body member sent with the value the resource has now, read from its last response.
+
+    For members a server sets once and refuses to change (an id's owner, a kind, a unique name):
+    a client that read the resource sends back what it read, so a case does too.
+    """
+
+    text: str
+    pointer: tuple[str, ...]
+    source: tuple[str, ...]
+    operation_id: str | None
+
+    @classmethod
+    def parse(cls, text: str) -> CurrentTarget:
+        """`body:/provider=/data/provider`, `updateItem=body:/kind=/kind`."""
+        match = _CURRENT.fullmatch(text)
+        if match is None:
+            raise FuzzUsageError(
+                f"invalid current target {text!r}: expected"
+                " body:/request/pointer=/response/pointer, optionally after OPERATION-ID=",
+                option="current",
+                value=text,
+            )
+        return cls(
+            text=text,
+            pointer=_pointer(match["pointer"]),
+            source=_pointer(match["source"]),
+            operation_id=match["operation"],
+        )
+
 
 @dataclass(frozen=True)
 class FreshTarget:
@@ -126,6 +168,8 @@ class FuzzOptions:
     fresh: tuple[FreshTarget, ...] = ()
     # Send the entity tag last seen for a URL in the `If-Match` of the next request to it.
     track_etags: bool = False
+    # Body members sent with the value the last response for the same URL showed.
+    current: tuple[CurrentTarget, ...] = ()
     # The user's own modules whose `@schemathesis.check`s join the run; each is imported.
     check_modules: tuple[str, ...] = ()
     # Whether generated strings may hold U+0000 (schemathesis' `generation.allow-x00`). JSON

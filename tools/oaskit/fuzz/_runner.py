@@ -90,6 +90,7 @@ def run_fuzz(
         adjuster = CaseAdjuster(
             fresh=options.fresh,
             track_etags=options.track_etags,
+            current=options.current,
             base_path=urlsplit(base_url).path,
         )
         started = time.monotonic()
@@ -228,6 +229,7 @@ def _settings(options: FuzzOptions) -> tuple[tuple[str, str], ...]:
         # Names only: a pinned value may identify a tenant.
         ("pinned parameters", ", ".join(options.parameters) or "none"),
         ("fresh", ", ".join(target.text for target in options.fresh) or "none"),
+        ("current", ", ".join(target.text for target in options.current) or "none"),
         ("track ETags", "yes" if options.track_etags else "no"),
         ("check modules", ", ".join(options.check_modules) or "none"),
         ("U+0000 in strings", "yes" if options.allow_nul else "no"),

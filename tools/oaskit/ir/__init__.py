@@ -2,7 +2,7 @@
 
 from oaskit.ir._build import build_api
 from oaskit.ir._escape import comment, docstring, identifier, literal
-from oaskit.ir._model import Api, Body, Operation, Parameter, Response, Tag, file_header
+from oaskit.ir._model import Api, Body, Operation, Parameter, Response, Route, Tag, file_header
 from oaskit.ir._models import (
     SHARED,
     VARIANT_SUFFIXES,
@@ -21,6 +21,7 @@ __all__ = [
     "Operation",
     "Parameter",
     "Response",
+    "Route",
     "Tag",
     "build_api",
     "class_name",

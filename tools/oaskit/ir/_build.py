@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http
-import re
 from typing import Any
 from urllib.parse import quote
 
@@ -16,10 +15,12 @@ from oaskit.ir._model import (
     Parameter,
     Requirement,
     Response,
+    Route,
     Tag,
 )
 from oaskit.ir._models import SHARED, ModelNames
 from oaskit.ir._naming import class_name, snake_name, unique
+from oaskit.ir._routes import TEMPLATE_FIELD, route_template, specificity
 from oaskit.ir._types import annotation_for, constraints_for, model_for
 
 __all__ = ["build_api"]
@@ -48,13 +49,14 @@ def build_api(
         t["name"]: t.get("description", "") for t in spec.get("tags") or [] if "name" in t
     }
     by_tag: dict[str, list[Operation]] = {}
-    paths: list[tuple[str, tuple[str, ...]]] = []
+    routes: list[Route] = []
     taken_names: set[str] = set()
     for path, item in (spec.get("paths") or {}).items():
         item = _deref(item, spec)
         methods = tuple(m.upper() for m in _METHODS if isinstance(item.get(m), dict))
-        paths.append((path, methods))
         shared = [_deref(p, spec) for p in item.get("parameters") or []]
+        template, _ = route_template(path)
+        operations: list[Operation] = []
         for method in _METHODS:
             raw = item.get(method)
             if not isinstance(raw, dict):
@@ -71,6 +73,8 @@ def build_api(
                 models=models,
             )
             by_tag.setdefault(operation.tag, []).append(operation)
+            operations.append(operation)
+        routes.append(Route(path, template, methods, tuple(operations)))
     tags = tuple(
         Tag(
             name=tag,
@@ -98,7 +102,8 @@ def build_api(
         package=package,
         client_class=f"{class_name(name)}Client",
         tags=tags,
-        paths=tuple(paths),
+        # A stable sort: paths equally concrete keep the spec's order.
+        routes=tuple(sorted(routes, key=lambda route: specificity(route.path))),
         security_schemes=schemes,
         error_classes=tuple(
             ErrorClass(status=code, name=_error_class_name(code)) for code in statuses
@@ -156,6 +161,7 @@ def _operation(
         security=security,
         return_annotation=return_annotation,
         client_path=_client_path(path, parameters),
+        route_path=route_template(path)[0],
         idempotent=method.upper() in _IDEMPOTENT,
         idempotency_parameter=next(
             (
@@ -248,7 +254,7 @@ def _client_path(path: str, parameters: tuple[Parameter, ...]) -> str:
     """
     python_names = {p.name: p.python_name for p in parameters if p.location == "path"}
     pieces = []
-    for index, piece in enumerate(_TEMPLATE_FIELD.split(path)):
+    for index, piece in enumerate(TEMPLATE_FIELD.split(path)):
         if index % 2 and piece in python_names:
             pieces.append("{_segment(" + python_names[piece] + ")}")
         else:
@@ -261,8 +267,6 @@ def _client_path(path: str, parameters: tuple[Parameter, ...]) -> str:
 
 # RFC 3986 3.3: what a path holds unencoded (pchar and the `/` between segments).
 _PATH_CHARACTERS = "/:@!$&'()*+,;=-._~"
-# A template expression of a path (OAS 4.8.8.1): `{name}`; the name is captured.
-_TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
 
 
 def _parameters(
@@ -274,6 +278,7 @@ def _parameters(
 ) -> tuple[Parameter, ...]:
     # Operation parameters override path-item ones with the same name and location (OAS 4.8.10).
     merged = {(p.get("in"), p.get("name")): p for p in [*shared, *own]}
+    _, route_names = route_template(path)
     taken: set[str] = set()
     result = []
     for (location, name), raw in merged.items():
@@ -291,6 +296,7 @@ def _parameters(
                 annotation=annotation,
                 constraints=constraints_for(_resolve_schema(schema, schemas)),
                 description=" ".join(str(raw.get("description", "")).split()),
+                key=route_names.get(str(name), "") if location == "path" else str(name),
             )
         )
     order = {"path": 0, "query": 1, "header": 2, "cookie": 3}

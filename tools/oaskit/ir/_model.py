@@ -15,6 +15,7 @@ __all__ = [
     "Parameter",
     "Requirement",
     "Response",
+    "Route",
     "Tag",
     "file_header",
 ]
@@ -42,6 +43,10 @@ class Parameter:
     # pydantic `Field(...)` keyword arguments as Python source: (("pattern", "'^a$'"),)
     constraints: tuple[tuple[str, str], ...]
     description: str
+    # What the generated server reads the value by: the name in the request, or for a path
+    # parameter its name in the route template (`ir/_routes`); "" for a path parameter the path
+    # does not hold (lint reports it), which is then always missing.
+    key: str
 
     @property
     def many(self) -> bool:
@@ -73,8 +78,13 @@ class Response:
 
     @property
     def is_success(self) -> bool:
-        """2xx (and 1xx/3xx) responses are returned; 4xx and 5xx are raised by clients."""
-        return self.status[:1] in ("1", "2", "3")
+        """2xx responses are returned; clients raise every other status.
+
+        Only 2xx means the request succeeded (RFC 9110 15.3). A 3xx asks for another request
+        (15.4): httpx does not follow it by default, so it is no return type; a 1xx is never
+        the final response.
+        """
+        return self.status[:1] == "2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +127,8 @@ class Operation:
     return_annotation: str
     # The path as an f-string body for clients: `/v1/items/{_segment(item_id)}`.
     client_path: str
+    # The path as the generated server's Starlette route template (`ir/_routes`).
+    route_path: str
     # Safe to retry: idempotent by method (RFC 9110 9.2.2), or when sent with this header.
     idempotent: bool
     idempotency_parameter: str | None
@@ -139,7 +151,7 @@ class Operation:
 
     @property
     def error_responses(self) -> tuple[Response, ...]:
-        """The 4xx, 5xx and default responses."""
+        """The 3xx, 4xx, 5xx and default responses: clients raise them."""
         return tuple(r for r in self.responses if not r.is_success)
 
 
@@ -154,6 +166,23 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class Route:
+    """A path of the spec as the generated server routes it."""
+
+    path: str
+    # The Starlette route template: `path` with names Starlette reads (`ir/_routes`).
+    template: str
+    methods: tuple[str, ...]
+    # The path's operations, in method order.
+    operations: tuple[Operation, ...]
+
+    @property
+    def renamed(self) -> bool:
+        """Whether the route template differs from the path."""
+        return self.template != self.path
+
+
+@dataclass(frozen=True, slots=True)
 class Api:
     """One API to generate: identity, source and its operations grouped by tag."""
 
@@ -164,8 +193,8 @@ class Api:
     package: str
     client_class: str
     tags: tuple[Tag, ...]
-    # Every path template with the methods it documents, for 405 `Allow` headers.
-    paths: tuple[tuple[str, tuple[str, ...]], ...]
+    # Every path, concrete before templated (OAS 3.1 4.8.8), the order the server routes them.
+    routes: tuple[Route, ...]
     security_schemes: tuple[str, ...]
     # One exception class per error status any operation documents, by status.
     error_classes: tuple[ErrorClass, ...]
@@ -174,6 +203,16 @@ class Api:
     def operations(self) -> tuple[Operation, ...]:
         """All operations, in tag then spec order."""
         return tuple(op for tag in self.tags for op in tag.operations)
+
+    @property
+    def routed_operations(self) -> tuple[Operation, ...]:
+        """All operations in the order the server routes them: by `routes`, then method."""
+        return tuple(op for route in self.routes for op in route.operations)
+
+    @property
+    def paths(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Every path with the methods it documents (for 405 `Allow`), in route order."""
+        return tuple((route.path, route.methods) for route in self.routes)
 
     @property
     def header(self) -> str:

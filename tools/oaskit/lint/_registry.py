@@ -34,11 +34,15 @@ class Rule:
     explanation: str = ""
     # The same check in other linters, `tool:rule-name`, whether or not it is on there.
     peers: tuple[str, ...] = ()
+    # Findings are about the name of the member a pointer names (a path key, a component name),
+    # so they are located at that key rather than at its value.
+    at_key: bool = False
 
     def run(self, bundle: Bundle) -> list[Finding]:
         """The rule's findings on `bundle`, at source locations."""
+        locate = bundle.locate_key if self.at_key else bundle.locate
         return [
-            Finding(self.name, message, bundle.locate(pointer), self.level)
+            Finding(self.name, message, locate(pointer), self.level)
             for pointer, message in self.check(bundle)
         ]
 
@@ -74,12 +78,19 @@ registry = RuleRegistry()
 
 
 def rule(
-    name: str, *, level: Level = Level.ERROR, default: bool = True, peers: tuple[str, ...] = ()
+    name: str,
+    *,
+    level: Level = Level.ERROR,
+    default: bool = True,
+    peers: tuple[str, ...] = (),
+    at_key: bool = False,
 ) -> Callable[[RuleCheck], RuleCheck]:
     """Register the decorated function as the lint rule `name` (on unless `default=False`).
 
     The docstring's first line is the rule's description, the rest (dedented) its explanation;
     `peers` names the same check in other linters, as `spectral:operation-operationId-unique`.
+    With `at_key`, a finding is located at the key that names its pointer's member (a path
+    key) instead of at the member's value.
     """
 
     def decorate(check: RuleCheck) -> RuleCheck:
@@ -93,6 +104,7 @@ def rule(
                 default=default,
                 explanation=explanation.strip(),
                 peers=tuple(peers),
+                at_key=at_key,
             )
         )
         return check

@@ -26,6 +26,12 @@ def render_models(
     With `split_read_write`, a schema with readOnly or writeOnly members (or one that refers to
     such a schema) becomes `<Name>Request` and `<Name>Response` models, without the base model.
     """
+    if not _named_schemas(spec):
+        # datamodel-codegen reads only `components/schemas` and refuses a spec without one
+        # ("Models not found"); OAS 3.1 4.8.1 makes `components` optional, and inline schemas
+        # have no models (the IR types them `Any`). The module still exists: the client and
+        # server import it.
+        return _NO_MODELS.format(header=header)
     prepared = _without_bad_url_defaults(_undotted(_schemas_only(spec)))
     if split_read_write:
         prepared = with_direction_variants(prepared)
@@ -43,6 +49,15 @@ def render_models(
     # Renaming enum members keeps every line where it was: one scan of the statements serves both.
     statements = top_level(source)
     return in_dependency_order(clear_str_attributes(source, statements), statements)
+
+
+_NO_MODELS = '{header}\n\n"""No models: the spec names no schemas under `components/schemas`."""\n'
+
+
+def _named_schemas(spec: dict[str, Any]) -> bool:
+    components = spec.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    return isinstance(schemas, dict) and bool(schemas)
 
 
 def _generate(

@@ -78,6 +78,15 @@ class Bundle:
         document, source = origin
         return document.locate(source)
 
+    def locate_key(self, pointer: Pointer) -> Location:
+        """The source location of the key that names `pointer` in its mapping (a path key, a
+        component name), in the file that writes the mapping; `locate(pointer)` when unknown."""
+        origin = self.origins.get(pointer[:-1]) if pointer else None
+        if isinstance(origin, tuple):
+            document, source = origin
+            return document.locate_key((*source, pointer[-1]))
+        return self.locate(pointer)
+
 
 def bundle_spec(root: Path, *, ref_roots: Sequence[Path] = ()) -> Bundle:
     """Load `root` and everything it references; a broken root raises SpecInputError.

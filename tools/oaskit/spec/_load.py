@@ -57,6 +57,13 @@ _FOREIGN_BOMS = (
 )
 
 
+# Keys are kept for members of mappings this many levels deep (the root is 0): top-level
+# fields, path keys (`/paths/{key}`), a path item's methods and component names
+# (`/components/schemas/{key}`), which findings about a name point at. Every key would cost a
+# position per member of a large spec.
+KEY_DEPTH = 2
+
+
 def _limit(code: str, message: str, where: Location) -> SpecInputError:
     return SpecInputError(Finding(code, message, where))
 
@@ -143,6 +150,17 @@ class Document:
     # YAML records every node's position while composing; JSON finds one only when asked.
     positions: Mapping[Pointer, tuple[int, int]] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
+    # Where the key naming a member is written: in YAML for members of mappings up to
+    # `KEY_DEPTH` deep, recorded while composing; in JSON for any, found when asked.
+    key_positions: Mapping[Pointer, tuple[int, int]] = field(default_factory=dict)
+
+    def locate_key(self, pointer: Pointer) -> Location:
+        """The position of the key that names `pointer` (a path key, a component name); where
+        none is known (an array item, a deeper member), the position of `pointer` itself."""
+        position = self.key_positions.get(pointer) if pointer else None
+        if position is None:
+            return self.locate(pointer)
+        return Location(self.path, *position)
 
     def locate(self, pointer: Pointer) -> Location:
         """The position of `pointer`, or of its nearest ancestor that has one."""
@@ -285,9 +303,12 @@ def _load_yaml(path: Path, text: str) -> Document:
         try:
             positions: dict[Pointer, tuple[int, int]] = {}
             document.positions = positions
+            keys: dict[Pointer, tuple[int, int]] = {}
+            document.key_positions = keys
             builder = _Builder(
                 document,
                 positions,
+                keys,
                 aliases=loader.oaskit_aliases,
                 budget=loader.oaskit_nodes + _ALIAS_NODES,
             )
@@ -312,12 +333,14 @@ class _Builder:
         self,
         document: Document,
         positions: dict[Pointer, tuple[int, int]],
+        keys: dict[Pointer, tuple[int, int]],
         *,
         aliases: Mapping[tuple[int, int], tuple[int, int]],
         budget: int,
     ) -> None:
         self._document = document
         self._positions = positions
+        self._keys = keys
         self._constructor = _Loader("")
         # Collections being built right now: an alias to one of them is a cycle (`a: &a [*a]`).
         self._open: set[int] = set()
@@ -401,6 +424,7 @@ class _Builder:
 
     def _build_mapping(self, node: yaml.MappingNode, pointer: Pointer) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        keyed = len(pointer) <= KEY_DEPTH
         for position, (key_node, value_node) in enumerate(node.value):
             if key_node.tag == "tag:yaml.org,2002:merge":
                 # `<<:` merge keys are YAML 1.1 only and silently change meaning elsewhere.
@@ -422,6 +446,8 @@ class _Builder:
             )
             if name in result:
                 self._problem(key_node, "duplicate-key", f"duplicate key {name!r}")
+            elif keyed:
+                self._keys[(*pointer, name)] = _position(key_node.start_mark)
             result[name] = self._member(node, position, value_node, (*pointer, name))
         return result
 
@@ -470,7 +496,7 @@ def _load_json(path: Path, text: str) -> Document | None:
     if deep is not None:
         where = Location(path, *positions[deep])
         raise _limit("input-too-deep", f"nested deeper than {MAX_DEPTH} levels", where)
-    return Document(path=path, data=data, positions=positions)
+    return Document(path=path, data=data, positions=positions, key_positions=_JsonKeys(positions))
 
 
 def _int(digits: str) -> int:
@@ -538,10 +564,23 @@ class _JsonPositions(Mapping[Pointer, tuple[int, int]]):
         start = _WHITESPACE.match(text)
         self._offsets: dict[Pointer, int] = {(): start.end() if start else 0}
         self._members: dict[Pointer, dict[str | int, int]] = {}
+        # Where each scanned object's member names start, by the member's pointer.
+        self._keys: dict[Pointer, int] = {}
         self._lines: list[int] | None = None
 
     def __getitem__(self, pointer: Pointer) -> tuple[int, int]:
-        offset = self._offset(pointer)
+        return self._line_and_column(self._offset(pointer))
+
+    def key(self, pointer: Pointer) -> tuple[int, int]:
+        """The position of the name of object member `pointer`; KeyError if it is none."""
+        if not pointer:
+            raise KeyError(pointer)
+        self._offset(pointer)  # scans the object that holds it
+        if pointer not in self._keys:
+            raise KeyError(pointer)  # an array item
+        return self._line_and_column(self._keys[pointer])
+
+    def _line_and_column(self, offset: int) -> tuple[int, int]:
         if self._lines is None:
             self._lines = [0, *(match.end() for match in _LINE_BREAK.finditer(self._text))]
         line = bisect_right(self._lines, offset)
@@ -571,7 +610,7 @@ class _JsonPositions(Mapping[Pointer, tuple[int, int]]):
             parent = pointer[: end - 1]
             members = self._members.get(parent)
             if members is None:
-                members = self._members[parent] = self._scan(self._offsets[parent])
+                members = self._members[parent] = self._scan(self._offsets[parent], parent)
             token = pointer[end - 1]
             # Object members are named by strings, array items by ints (as the YAML path keys).
             if isinstance(token, bool) or token not in members:
@@ -579,8 +618,9 @@ class _JsonPositions(Mapping[Pointer, tuple[int, int]]):
             self._offsets[pointer[:end]] = members[token]
         return self._offsets[pointer]
 
-    def _scan(self, offset: int) -> dict[str | int, int]:
-        """Where each member of the container starting at `offset` starts (none for a scalar)."""
+    def _scan(self, offset: int, pointer: Pointer) -> dict[str | int, int]:
+        """Where each member of the container `pointer`, starting at `offset`, starts (none for
+        a scalar); where each member's name starts goes to `_keys`."""
         text, decode, skip = self._text, self._decoder.raw_decode, _WHITESPACE.match
         members: dict[str | int, int] = {}
         opening = text[offset : offset + 1]
@@ -591,7 +631,9 @@ class _JsonPositions(Mapping[Pointer, tuple[int, int]]):
         at = _end(skip(text, offset + 1), offset + 1)
         while text[at] != closing:
             if opening == "{":
+                key_at = at
                 key, at = decode(text, at)
+                self._keys[(*pointer, key)] = key_at
                 at = _end(skip(text, at), at)  # then `:`
                 at = _end(skip(text, at + 1), at + 1)
                 name: str | int = key
@@ -603,6 +645,31 @@ class _JsonPositions(Mapping[Pointer, tuple[int, int]]):
             if text[at] == ",":
                 at = _end(skip(text, at + 1), at + 1)
         return members
+
+
+class _JsonKeys(Mapping[Pointer, tuple[int, int]]):
+    """Where the names of a JSON text's object members are, each found when first asked for."""
+
+    def __init__(self, positions: _JsonPositions) -> None:
+        self._positions = positions
+
+    def __getitem__(self, pointer: Pointer) -> tuple[int, int]:
+        return self._positions.key(pointer)
+
+    def __iter__(self) -> Iterator[Pointer]:
+        return (pointer for pointer in self._positions if pointer and pointer in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, pointer: object) -> bool:
+        if not isinstance(pointer, tuple):
+            return False
+        try:
+            self._positions.key(pointer)
+        except KeyError:
+            return False
+        return True
 
 
 def _end(match: re.Match[str] | None, default: int) -> int:

@@ -47,11 +47,16 @@ __all__ = [
 T = TypeVar("T")
 
 # Every method each path documents; any other method is 405 with this `Allow` (RFC 9110 15.5.6).
+# Concrete paths come before templated ones, as they are matched (OAS 3.1 4.8.8).
 PATHS: dict[str, tuple[str, ...]] = {
     "/pets": ("POST",),
-    "/pets/{petId}/owner": ("GET",),
     "/": ("GET",),
+    "/pets/{petId}/owner": ("GET",),
 }
+
+# The route template of each path whose parameter names Starlette could not read (`{a-b}`,
+# `{a:b}` would be a convertor): the same path with names it reads; the others route as written.
+_ROUTE_PATHS: dict[str, str] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,23 +213,22 @@ class _Parameters:
     """How one operation's parameters are read from a request and checked by the spec."""
 
     adapter: TypeAdapter[Any]
-    # (Python name, location, name in the request, array): every parameter of the operation.
-    sources: tuple[tuple[str, str, str, bool], ...]
+    # (Python name, location, name in the spec, name read by, array): every parameter of the
+    # operation. A path parameter is read by its name in the route template.
+    sources: tuple[tuple[str, str, str, str, bool], ...]
 
     def read(self, request: Request) -> dict[str, Any]:
         """Every parameter by Python name, None when absent; 400 naming each one that fails."""
         found: dict[str, Any] = {}
-        for python_name, location, name, many in self.sources:
+        for python_name, location, _, key, many in self.sources:
             if location == "path":
-                value: Any = request.path_params.get(name)
+                value: Any = request.path_params.get(key)
             elif location == "query":
-                value = (
-                    request.query_params.getlist(name) if many else request.query_params.get(name)
-                )
+                value = request.query_params.getlist(key) if many else request.query_params.get(key)
             elif location == "header":
-                value = request.headers.getlist(name) if many else request.headers.get(name)
+                value = request.headers.getlist(key) if many else request.headers.get(key)
             else:
-                value = request.cookies.get(name)
+                value = request.cookies.get(key)
             if value is not None and value != []:
                 found[python_name] = value
         try:
@@ -237,7 +241,9 @@ class _Parameters:
 
     def _problems(self, exc: ValidationError) -> list[Problem]:
         # Errors name the parameter as the request does: `header.If-Match`, `query.limit`.
-        where = {python_name: (location, name) for python_name, location, name, _ in self.sources}
+        where = {
+            python_name: (location, name) for python_name, location, name, _, _ in self.sources
+        }
         errors = [
             {**error, "loc": (*where[str(error["loc"][0])], *error["loc"][1:])}
             for error in exc.errors(include_input=False, include_url=False)
@@ -266,16 +272,16 @@ _PARAMETERS: dict[str, _Parameters] = {
     "createPet": _Parameters(
         TypeAdapter(_CreatePetParameters),
         (
-            ("x_shelter", "header", "X-Shelter", False),
-            ("idempotency_key", "header", "Idempotency-Key", False),
-            ("session", "cookie", "session", False),
+            ("x_shelter", "header", "X-Shelter", "X-Shelter", False),
+            ("idempotency_key", "header", "Idempotency-Key", "Idempotency-Key", False),
+            ("session", "cookie", "session", "session", False),
         ),
     ),
     "getPetOwner": _Parameters(
         TypeAdapter(_GetPetOwnerParameters),
         (
-            ("pet_id", "path", "petId", False),
-            ("fields", "query", "fields", True),
+            ("pet_id", "path", "petId", "petId", False),
+            ("fields", "query", "fields", "fields", True),
         ),
     ),
 }
@@ -480,22 +486,7 @@ def create_router(implementation: Implementation) -> APIRouter:
             implementation, ((("bearer", ("pets:read",)),), (("apiKey", ()),))
         ),
     }
-
-    async def meta_root(request: Request) -> Response:
-        if request.method == "HEAD" and "HEAD" not in PATHS["/"]:
-            _refuse_head("/")
-        reply = await implementation.meta_root(
-            request,
-        )
-        return _render(reply)
-
-    router.add_route(
-        "/",
-        meta_root,
-        methods=["GET"],
-        name="meta/root",
-        include_in_schema=False,
-    )
+    # Routes are tried in the order they are added: concrete paths before templated ones.
 
     async def create_pet(request: Request) -> Response:
         await authenticators["createPet"](request)
@@ -532,6 +523,22 @@ def create_router(implementation: Implementation) -> APIRouter:
         include_in_schema=False,
     )
 
+    async def meta_root(request: Request) -> Response:
+        if request.method == "HEAD" and "HEAD" not in PATHS["/"]:
+            _refuse_head("/")
+        reply = await implementation.meta_root(
+            request,
+        )
+        return _render(reply)
+
+    router.add_route(
+        "/",
+        meta_root,
+        methods=["GET"],
+        name="meta/root",
+        include_in_schema=False,
+    )
+
     async def get_pet_owner(request: Request) -> Response:
         if request.method == "HEAD" and "HEAD" not in PATHS["/pets/{petId}/owner"]:
             _refuse_head("/pets/{petId}/owner")
@@ -554,10 +561,11 @@ def create_router(implementation: Implementation) -> APIRouter:
 
     # Every other method, known or not, is 405 with the path's `Allow`. These come after every
     # real route, so that a method a templated path lacks never hides a concrete path that has
-    # it. The endpoint's type is Starlette's ASGI app, which `add_route` does not spell.
+    # it, and in `PATHS`' order, so a concrete path answers with its own `Allow`. The endpoint's
+    # type is Starlette's ASGI app, which `add_route` does not spell.
     for path, methods in PATHS.items():
         refuse = cast("Callable[[Request], Awaitable[Response]]", _MethodNotAllowed(methods))
-        router.add_route(path, refuse, include_in_schema=False)
+        router.add_route(_ROUTE_PATHS.get(path, path), refuse, include_in_schema=False)
     return router
 
 

@@ -46,12 +46,17 @@ __all__ = [
 T = TypeVar("T")
 
 # Every method each path documents; any other method is 405 with this `Allow` (RFC 9110 15.5.6).
+# Concrete paths come before templated ones, as they are matched (OAS 3.1 4.8.8).
 PATHS: dict[str, tuple[str, ...]] = {
     "/orders/{orderId}": (
         "GET",
         "PATCH",
     ),
 }
+
+# The route template of each path whose parameter names Starlette could not read (`{a-b}`,
+# `{a:b}` would be a convertor): the same path with names it reads; the others route as written.
+_ROUTE_PATHS: dict[str, str] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,23 +199,22 @@ class _Parameters:
     """How one operation's parameters are read from a request and checked by the spec."""
 
     adapter: TypeAdapter[Any]
-    # (Python name, location, name in the request, array): every parameter of the operation.
-    sources: tuple[tuple[str, str, str, bool], ...]
+    # (Python name, location, name in the spec, name read by, array): every parameter of the
+    # operation. A path parameter is read by its name in the route template.
+    sources: tuple[tuple[str, str, str, str, bool], ...]
 
     def read(self, request: Request) -> dict[str, Any]:
         """Every parameter by Python name, None when absent; 400 naming each one that fails."""
         found: dict[str, Any] = {}
-        for python_name, location, name, many in self.sources:
+        for python_name, location, _, key, many in self.sources:
             if location == "path":
-                value: Any = request.path_params.get(name)
+                value: Any = request.path_params.get(key)
             elif location == "query":
-                value = (
-                    request.query_params.getlist(name) if many else request.query_params.get(name)
-                )
+                value = request.query_params.getlist(key) if many else request.query_params.get(key)
             elif location == "header":
-                value = request.headers.getlist(name) if many else request.headers.get(name)
+                value = request.headers.getlist(key) if many else request.headers.get(key)
             else:
-                value = request.cookies.get(name)
+                value = request.cookies.get(key)
             if value is not None and value != []:
                 found[python_name] = value
         try:
@@ -223,7 +227,9 @@ class _Parameters:
 
     def _problems(self, exc: ValidationError) -> list[Problem]:
         # Errors name the parameter as the request does: `header.If-Match`, `query.limit`.
-        where = {python_name: (location, name) for python_name, location, name, _ in self.sources}
+        where = {
+            python_name: (location, name) for python_name, location, name, _, _ in self.sources
+        }
         errors = [
             {**error, "loc": (*where[str(error["loc"][0])], *error["loc"][1:])}
             for error in exc.errors(include_input=False, include_url=False)
@@ -248,11 +254,11 @@ class _UpdateOrderParameters(TypedDict):
 _PARAMETERS: dict[str, _Parameters] = {
     "getOrder": _Parameters(
         TypeAdapter(_GetOrderParameters),
-        (("order_id", "path", "orderId", False),),
+        (("order_id", "path", "orderId", "orderId", False),),
     ),
     "updateOrder": _Parameters(
         TypeAdapter(_UpdateOrderParameters),
-        (("order_id", "path", "orderId", False),),
+        (("order_id", "path", "orderId", "orderId", False),),
     ),
 }
 
@@ -449,6 +455,7 @@ def create_router(implementation: Implementation) -> APIRouter:
     """Routes for every operation of the spec, calling `implementation`."""
     router = APIRouter(redirect_slashes=False)
     # Each route checks credentials, then parameters, then the body, then calls the handler.
+    # Routes are tried in the order they are added: concrete paths before templated ones.
 
     async def get_order(request: Request) -> Response:
         if request.method == "HEAD" and "HEAD" not in PATHS["/orders/{orderId}"]:
@@ -502,10 +509,11 @@ def create_router(implementation: Implementation) -> APIRouter:
 
     # Every other method, known or not, is 405 with the path's `Allow`. These come after every
     # real route, so that a method a templated path lacks never hides a concrete path that has
-    # it. The endpoint's type is Starlette's ASGI app, which `add_route` does not spell.
+    # it, and in `PATHS`' order, so a concrete path answers with its own `Allow`. The endpoint's
+    # type is Starlette's ASGI app, which `add_route` does not spell.
     for path, methods in PATHS.items():
         refuse = cast("Callable[[Request], Awaitable[Response]]", _MethodNotAllowed(methods))
-        router.add_route(path, refuse, include_in_schema=False)
+        router.add_route(_ROUTE_PATHS.get(path, path), refuse, include_in_schema=False)
     return router
 
 

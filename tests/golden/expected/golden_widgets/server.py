@@ -46,6 +46,7 @@ __all__ = [
 T = TypeVar("T")
 
 # Every method each path documents; any other method is 405 with this `Allow` (RFC 9110 15.5.6).
+# Concrete paths come before templated ones, as they are matched (OAS 3.1 4.8.8).
 PATHS: dict[str, tuple[str, ...]] = {
     "/widgets": (
         "GET",
@@ -56,6 +57,10 @@ PATHS: dict[str, tuple[str, ...]] = {
         "DELETE",
     ),
 }
+
+# The route template of each path whose parameter names Starlette could not read (`{a-b}`,
+# `{a:b}` would be a convertor): the same path with names it reads; the others route as written.
+_ROUTE_PATHS: dict[str, str] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,23 +222,22 @@ class _Parameters:
     """How one operation's parameters are read from a request and checked by the spec."""
 
     adapter: TypeAdapter[Any]
-    # (Python name, location, name in the request, array): every parameter of the operation.
-    sources: tuple[tuple[str, str, str, bool], ...]
+    # (Python name, location, name in the spec, name read by, array): every parameter of the
+    # operation. A path parameter is read by its name in the route template.
+    sources: tuple[tuple[str, str, str, str, bool], ...]
 
     def read(self, request: Request) -> dict[str, Any]:
         """Every parameter by Python name, None when absent; 400 naming each one that fails."""
         found: dict[str, Any] = {}
-        for python_name, location, name, many in self.sources:
+        for python_name, location, _, key, many in self.sources:
             if location == "path":
-                value: Any = request.path_params.get(name)
+                value: Any = request.path_params.get(key)
             elif location == "query":
-                value = (
-                    request.query_params.getlist(name) if many else request.query_params.get(name)
-                )
+                value = request.query_params.getlist(key) if many else request.query_params.get(key)
             elif location == "header":
-                value = request.headers.getlist(name) if many else request.headers.get(name)
+                value = request.headers.getlist(key) if many else request.headers.get(key)
             else:
-                value = request.cookies.get(name)
+                value = request.cookies.get(key)
             if value is not None and value != []:
                 found[python_name] = value
         try:
@@ -246,7 +250,9 @@ class _Parameters:
 
     def _problems(self, exc: ValidationError) -> list[Problem]:
         # Errors name the parameter as the request does: `header.If-Match`, `query.limit`.
-        where = {python_name: (location, name) for python_name, location, name, _ in self.sources}
+        where = {
+            python_name: (location, name) for python_name, location, name, _, _ in self.sources
+        }
         errors = [
             {**error, "loc": (*where[str(error["loc"][0])], *error["loc"][1:])}
             for error in exc.errors(include_input=False, include_url=False)
@@ -280,18 +286,18 @@ _PARAMETERS: dict[str, _Parameters] = {
     "listWidgets": _Parameters(
         TypeAdapter(_ListWidgetsParameters),
         (
-            ("color", "query", "color", False),
-            ("limit", "query", "limit", False),
-            ("x_trace", "header", "X-Trace", False),
+            ("color", "query", "color", "color", False),
+            ("limit", "query", "limit", "limit", False),
+            ("x_trace", "header", "X-Trace", "X-Trace", False),
         ),
     ),
     "getWidget": _Parameters(
         TypeAdapter(_GetWidgetParameters),
-        (("widget_id", "path", "widgetId", False),),
+        (("widget_id", "path", "widgetId", "widgetId", False),),
     ),
     "deleteWidget": _Parameters(
         TypeAdapter(_DeleteWidgetParameters),
-        (("widget_id", "path", "widgetId", False),),
+        (("widget_id", "path", "widgetId", "widgetId", False),),
     ),
 }
 
@@ -494,6 +500,7 @@ def create_router(implementation: Implementation) -> APIRouter:
         "createWidget": _security(implementation, ((("apiKey", ()),),)),
         "getWidget": _security(implementation, ((("apiKey", ()),),)),
     }
+    # Routes are tried in the order they are added: concrete paths before templated ones.
 
     async def list_widgets(request: Request) -> Response:
         if request.method == "HEAD" and "HEAD" not in PATHS["/widgets"]:
@@ -584,10 +591,11 @@ def create_router(implementation: Implementation) -> APIRouter:
 
     # Every other method, known or not, is 405 with the path's `Allow`. These come after every
     # real route, so that a method a templated path lacks never hides a concrete path that has
-    # it. The endpoint's type is Starlette's ASGI app, which `add_route` does not spell.
+    # it, and in `PATHS`' order, so a concrete path answers with its own `Allow`. The endpoint's
+    # type is Starlette's ASGI app, which `add_route` does not spell.
     for path, methods in PATHS.items():
         refuse = cast("Callable[[Request], Awaitable[Response]]", _MethodNotAllowed(methods))
-        router.add_route(path, refuse, include_in_schema=False)
+        router.add_route(_ROUTE_PATHS.get(path, path), refuse, include_in_schema=False)
     return router
 
 

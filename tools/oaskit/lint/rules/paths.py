@@ -18,9 +18,10 @@ from typing import Any
 from oaskit.errors import Level
 from oaskit.lint._registry import rule
 from oaskit.lint._walk import Found, index, resolve
-from oaskit.spec import Bundle, Pointer
+from oaskit.spec import Bundle, Pointer, fragment_message, query_message
 
 __all__ = [
+    "path_has_no_fragment",
     "path_has_no_query",
     "path_has_no_trailing_slash",
     "path_parameters_are_declared",
@@ -123,8 +124,8 @@ def path_has_no_trailing_slash(bundle: Bundle) -> Found:
 
 @rule(
     "path-has-no-query",
-    level=Level.WARNING,
     peers=("spectral:path-not-include-query", "redocly:path-not-include-query"),
+    at_key=True,
 )
 def path_has_no_query(bundle: Bundle) -> Found:
     """No path holds a query string; query parameters are declared as parameters.
@@ -132,11 +133,32 @@ def path_has_no_query(bundle: Bundle) -> Found:
     A path is appended to the server URL to make the operation's URL (OAS 3.1 4.8.8.1) and
     query parameters are Parameter Objects `in: query` (4.8.12.1), with a schema, a style and
     a required flag. A `?` in the path hides them from every tool that reads parameters, and
-    two paths that differ only in their query string describe the same resource twice.
+    two paths that differ only in their query string describe the same resource twice. An
+    error, as in Redocly's recommended rules: a client sends the `?` percent-encoded, to a path
+    the API does not have, so `oaskit regen` refuses such a path.
     """
     for pointer, path, _ in index(bundle).path_items:
-        if "?" in path:
-            yield pointer, f"path {path!r} holds a query string; declare `in: query` parameters"
+        message = query_message(path)
+        if message is not None:
+            yield pointer, message
+
+
+@rule("path-has-no-fragment", at_key=True)
+def path_has_no_fragment(bundle: Bundle) -> Found:
+    """No path holds a fragment (`#`).
+
+    A path is appended to the server URL to make the operation's URL (OAS 3.1 4.8.8.1), and a
+    `#` in a URL starts the fragment, which clients keep to themselves: it is never sent to the
+    server (RFC 3986 3.5, RFC 9110 7.1). Specs converted from APIs that choose the operation by
+    a query value write it as a fragment (`/#Action=DescribeInstances`), so every such path is
+    the same URL to the server and none of their operations can be told apart. A client sends
+    the `#` percent-encoded, to a path the API does not have, so `oaskit regen` refuses such a
+    path. No peer: Spectral and Redocly accept these keys.
+    """
+    for pointer, path, _ in index(bundle).path_items:
+        message = fragment_message(path)
+        if message is not None:
+            yield pointer, message
 
 
 class _Relation(enum.Enum):
