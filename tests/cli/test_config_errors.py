@@ -54,6 +54,15 @@ CASES = [
         "5:1 [[tool.oaskit.apis]] entry 1: read-write-models must be one of split, shared, "
         "not 'both'",
     ),
+    (
+        API + "validation-status = 404\n",
+        "5:1 [[tool.oaskit.apis]] entry 1: validation-status must be 400, 422 or "
+        '"documented", not 404',
+    ),
+    (
+        API + "validation-status = true\n",
+        "5:1 [[tool.oaskit.apis]] entry 1: validation-status must be 400, 422 or ",
+    ),
     (API + 'out = "../elsewhere"\n', "5:1 [[tool.oaskit.apis]] entry 1: out must be a folder"),
     (API + 'out = "/tmp/a"\n', "5:1 [[tool.oaskit.apis]] entry 1: out must be a folder below"),
     (
@@ -120,7 +129,7 @@ def test_reads_every_api_key_when_entries_are_valid(workdir: Path) -> None:
     write(
         "pyproject.toml",
         API + '\n[[tool.oaskit.apis]]\nname = "b"\nspec = "b.yaml"\npackage = "shop.b"\n'
-        'out = "src/shop/b"\nread-write-models = "shared"\n',
+        'out = "src/shop/b"\nread-write-models = "shared"\nvalidation-status = 422\n',
     )
 
     assert load_config(workdir).apis == (
@@ -131,9 +140,22 @@ def test_reads_every_api_key_when_entries_are_valid(workdir: Path) -> None:
             package="shop.b",
             read_write_models="shared",
             out=Path("src/shop/b"),
+            validation_status="422",
         ),
     )
     assert load_config(workdir).apis[1].output_dir == Path("src/shop/b")
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [("", "documented"), ('"documented"', "documented"), ("400", "400"), ('"422"', "422")],
+)
+def test_reads_validation_status_when_given_as_integer_or_string(
+    workdir: Path, written: str, status: str
+) -> None:
+    write("pyproject.toml", API + (f"validation-status = {written}\n" if written else ""))
+
+    assert load_config(workdir).apis[0].validation_status == status
 
 
 def test_finds_no_project_when_pyproject_mentions_the_table_in_a_comment_only(

@@ -14,7 +14,7 @@ import pytest
 
 from oaskit.cli import _fuzz, main
 from tests.fuzz.items_api import serve
-from tests.fuzz.notes_api import SPEC, TEAM, TOKEN, build_app
+from tests.fuzz.team_notes_api import SPEC, TEAM, TOKEN, build_app
 
 CREATE = "POST /teams/{team_id}/notes"
 UPDATE = "PUT /teams/{team_id}/notes/{id}"

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
+from team_notes_api import SPEC, TEAM, TOKEN, build_app
 
 from oaskit.fuzz import (
     FreshTarget,
@@ -27,7 +28,6 @@ from oaskit.fuzz import (
     run_fuzz,
 )
 from oaskit.fuzz._checks import module_checks
-from tests.fuzz.notes_api import SPEC, TEAM, TOKEN, build_app
 
 CREATE, UPDATE = "POST /teams/{team_id}/notes", "PUT /teams/{team_id}/notes/{id}"
 DELETE = "DELETE /teams/{team_id}/notes/{id}"

@@ -121,46 +121,33 @@ class CaseAdjuster:
                 case.body = _replaced(case.body, target.pointer, value)
 
     def after_call(self, case: Case[Any], response: Response) -> None:
-        """Remember the entity tag a successful response names, or forget a deleted resource's."""
+        """Remember what a successful response says of its resource, or forget a deleted one."""
         if not 200 <= response.status_code < 300:
             return
-        if self._current:
-            self._remember_body(case, response)
-        if not self._track_etags:
+        path = self._resource_path(case, response)
+        if path is None:
             return
-        path = case.formatted_path
-        if response.status_code == 201:
-            # RFC 9110 section 15.3.2: a 201's validator fields describe the created resource,
-            # which `Location` identifies (section 10.2.2).
-            location = _first(response.headers, "location")
-            if location is None:
-                return
-            path = self._below_base(urlsplit(location).path)
-        with self._lock:
-            if case.method.upper() == "DELETE":
+        if case.method.upper() == "DELETE":
+            with self._lock:
                 self._etags.pop(path, None)
-                return
-            etag = _first(response.headers, "etag")
+                self._bodies.pop(path, None)
+            return
+        etag = _first(response.headers, "etag") if self._track_etags else None
+        body = _json(response) if self._current else _NOTHING
+        with self._lock:
             if etag is not None:
                 self._etags[path] = etag
+            if body is not _NOTHING:
+                self._bodies[path] = body
 
-    def _remember_body(self, case: Case[Any], response: Response) -> None:
-        path = case.formatted_path
-        if response.status_code == 201:
-            location = _first(response.headers, "location")
-            if location is None:
-                return
-            path = self._below_base(urlsplit(location).path)
-        with self._lock:
-            if case.method.upper() == "DELETE":
-                self._bodies.pop(path, None)
-                return
-        try:
-            body = response.json()
-        except ValueError:
-            return
-        with self._lock:
-            self._bodies[path] = body
+    def _resource_path(self, case: Case[Any], response: Response) -> str | None:
+        """The path, below the base URL, of the resource `response` describes."""
+        if response.status_code != 201:
+            return case.formatted_path
+        # RFC 9110 section 15.3.2: a 201's validator fields describe the created resource,
+        # which `Location` identifies (section 10.2.2).
+        location = _first(response.headers, "location")
+        return None if location is None else self._below_base(urlsplit(location).path)
 
     def _below_base(self, path: str) -> str:
         if self._base_path and path.startswith(f"{self._base_path}/"):
@@ -202,6 +189,14 @@ def _present(headers: Mapping[str, Any] | None, wanted: str) -> str | None:
         if name.lower() == wanted.lower():
             return name
     return None
+
+
+def _json(response: Response) -> Any:
+    """The response's JSON body, or _NOTHING when it has none."""
+    try:
+        return response.json()
+    except ValueError:
+        return _NOTHING
 
 
 def _first(headers: Mapping[str, list[str]], name: str) -> str | None:
