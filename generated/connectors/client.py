@@ -5,16 +5,23 @@ Only 2xx responses are returned. Any other status raises `ApiResponseError`, or 
 the status (`NotFoundError`, …), carrying the parsed error body and the request id; redirects
 (3xx, 304 included) are not followed and raise too, the `Location` in the exception's `headers`.
 Idempotent requests (and those sent with an Idempotency-Key) are retried on 429 and 503,
-honouring `Retry-After`.
+honouring `Retry-After`. Credentials are given once, as `Credentials`, and each request carries
+those its operation's security requirement asks for (OAS 3.1 4.8.30).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import datetime
+import enum
 import functools
 import json
 import time
 from collections.abc import AsyncIterator, Collection, Iterator, Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
+from dataclasses import replace as _replace
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Literal, Self, cast
@@ -31,6 +38,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "ConnectorsClient",
+    "Credentials",
     "ForbiddenError",
     "InternalServerError",
     "NotFoundError",
@@ -128,8 +136,107 @@ _ERRORS: dict[int, type[ApiResponseError]] = {
 }
 
 
-def _headers(values: Mapping[str, str | None]) -> dict[str, str]:
-    return {name: value for name, value in values.items() if value is not None}
+# Underscored names, so that no field (named after a scheme) hides them in the class body.
+@_dataclass(frozen=True, slots=True, kw_only=True)
+class Credentials:
+    """One credential per security scheme the spec declares; each request sends what it needs.
+
+    Of an operation's security requirements (OAS 3.1 4.8.30), the first whose every scheme has a
+    credential here is sent; an operation that needs none gets none. Values never show in `repr`.
+    """
+
+    bearer_auth: str | None = _field(default=None, repr=False)
+    """For `bearerAuth`: a bearer token (RFC 6750), sent in the header `Authorization`. An API key sent as `Authorization: Bearer <key>`. Keys carry scopes: `connectors:read` for reads and `connectors:write` for writes. A missing or unknown key is 401 with `WWW-Authenticate: Bearer`; a key without the operation's scope is 403."""
+
+
+# By `Credentials` field: kind, where the credential goes, its name there, and its prefix.
+_SCHEMES: dict[str, tuple[str, str, str, str]] = {
+    "bearer_auth": ("bearer", "header", "Authorization", "Bearer "),
+}
+
+
+def _credential(credentials: Credentials, name: str) -> str | None:
+    value = getattr(credentials, name)
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        user, password = value
+        if ":" in user:
+            # RFC 7617 2: the user-id ends at the first colon.
+            raise ValueError(f"a Basic user-id has no colon (Credentials.{name})")
+        return base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return str(value)
+
+
+def _authorize(
+    credentials: Credentials, alternatives: tuple[tuple[str, ...], ...]
+) -> dict[str, dict[str, str]]:
+    """By location (header, query, cookie): the credentials of the first alternative that the
+    caller has given every one of, by the name each is sent as; nothing when there is none."""
+    placed: dict[str, dict[str, str]] = {"header": {}, "query": {}, "cookie": {}}
+    for alternative in alternatives:
+        values = [_credential(credentials, name) for name in alternative]
+        if all(value is not None for value in values):
+            for name, value in zip(alternative, values, strict=True):
+                _, location, key, prefix = _SCHEMES[name]
+                placed[location][key] = f"{prefix}{value}"
+            break
+    return placed
+
+
+def _legacy(
+    credentials: Credentials | None, token: str | None, api_key: tuple[str, str] | None
+) -> tuple[Credentials, dict[str, str]]:
+    """`credentials` completed by the older `token` and `api_key` keywords.
+
+    `token` is the credential of every bearer, OAuth2 and OpenID Connect scheme not given one;
+    `api_key` of the header API keys by that name. What no declared scheme takes is sent with
+    every request, as these keywords always were.
+    """
+    given = credentials or Credentials()
+    changes: dict[str, Any] = {}
+    always: dict[str, str] = {}
+    if token:
+        fields = [name for name, (kind, *_) in _SCHEMES.items() if kind == "bearer"]
+        changes.update({name: token for name in fields if getattr(given, name) is None})
+        if not fields:
+            always["Authorization"] = f"Bearer {token}"
+    if api_key is not None:
+        header, key = api_key
+        fields = [
+            name
+            for name, (kind, location, wire, _) in _SCHEMES.items()
+            if kind == "apiKey" and location == "header" and wire.lower() == header.lower()
+        ]
+        changes.update({name: key for name in fields if getattr(given, name) is None})
+        if not fields:
+            always[header] = key
+    return _replace(given, **changes), always
+
+
+def _simple(value: Any) -> str:
+    """A header value as OAS 3.1 4.8.12.4 `style: simple` writes it (explode false).
+
+    Booleans as JSON spells them, arrays and objects comma-joined (`a,b`; `k,v,k2,v2`), dates
+    in RFC 3339, enum members by value.
+    """
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return ",".join(f"{_simple(k)},{_simple(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ",".join(_simple(item) for item in value)
+    return str(value)
+
+
+def _headers(values: Mapping[str, Any]) -> dict[str, str]:
+    return {name: _simple(value) for name, value in values.items() if value is not None}
 
 
 def _segment(value: object) -> str:
@@ -142,9 +249,10 @@ def _params(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _cookies(values: Mapping[str, Any]) -> str | None:
-    # One `Cookie` header (RFC 6265 5.4); httpx deprecates per-request cookie jars.
+    # One `Cookie` header (RFC 6265 5.4); httpx deprecates per-request cookie jars. Names come
+    # escaped from the generator; values are percent-encoded whole.
     pairs = [
-        f"{name}={quote(str(value), safe='')}"
+        f"{name}={quote(_simple(value), safe='')}"
         for name, value in values.items()
         if value is not None
     ]
@@ -224,6 +332,7 @@ class ConnectorsClient:
         self,
         base_url: str,
         *,
+        credentials: Credentials | None = None,
         token: str | None = None,
         api_key: tuple[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -232,10 +341,12 @@ class ConnectorsClient:
         backoff: float = 0.5,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        """`token` is sent as a bearer token; `api_key` as a `(header name, key)` pair."""
-        auth = {"Authorization": f"Bearer {token}"} if token else {}
-        if api_key is not None:
-            auth[api_key[0]] = api_key[1]
+        """`credentials` are sent where each operation asks for them; `headers` with every request.
+
+        `token` stands for every bearer-style scheme and `api_key`, a `(header name, key)` pair,
+        for the header API key of that name, where `credentials` gives none.
+        """
+        self._credentials, auth = _legacy(credentials, token, api_key)
         self._http = httpx.Client(
             base_url=base_url,
             headers={**auth, **(headers or {})},
@@ -293,6 +404,7 @@ class ConnectorsClient:
         x_request_id: str | None = None,
     ) -> models.ConnectorListEnvelope:
         """GET /v1/connectors: List connectors."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "GET",
             "/v1/connectors",
@@ -309,6 +421,7 @@ class ConnectorsClient:
             headers=_headers(
                 {
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -362,6 +475,7 @@ class ConnectorsClient:
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """POST /v1/connectors: Create a connector."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "POST",
             "/v1/connectors",
@@ -373,6 +487,7 @@ class ConnectorsClient:
                     "Content-Type": "application/json",
                     "Idempotency-Key": idempotency_key,
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -405,6 +520,7 @@ class ConnectorsClient:
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """GET /v1/connectors/{id}: Get a connector."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "GET",
             f"/v1/connectors/{_segment(id)}",
@@ -414,6 +530,7 @@ class ConnectorsClient:
                 {
                     "If-None-Match": if_none_match,
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -445,6 +562,7 @@ class ConnectorsClient:
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """PUT /v1/connectors/{id}: Update a connector."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "PUT",
             f"/v1/connectors/{_segment(id)}",
@@ -456,6 +574,7 @@ class ConnectorsClient:
                     "Content-Type": "application/json",
                     "If-Match": if_match,
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -489,6 +608,7 @@ class ConnectorsClient:
         x_request_id: str | None = None,
     ) -> None:
         """DELETE /v1/connectors/{id}: Delete a connector."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "DELETE",
             f"/v1/connectors/{_segment(id)}",
@@ -498,6 +618,7 @@ class ConnectorsClient:
                 {
                     "If-Match": if_match,
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -530,6 +651,7 @@ class ConnectorsClient:
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """PATCH /v1/connectors/{id}: Patch a connector."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "PATCH",
             f"/v1/connectors/{_segment(id)}",
@@ -542,6 +664,7 @@ class ConnectorsClient:
                     "Idempotency-Key": idempotency_key,
                     "If-Match": if_match,
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -575,6 +698,7 @@ class ConnectorsClient:
         x_request_id: str | None = None,
     ) -> models.ConnectorTestEnvelope:
         """POST /v1/connectors/{id}/test: Test a connector."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "POST",
             f"/v1/connectors/{_segment(id)}/test",
@@ -583,6 +707,7 @@ class ConnectorsClient:
             headers=_headers(
                 {
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -613,6 +738,7 @@ class AsyncConnectorsClient:
         self,
         base_url: str,
         *,
+        credentials: Credentials | None = None,
         token: str | None = None,
         api_key: tuple[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -621,10 +747,12 @@ class AsyncConnectorsClient:
         backoff: float = 0.5,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        """`token` is sent as a bearer token; `api_key` as a `(header name, key)` pair."""
-        auth = {"Authorization": f"Bearer {token}"} if token else {}
-        if api_key is not None:
-            auth[api_key[0]] = api_key[1]
+        """`credentials` are sent where each operation asks for them; `headers` with every request.
+
+        `token` stands for every bearer-style scheme and `api_key`, a `(header name, key)` pair,
+        for the header API key of that name, where `credentials` gives none.
+        """
+        self._credentials, auth = _legacy(credentials, token, api_key)
         self._http = httpx.AsyncClient(
             base_url=base_url,
             headers={**auth, **(headers or {})},
@@ -684,6 +812,7 @@ class AsyncConnectorsClient:
         x_request_id: str | None = None,
     ) -> models.ConnectorListEnvelope:
         """GET /v1/connectors: List connectors."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "GET",
             "/v1/connectors",
@@ -700,6 +829,7 @@ class AsyncConnectorsClient:
             headers=_headers(
                 {
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -754,6 +884,7 @@ class AsyncConnectorsClient:
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """POST /v1/connectors: Create a connector."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "POST",
             "/v1/connectors",
@@ -765,6 +896,7 @@ class AsyncConnectorsClient:
                     "Content-Type": "application/json",
                     "Idempotency-Key": idempotency_key,
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -797,6 +929,7 @@ class AsyncConnectorsClient:
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """GET /v1/connectors/{id}: Get a connector."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "GET",
             f"/v1/connectors/{_segment(id)}",
@@ -806,6 +939,7 @@ class AsyncConnectorsClient:
                 {
                     "If-None-Match": if_none_match,
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -837,6 +971,7 @@ class AsyncConnectorsClient:
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """PUT /v1/connectors/{id}: Update a connector."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "PUT",
             f"/v1/connectors/{_segment(id)}",
@@ -848,6 +983,7 @@ class AsyncConnectorsClient:
                     "Content-Type": "application/json",
                     "If-Match": if_match,
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -881,6 +1017,7 @@ class AsyncConnectorsClient:
         x_request_id: str | None = None,
     ) -> None:
         """DELETE /v1/connectors/{id}: Delete a connector."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "DELETE",
             f"/v1/connectors/{_segment(id)}",
@@ -890,6 +1027,7 @@ class AsyncConnectorsClient:
                 {
                     "If-Match": if_match,
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -922,6 +1060,7 @@ class AsyncConnectorsClient:
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
         """PATCH /v1/connectors/{id}: Patch a connector."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "PATCH",
             f"/v1/connectors/{_segment(id)}",
@@ -934,6 +1073,7 @@ class AsyncConnectorsClient:
                     "Idempotency-Key": idempotency_key,
                     "If-Match": if_match,
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )
@@ -967,6 +1107,7 @@ class AsyncConnectorsClient:
         x_request_id: str | None = None,
     ) -> models.ConnectorTestEnvelope:
         """POST /v1/connectors/{id}/test: Test a connector."""
+        auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "POST",
             f"/v1/connectors/{_segment(id)}/test",
@@ -975,6 +1116,7 @@ class AsyncConnectorsClient:
             headers=_headers(
                 {
                     "X-Request-Id": x_request_id,
+                    **auth["header"],
                 }
             ),
         )

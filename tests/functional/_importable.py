@@ -16,15 +16,18 @@ __all__ = ["generated_package"]
 
 @contextmanager
 def generated_package(
-    root: Path, spec: dict[str, Any], *, name: str, package: str
+    root: Path, spec: dict[str, Any], *, name: str, package: str, **options: Any
 ) -> Iterator[Path]:
     """Generate `package` from `spec` below `root`, put `root` on sys.path, and undo both.
 
-    On exit the package's modules leave `sys.modules`, so the next test imports them afresh.
+    `options` go to `generate_package` (`validation_status="422"`). On exit the package's
+    modules leave `sys.modules`, so the next test imports them afresh.
     """
     spec_path = root / f"{name}.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
-    files = generate_package(spec_path, name=name, package=package, source=spec_path.name)
+    files = generate_package(
+        spec_path, name=name, package=package, source=spec_path.name, **options
+    )
     for relative, text in files.items():
         target = root / package / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -306,3 +306,21 @@ def test_server_answers_protocol_edges_by_rfc_when_generated(app: Any) -> None:
     assert (nan.status_code, nan.json()) == (400, {"code": "BAD_REQUEST", "fields": ["/n"]})
     assert (huge.status_code, huge.json()) == (400, {"code": "BAD_REQUEST", "fields": ["/n/0"]})
     assert text.status_code == 201
+
+
+def test_server_refuses_deeply_nested_bodies_without_a_500_when_generated(app: Any) -> None:
+    """Nesting past Python's recursion limit, with a NaN or a float to rewrite, is a 400."""
+    deep = b"[" * 100_000 + b"NaN" + b"]" * 100_000
+    bodies = [
+        b'{"text": "a", "n": ' + deep + b"}",
+        b'{"text": 1.0, "n": ' + b"[" * 100_000 + b"1.0" + b"]" * 100_000 + b"}",
+    ]
+
+    async def scenario() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            auth = {"Authorization": "Bearer good", "content-type": "application/json"}
+            return [await http.post("/notes", content=body, headers=auth) for body in bodies]
+
+    for response in asyncio.run(scenario()):
+        assert response.status_code == 400, response.text

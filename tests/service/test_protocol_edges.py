@@ -293,3 +293,17 @@ def test_patch_accepts_null_where_merge_patch_gives_it_meaning(service: Service)
     assert patched.json()["data"]["maskedData"] == {}
     assert patched.json()["data"]["authMethod"] == "other"
     assert patched.json()["data"]["http"] == {"url": "https://api.example.com/x"}
+
+
+def test_deeply_nested_body_is_400_not_500(service: Service) -> None:
+    """Nesting past Python's recursion limit, holding a NaN, is refused like any bad body."""
+    nested = "[" * 100_000 + "NaN" + "]" * 100_000
+    body = json.dumps({**MINIMAL, "data": {"x": 0}}).replace('{"x": 0}', '{"x": ' + nested + "}")
+    with service.client() as client:
+        response = client.post(
+            "/v1/connectors",
+            content=body,
+            headers={**service.auth, "Content-Type": "application/json"},
+        )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "BAD_REQUEST"

@@ -71,6 +71,7 @@ def generate_package(
     templates: Sequence[Path] = (),
     read_write_models: str = "split",
     ref_roots: Sequence[Path] = (),
+    validation_status: str = "documented",
 ) -> dict[str, str]:
     """Every file of the package generated from `spec_path`, formatted; raises GenerationError."""
     return generate(
@@ -81,6 +82,7 @@ def generate_package(
         templates=templates,
         read_write_models=read_write_models,
         ref_roots=ref_roots,
+        validation_status=validation_status,
     ).files
 
 
@@ -93,12 +95,14 @@ def generate(
     templates: Sequence[Path] = (),
     read_write_models: str = "split",
     ref_roots: Sequence[Path] = (),
+    validation_status: str = "documented",
 ) -> Generation:
     """The generated package and the spec files it read; raises GenerationError.
 
     `read_write_models` is `split` (request and response models for schemas with readOnly or
     writeOnly members) or `shared` (one model per schema). `$ref`s are read inside the spec's
-    folder and `ref_roots` only.
+    folder and `ref_roots` only. `validation_status` is the generated server's status for a
+    request that breaks the spec: `400`, `422`, or `documented` (`oaskit.ir.build_api`).
     """
     from oaskit.emit import FormatError, format_tree
     from oaskit.ir import SHARED, build_api, file_header
@@ -133,7 +137,14 @@ def generate(
         # The rest is rendered while the models are: the IR names the request and response
         # models the split makes, which are checked for once the models are there.
         expected = _expected_names(bundle.data) if split else SHARED
-        api = build_api(bundle.data, name=name, source=source, package=package, models=expected)
+        api = build_api(
+            bundle.data,
+            name=name,
+            source=source,
+            package=package,
+            models=expected,
+            validation_status=validation_status,
+        )
         code = render_code(api, templates=templates)
         try:
             files = format_tree(code, package=package)
@@ -366,6 +377,7 @@ def regen_key(
     source: str,
     templates: Sequence[Path] = (),
     read_write_models: str = "split",
+    validation_status: str = "documented",
 ) -> str:
     """The digest of everything besides the spec files that decides what regen writes."""
     from oaskit.render import BUILTIN_TEMPLATES
@@ -379,7 +391,7 @@ def regen_key(
             digest.update(len(data).to_bytes(8, "big"))
             digest.update(data)
 
-    add(name, package, source, read_write_models)
+    add(name, package, source, read_write_models, validation_status)
     add(f"{sys.version_info.major}.{sys.version_info.minor}")
     for tool in _GENERATOR_TOOLS:
         add(tool, metadata.version(tool))

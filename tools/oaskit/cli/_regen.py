@@ -101,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
                 source=source,
                 templates=templates,
                 read_write_models=api.read_write_models,
+                validation_status=api.validation_status,
             )
             if cache.is_current(out_dir, key=key):
                 output.detail(
@@ -118,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
                 templates=templates,
                 read_write_models=api.read_write_models,
                 ref_roots=roots,
+                validation_status=api.validation_status,
             )
         except GenerationError as exc:
             for finding in exc.findings:

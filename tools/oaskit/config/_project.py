@@ -17,6 +17,7 @@ from oaskit.errors import Finding, Level, Location, SpecInputError
 
 __all__ = [
     "READ_WRITE_MODELS",
+    "VALIDATION_STATUSES",
     "ApiConfig",
     "LintConfig",
     "ProjectConfig",
@@ -26,6 +27,8 @@ __all__ = [
 
 # How models treat readOnly/writeOnly members; the first is the default.
 READ_WRITE_MODELS = ("split", "shared")
+# The generated server's status for a request that breaks the spec; the first is the default.
+VALIDATION_STATUSES = ("documented", "400", "422")
 
 _LEVELS: dict[str, Level | None] = {
     "error": Level.ERROR,
@@ -36,7 +39,7 @@ _LEVELS: dict[str, Level | None] = {
 
 # The keys each table knows (docs/configuration.md describes them all).
 _TOP_KEYS = ("apis", "templates", "ref-roots", "lint", "fuzz")
-_API_KEYS = ("name", "spec", "package", "out", "read-write-models")
+_API_KEYS = ("name", "spec", "package", "out", "read-write-models", "validation-status")
 _API_REQUIRED = ("name", "spec", "package")
 _LINT_KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores")
 # Where a rule name can be written, searched in this order for the place of an unknown one.
@@ -63,6 +66,9 @@ class ApiConfig:
     # The package's folder below the project root when it is not the package path itself (a
     # `src/` layout writes `myapp.pets` into `src/myapp/pets`).
     out: Path | None = None
+    # The generated server's status for invalid parameters and bodies: `400`, `422`, or
+    # `documented` (422 where an operation documents 422 and not 400, else 400).
+    validation_status: str = "documented"
 
     @property
     def output_dir(self) -> Path:
@@ -234,6 +240,11 @@ def _apis(raw: Any, source: _Source) -> tuple[ApiConfig, ...]:
                 f"not {mode!r}"
             )
             raise fail(message, "read-write-models")
+        status = entry.get("validation-status", VALIDATION_STATUSES[0])
+        # TOML writes 400 as an integer and "400" as a string: both mean the status.
+        if isinstance(status, bool) or str(status) not in VALIDATION_STATUSES:
+            message = f'{label}: validation-status must be 400, 422 or "documented", not {status!r}'
+            raise fail(message, "validation-status")
         out = entry.get("out")
         if out is not None and (
             not isinstance(out, str)
@@ -250,6 +261,7 @@ def _apis(raw: Any, source: _Source) -> tuple[ApiConfig, ...]:
             package=entry["package"],
             read_write_models=mode,
             out=Path(out) if out is not None else None,
+            validation_status=str(status),
         )
         for number, other in enumerate(apis, start=1):
             if other.name == api.name:

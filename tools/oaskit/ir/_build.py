@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -16,6 +17,7 @@ from oaskit.ir._model import (
     Requirement,
     Response,
     Route,
+    SecurityScheme,
     Tag,
 )
 from oaskit.ir._models import SHARED, ModelNames
@@ -36,15 +38,19 @@ def build_api(
     source: str,
     package: str,
     models: ModelNames = SHARED,
+    validation_status: str = "documented",
 ) -> Api:
     """The IR of a valid, bundled OpenAPI 3.x document.
 
     `models` names the schemas whose models are split into request and response variants.
+    `validation_status` is the status of a request that breaks the spec: `"400"`, `"422"`, or
+    `"documented"`: 422 for an operation that documents 422 and not 400, else 400.
     """
     info = spec.get("info") or {}
     components = spec.get("components") or {}
     schemas = components.get("schemas") or {}
     default_security = _security(spec.get("security"))
+    credentials = _credentials(components.get("securitySchemes") or {}, spec)
     declared_tags = {
         t["name"]: t.get("description", "") for t in spec.get("tags") or [] if "name" in t
     }
@@ -72,6 +78,7 @@ def build_api(
                 taken_names=taken_names,
                 models=models,
             )
+            operation = _with_credentials(operation, credentials, validation_status)
             by_tag.setdefault(operation.tag, []).append(operation)
             operations.append(operation)
         routes.append(Route(path, template, methods, tuple(operations)))
@@ -108,7 +115,105 @@ def build_api(
         error_classes=tuple(
             ErrorClass(status=code, name=_error_class_name(code)) for code in statuses
         ),
+        credentials=tuple(c for c in credentials.values() if c is not None),
     )
+
+
+def _credentials(raw: dict[str, Any], spec: dict[str, Any]) -> dict[str, SecurityScheme | None]:
+    """Each declared Security Scheme (OAS 3.1 4.8.27) by name; None for one with no credential
+    the client sends (mutual TLS) or of no type it knows."""
+    # Field names of the client's `Credentials`: none may hide the builtins its annotations use.
+    taken: set[str] = {"str", "tuple"}
+    found: dict[str, SecurityScheme | None] = {}
+    for name, value in raw.items():
+        scheme = _deref(value, spec)
+        kind, location, key, prefix = _placement(scheme)
+        if not kind:
+            found[str(name)] = None
+            continue
+        found[str(name)] = SecurityScheme(
+            name=str(name),
+            python_name=unique(snake_name(str(name)), taken),
+            kind=kind,
+            location=location,
+            key=cookie_name(key) if location == "cookie" else key,
+            prefix=prefix,
+            annotation="tuple[str, str] | None" if kind == "basic" else "str | None",
+            description=" ".join(str(scheme.get("description", "")).split()),
+        )
+    return found
+
+
+def _placement(scheme: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(kind, location, name, prefix) of a scheme's credential; kind "" when none is sent."""
+    kind = scheme.get("type")
+    if kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
+        return "apiKey", str(scheme["in"]), str(scheme.get("name", "")), ""
+    if kind in ("oauth2", "openIdConnect"):
+        # Access tokens travel as bearer tokens (RFC 6750 2.1; OpenID Connect Core 1.0 5.3.1).
+        return "bearer", "header", "Authorization", "Bearer "
+    if kind == "http":
+        # Auth-scheme names are case-insensitive (RFC 9110 11.1).
+        http = str(scheme.get("scheme", "")).strip()
+        if http.lower() == "basic":
+            return "basic", "header", "Authorization", "Basic "
+        if http.lower() == "bearer":
+            return "bearer", "header", "Authorization", "Bearer "
+        if http and all(c.isalnum() or c in _TCHAR for c in http):
+            return "http", "header", "Authorization", f"{http} "
+    return "", "", "", ""
+
+
+# RFC 9110 5.6.2: the characters of a token besides letters and digits.
+_TCHAR = "!#$%&'*+-.^_`|~"
+
+
+def cookie_name(name: str) -> str:
+    """A cookie's name as it is sent: a token (RFC 6265 4.1.1), anything else percent-encoded.
+
+    Client and server both use this spelling, so a name with `=`, `;` or a space in it neither
+    splits the `Cookie` header nor is read as another cookie.
+    """
+    safe = "".join(c for c in _TCHAR if c != "%")
+    return quote(name, safe=safe, errors="surrogatepass")
+
+
+def _with_credentials(
+    operation: Operation, schemes: dict[str, SecurityScheme | None], validation_status: str
+) -> Operation:
+    """`operation` with the client's credential alternatives and its validation status."""
+    alternatives: list[tuple[str, ...]] = []
+    for requirement in operation.security:
+        if any(name not in schemes for name, _ in requirement):
+            continue  # names a scheme nobody declared (lint reports it): no credential meets it
+        fields = tuple(s.python_name for name, _ in requirement if (s := schemes[name]))
+        if fields and fields not in alternatives:
+            alternatives.append(fields)
+    locations = {s.location for s in schemes.values() if s and s.python_name in _flat(alternatives)}
+    return replace(
+        operation,
+        credentials=tuple(alternatives),
+        credential_locations=tuple(
+            loc for loc in ("header", "query", "cookie") if loc in locations
+        ),
+        validation_status=_validation_status(operation, validation_status),
+    )
+
+
+def _flat(alternatives: list[tuple[str, ...]]) -> set[str]:
+    return {name for alternative in alternatives for name in alternative}
+
+
+def _validation_status(operation: Operation, setting: str) -> int:
+    """400 or 422 for a request whose parameters or body break the spec.
+
+    RFC 9110 15.5.1 (400) and 15.5.21 (422) both fit; FastAPI answers 422. `documented` follows
+    the operation: 422 when it documents 422 and not 400, else 400.
+    """
+    if setting in ("400", "422"):
+        return int(setting)
+    statuses = {r.status for r in operation.responses}
+    return 422 if "422" in statuses and "400" not in statuses else 400
 
 
 def _error_class_name(status: int) -> str:
@@ -296,7 +401,7 @@ def _parameters(
                 annotation=annotation,
                 constraints=constraints_for(_resolve_schema(schema, schemas)),
                 description=" ".join(str(raw.get("description", "")).split()),
-                key=route_names.get(str(name), "") if location == "path" else str(name),
+                key=_parameter_key(str(location), str(name), route_names),
             )
         )
     order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
@@ -310,6 +415,13 @@ def _parameters(
         return order.get(parameter.location, 4), not parameter.required, rank, parameter.python_name
 
     return tuple(sorted(result, key=position))
+
+
+def _parameter_key(location: str, name: str, route_names: dict[str, str]) -> str:
+    """The name a parameter is sent and read by (`Parameter.key`)."""
+    if location == "path":
+        return route_names.get(name, "")
+    return cookie_name(name) if location == "cookie" else name
 
 
 def _body(raw: dict[str, Any], models: ModelNames) -> Body:

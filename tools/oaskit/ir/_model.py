@@ -16,6 +16,7 @@ __all__ = [
     "Requirement",
     "Response",
     "Route",
+    "SecurityScheme",
     "Tag",
     "file_header",
 ]
@@ -52,6 +53,30 @@ class Parameter:
     def many(self) -> bool:
         """An array parameter: every occurrence in the query (or header) is a value."""
         return self.annotation.startswith("list[")
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityScheme:
+    """A declared Security Scheme (OAS 3.1 4.8.27) as a field of the client's `Credentials`.
+
+    Every scheme the client can send is one credential placed in a header, a query parameter or
+    a cookie: an API key as given; HTTP `basic` (RFC 7617) as `user:password` in base64; HTTP
+    `bearer` (RFC 6750 2.1), OAuth2 and OpenID Connect access tokens after `Bearer `; any other
+    HTTP scheme (RFC 9110 11.4) after its own name. Mutual TLS is the transport's business and
+    has no field.
+    """
+
+    name: str
+    python_name: str
+    # `apiKey`, `basic`, `bearer` (also OAuth2 and OpenID Connect) or `http` (another scheme).
+    kind: str
+    # Where the credential goes and under which name (a cookie's as it is sent: `cookie_name`).
+    location: str
+    key: str
+    # Written before the value: `Bearer `, `Basic `, `Digest `; "" for an API key.
+    prefix: str
+    annotation: str
+    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +158,13 @@ class Operation:
     idempotent: bool
     idempotency_parameter: str | None
     pagination: Pagination | None
+    # The alternatives of `security` as `Credentials` fields, in the spec's order: the client
+    # sends the credentials of the first one the caller has given all of (OAS 4.8.30).
+    credentials: tuple[tuple[str, ...], ...] = ()
+    # Where those credentials may go: a subset of header, query and cookie.
+    credential_locations: tuple[str, ...] = ()
+    # The status of a request whose parameters or body break the spec: 400 or 422.
+    validation_status: int = 400
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
@@ -198,6 +230,8 @@ class Api:
     security_schemes: tuple[str, ...]
     # One exception class per error status any operation documents, by status.
     error_classes: tuple[ErrorClass, ...]
+    # The schemes the client's `Credentials` has a field for, in the spec's order.
+    credentials: tuple[SecurityScheme, ...] = ()
 
     @property
     def operations(self) -> tuple[Operation, ...]:

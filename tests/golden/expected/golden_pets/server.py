@@ -16,6 +16,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, NotRequired, Protocol, TypeVar, cast, runtime_checkable
+from urllib.parse import unquote
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -117,8 +118,8 @@ class ErrorRenderer(Protocol):
 class BodyPrecheck(Protocol):
     """Optional: the errors an implementation ranks before those of a refused request body.
 
-    When a body is refused (415, or 400 for a missing, malformed or schema-breaking body),
-    the router first calls `check_before_body` with the operation's id and its already
+    When a body is refused (415, or 400 or 422 for a missing, malformed or schema-breaking
+    body), the router first calls `check_before_body` with the operation's id and its already
     validated parameters; an ApiError raised there answers the request instead. An API
     whose rules put a missing resource (404) or a failed precondition (412) before the
     body's own errors states them here. Valid requests never reach it, so the handler
@@ -208,35 +209,53 @@ def _problems(errors: Sequence[Any], *, prefix: Sequence[str | int] = ()) -> lis
     return found
 
 
+def _invalid(status: int, message: str, problems: Sequence[Problem]) -> ApiError:
+    # A request that breaks the spec: 400 (RFC 9110 15.5.1) or 422 (15.5.21), as the operation
+    # documents it (or as the project's validation-status setting says).
+    code = "UNPROCESSABLE_CONTENT" if status == 422 else "BAD_REQUEST"
+    return ApiError(status, code, message, problems=problems)
+
+
 @dataclass(frozen=True, slots=True)
 class _Parameters:
     """How one operation's parameters are read from a request and checked by the spec."""
 
     adapter: TypeAdapter[Any]
     # (Python name, location, name in the spec, name read by, array): every parameter of the
-    # operation. A path parameter is read by its name in the route template.
+    # operation. A path parameter is read by its name in the route template, a cookie by its
+    # name as sent (RFC 6265 4.1.1 token, else percent-encoded).
     sources: tuple[tuple[str, str, str, str, bool], ...]
+    # The status of parameters that break the spec: 400 or 422.
+    status: int = 400
 
     def read(self, request: Request) -> dict[str, Any]:
-        """Every parameter by Python name, None when absent; 400 naming each one that fails."""
+        """Every parameter by Python name, None when absent; 400 (or 422) naming each failure."""
         found: dict[str, Any] = {}
         for python_name, location, _, key, many in self.sources:
             if location == "path":
                 value: Any = request.path_params.get(key)
             elif location == "query":
                 value = request.query_params.getlist(key) if many else request.query_params.get(key)
+            elif location == "header" and many:
+                # `style: simple` (OAS 3.1 4.8.12.4): items comma-joined, in one field line or
+                # several (RFC 9110 5.3 joins them with commas too).
+                value = [
+                    item.strip()
+                    for line in request.headers.getlist(key)
+                    for item in line.split(",")
+                ]
             elif location == "header":
-                value = request.headers.getlist(key) if many else request.headers.get(key)
+                value = request.headers.get(key)
             else:
-                value = request.cookies.get(key)
+                # `style: form` (OAS 3.1 4.8.12.4) percent-encodes the value (RFC 6570 3.2.8).
+                cookie = request.cookies.get(key)
+                value = None if cookie is None else unquote(cookie)
             if value is not None and value != []:
                 found[python_name] = value
         try:
             valid = self.adapter.validate_python(found)
         except ValidationError as exc:
-            raise ApiError(
-                400, "BAD_REQUEST", "The request is invalid.", problems=self._problems(exc)
-            ) from None
+            raise _invalid(self.status, "The request is invalid.", self._problems(exc)) from None
         return {source[0]: valid.get(source[0]) for source in self.sources}
 
     def _problems(self, exc: ValidationError) -> list[Problem]:
@@ -292,16 +311,21 @@ def _media_type(request: Request) -> str:
 
 
 async def _read_body(
-    request: Request, model: type[BaseModel] | None, *, media_types: Sequence[str], required: bool
+    request: Request,
+    model: type[BaseModel] | None,
+    *,
+    media_types: Sequence[str],
+    required: bool,
+    status: int = 400,
 ) -> Any:
+    """The body, validated; `status` (400 or 422) when it breaks the spec, 415 for its type."""
     raw = await request.body()
     if not raw:
         if required:
-            raise ApiError(
-                400,
-                "BAD_REQUEST",
+            raise _invalid(
+                status,
                 "A request body is required.",
-                problems=[Problem("/", "REQUIRED", "A request body is required.")],
+                [Problem("/", "REQUIRED", "A request body is required.")],
             )
         return None
     if _media_type(request) not in media_types:
@@ -309,11 +333,10 @@ async def _read_body(
         raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", f"The request body must be {allowed}.")
     non_finite = _non_finite_number(raw)
     if non_finite is not None:
-        raise ApiError(
-            400,
-            "BAD_REQUEST",
+        raise _invalid(
+            status,
             "The request body is not valid JSON.",
-            problems=[
+            [
                 Problem(
                     non_finite, "NON_FINITE_NUMBER", "JSON numbers are finite (RFC 8259 section 6)."
                 )
@@ -322,12 +345,12 @@ async def _read_body(
     if model is None:
         try:
             return json.loads(raw)
-        except ValueError:
-            raise ApiError(
-                400,
-                "BAD_REQUEST",
+        # Nesting deeper than Python's recursion limit is refused like malformed JSON, not a 500.
+        except (ValueError, RecursionError):
+            raise _invalid(
+                status,
                 "The request body is not valid JSON.",
-                problems=[Problem("/", "MALFORMED_JSON", "The request body is not valid JSON.")],
+                [Problem("/", "MALFORMED_JSON", "The request body is not valid JSON.")],
             ) from None
     try:
         return model.model_validate_json(raw)
@@ -342,7 +365,7 @@ async def _read_body(
     problems = _problems(error.errors(include_input=False, include_url=False))
     malformed = any(p.code == "MALFORMED_JSON" for p in problems)
     message = "The request body is not valid JSON." if malformed else "The request body is invalid."
-    raise ApiError(400, "BAD_REQUEST", message, problems=problems) from None
+    raise _invalid(status, message, problems) from None
 
 
 # What may spell a number that is not finite: NaN and Infinity (Python's json module and
@@ -361,8 +384,8 @@ def _non_finite_number(raw: bytes) -> str | None:
         return None
     try:
         data = json.loads(raw)
-    except ValueError:
-        return None
+    except (ValueError, RecursionError):
+        return None  # pydantic's own parser then refuses the body, depth included
     pending: list[tuple[Any, str]] = [(data, "")]
     while pending:
         node, pointer = pending.pop()
@@ -397,7 +420,7 @@ def _with_integral_numbers(raw: bytes) -> bytes | None:
 
     try:
         data = json.loads(raw, parse_float=number)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return json.dumps(data).encode() if changed else None
 

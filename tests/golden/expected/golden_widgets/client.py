@@ -5,16 +5,23 @@ Only 2xx responses are returned. Any other status raises `ApiResponseError`, or 
 the status (`NotFoundError`, …), carrying the parsed error body and the request id; redirects
 (3xx, 304 included) are not followed and raise too, the `Location` in the exception's `headers`.
 Idempotent requests (and those sent with an Idempotency-Key) are retried on 429 and 503,
-honouring `Retry-After`.
+honouring `Retry-After`. Credentials are given once, as `Credentials`, and each request carries
+those its operation's security requirement asks for (OAS 3.1 4.8.30).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import datetime
+import enum
 import functools
 import json
 import time
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
+from dataclasses import replace as _replace
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Self, cast
@@ -29,6 +36,7 @@ __all__ = [
     "ApiResponseError",
     "AsyncWidgetsClient",
     "BadRequestError",
+    "Credentials",
     "NotFoundError",
     "UnprocessableEntityError",
     "WidgetsClient",
@@ -74,8 +82,107 @@ _ERRORS: dict[int, type[ApiResponseError]] = {
 }
 
 
-def _headers(values: Mapping[str, str | None]) -> dict[str, str]:
-    return {name: value for name, value in values.items() if value is not None}
+# Underscored names, so that no field (named after a scheme) hides them in the class body.
+@_dataclass(frozen=True, slots=True, kw_only=True)
+class Credentials:
+    """One credential per security scheme the spec declares; each request sends what it needs.
+
+    Of an operation's security requirements (OAS 3.1 4.8.30), the first whose every scheme has a
+    credential here is sent; an operation that needs none gets none. Values never show in `repr`.
+    """
+
+    api_key: str | None = _field(default=None, repr=False)
+    """For `apiKey`: an API key, sent in the header `X-Api-Key`."""
+
+
+# By `Credentials` field: kind, where the credential goes, its name there, and its prefix.
+_SCHEMES: dict[str, tuple[str, str, str, str]] = {
+    "api_key": ("apiKey", "header", "X-Api-Key", ""),
+}
+
+
+def _credential(credentials: Credentials, name: str) -> str | None:
+    value = getattr(credentials, name)
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        user, password = value
+        if ":" in user:
+            # RFC 7617 2: the user-id ends at the first colon.
+            raise ValueError(f"a Basic user-id has no colon (Credentials.{name})")
+        return base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return str(value)
+
+
+def _authorize(
+    credentials: Credentials, alternatives: tuple[tuple[str, ...], ...]
+) -> dict[str, dict[str, str]]:
+    """By location (header, query, cookie): the credentials of the first alternative that the
+    caller has given every one of, by the name each is sent as; nothing when there is none."""
+    placed: dict[str, dict[str, str]] = {"header": {}, "query": {}, "cookie": {}}
+    for alternative in alternatives:
+        values = [_credential(credentials, name) for name in alternative]
+        if all(value is not None for value in values):
+            for name, value in zip(alternative, values, strict=True):
+                _, location, key, prefix = _SCHEMES[name]
+                placed[location][key] = f"{prefix}{value}"
+            break
+    return placed
+
+
+def _legacy(
+    credentials: Credentials | None, token: str | None, api_key: tuple[str, str] | None
+) -> tuple[Credentials, dict[str, str]]:
+    """`credentials` completed by the older `token` and `api_key` keywords.
+
+    `token` is the credential of every bearer, OAuth2 and OpenID Connect scheme not given one;
+    `api_key` of the header API keys by that name. What no declared scheme takes is sent with
+    every request, as these keywords always were.
+    """
+    given = credentials or Credentials()
+    changes: dict[str, Any] = {}
+    always: dict[str, str] = {}
+    if token:
+        fields = [name for name, (kind, *_) in _SCHEMES.items() if kind == "bearer"]
+        changes.update({name: token for name in fields if getattr(given, name) is None})
+        if not fields:
+            always["Authorization"] = f"Bearer {token}"
+    if api_key is not None:
+        header, key = api_key
+        fields = [
+            name
+            for name, (kind, location, wire, _) in _SCHEMES.items()
+            if kind == "apiKey" and location == "header" and wire.lower() == header.lower()
+        ]
+        changes.update({name: key for name in fields if getattr(given, name) is None})
+        if not fields:
+            always[header] = key
+    return _replace(given, **changes), always
+
+
+def _simple(value: Any) -> str:
+    """A header value as OAS 3.1 4.8.12.4 `style: simple` writes it (explode false).
+
+    Booleans as JSON spells them, arrays and objects comma-joined (`a,b`; `k,v,k2,v2`), dates
+    in RFC 3339, enum members by value.
+    """
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return ",".join(f"{_simple(k)},{_simple(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ",".join(_simple(item) for item in value)
+    return str(value)
+
+
+def _headers(values: Mapping[str, Any]) -> dict[str, str]:
+    return {name: _simple(value) for name, value in values.items() if value is not None}
 
 
 def _segment(value: object) -> str:
@@ -88,9 +195,10 @@ def _params(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _cookies(values: Mapping[str, Any]) -> str | None:
-    # One `Cookie` header (RFC 6265 5.4); httpx deprecates per-request cookie jars.
+    # One `Cookie` header (RFC 6265 5.4); httpx deprecates per-request cookie jars. Names come
+    # escaped from the generator; values are percent-encoded whole.
     pairs = [
-        f"{name}={quote(str(value), safe='')}"
+        f"{name}={quote(_simple(value), safe='')}"
         for name, value in values.items()
         if value is not None
     ]
@@ -170,6 +278,7 @@ class WidgetsClient:
         self,
         base_url: str,
         *,
+        credentials: Credentials | None = None,
         token: str | None = None,
         api_key: tuple[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -178,10 +287,12 @@ class WidgetsClient:
         backoff: float = 0.5,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        """`token` is sent as a bearer token; `api_key` as a `(header name, key)` pair."""
-        auth = {"Authorization": f"Bearer {token}"} if token else {}
-        if api_key is not None:
-            auth[api_key[0]] = api_key[1]
+        """`credentials` are sent where each operation asks for them; `headers` with every request.
+
+        `token` stands for every bearer-style scheme and `api_key`, a `(header name, key)` pair,
+        for the header API key of that name, where `credentials` gives none.
+        """
+        self._credentials, auth = _legacy(credentials, token, api_key)
         self._http = httpx.Client(
             base_url=base_url,
             headers={**auth, **(headers or {})},
@@ -236,6 +347,7 @@ class WidgetsClient:
         x_trace: str | None = None,
     ) -> models.WidgetListResponse:
         """GET /widgets: List widgets."""
+        auth = _authorize(self._credentials, (("api_key",),))
         response = self._send(
             "GET",
             "/widgets",
@@ -249,6 +361,7 @@ class WidgetsClient:
             headers=_headers(
                 {
                     "X-Trace": x_trace,
+                    **auth["header"],
                 }
             ),
         )
@@ -271,6 +384,7 @@ class WidgetsClient:
         body: models.WidgetCreate,
     ) -> models.WidgetResponse:
         """POST /widgets: Create a widget."""
+        auth = _authorize(self._credentials, (("api_key",),))
         response = self._send(
             "POST",
             "/widgets",
@@ -280,6 +394,7 @@ class WidgetsClient:
             headers=_headers(
                 {
                     "Content-Type": "application/json",
+                    **auth["header"],
                 }
             ),
         )
@@ -301,12 +416,17 @@ class WidgetsClient:
         widget_id: str,
     ) -> models.WidgetResponse:
         """GET /widgets/{widgetId}: Get a widget."""
+        auth = _authorize(self._credentials, (("api_key",),))
         response = self._send(
             "GET",
             f"/widgets/{_segment(widget_id)}",
             retryable=True,
             params=_params({}),
-            headers=_headers({}),
+            headers=_headers(
+                {
+                    **auth["header"],
+                }
+            ),
         )
         return cast(
             "models.WidgetResponse",
@@ -354,6 +474,7 @@ class AsyncWidgetsClient:
         self,
         base_url: str,
         *,
+        credentials: Credentials | None = None,
         token: str | None = None,
         api_key: tuple[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -362,10 +483,12 @@ class AsyncWidgetsClient:
         backoff: float = 0.5,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        """`token` is sent as a bearer token; `api_key` as a `(header name, key)` pair."""
-        auth = {"Authorization": f"Bearer {token}"} if token else {}
-        if api_key is not None:
-            auth[api_key[0]] = api_key[1]
+        """`credentials` are sent where each operation asks for them; `headers` with every request.
+
+        `token` stands for every bearer-style scheme and `api_key`, a `(header name, key)` pair,
+        for the header API key of that name, where `credentials` gives none.
+        """
+        self._credentials, auth = _legacy(credentials, token, api_key)
         self._http = httpx.AsyncClient(
             base_url=base_url,
             headers={**auth, **(headers or {})},
@@ -422,6 +545,7 @@ class AsyncWidgetsClient:
         x_trace: str | None = None,
     ) -> models.WidgetListResponse:
         """GET /widgets: List widgets."""
+        auth = _authorize(self._credentials, (("api_key",),))
         response = await self._send(
             "GET",
             "/widgets",
@@ -435,6 +559,7 @@ class AsyncWidgetsClient:
             headers=_headers(
                 {
                     "X-Trace": x_trace,
+                    **auth["header"],
                 }
             ),
         )
@@ -457,6 +582,7 @@ class AsyncWidgetsClient:
         body: models.WidgetCreate,
     ) -> models.WidgetResponse:
         """POST /widgets: Create a widget."""
+        auth = _authorize(self._credentials, (("api_key",),))
         response = await self._send(
             "POST",
             "/widgets",
@@ -466,6 +592,7 @@ class AsyncWidgetsClient:
             headers=_headers(
                 {
                     "Content-Type": "application/json",
+                    **auth["header"],
                 }
             ),
         )
@@ -487,12 +614,17 @@ class AsyncWidgetsClient:
         widget_id: str,
     ) -> models.WidgetResponse:
         """GET /widgets/{widgetId}: Get a widget."""
+        auth = _authorize(self._credentials, (("api_key",),))
         response = await self._send(
             "GET",
             f"/widgets/{_segment(widget_id)}",
             retryable=True,
             params=_params({}),
-            headers=_headers({}),
+            headers=_headers(
+                {
+                    **auth["header"],
+                }
+            ),
         )
         return cast(
             "models.WidgetResponse",
