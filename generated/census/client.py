@@ -389,7 +389,35 @@ class CensusClient:
         per_page: int | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorListResponse:
-        """GET /api/v1/connectors: List custom destination types."""
+        """List custom destination types.
+
+        Returns one page of the workspace's custom destination types, ordered by creation time
+        (`order`, newest first by default). Only connectors that have a `service_name` are
+        listed, since only those can be addressed in this dialect. A page past the last one is
+        an empty `data` list, not an error.
+
+        Args:
+            order: Creation-time order, `asc` (oldest first) or `desc` (newest first).
+            page: The page to return, counted from 1.
+            per_page: How many custom destination types a page holds, 1 to 100.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            One page of custom destination types.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a value out of range, or a bad
+                `service_name`, `page`, `per_page` or `order`.
+            UnauthorizedError: (401) The API token is missing, unknown or revoked.
+            ForbiddenError: (403) The API token lacks the scope this operation needs.
+            TooManyRequestsError: (429) The workspace sent more requests than its rate limit
+                allows; retry after `Retry-After` seconds.
+            InternalServerError: (500) An unexpected error occurred; the `X-Request-Id` helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "GET",
@@ -432,7 +460,47 @@ class CensusClient:
         body: models.ConnectorCreateRequest,
         x_request_id: str | None = None,
     ) -> models.ConnectorCreatedResponse:
-        """POST /api/v1/connectors: Create a custom destination type."""
+        """Create a custom destination type.
+
+        Creates a custom destination type in the caller's workspace. `service_name` and `label`
+        are required; `service_name` must not be taken in the workspace (409 otherwise) and
+        cannot change later.
+
+        The connector is stored with provider `service_name` and type `destination`.
+        Placeholders in `data` are stored as written and may name fields that
+        `configuration_definition` does not define.
+
+        Args:
+            body: The new custom destination type, wrapped in `connector`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The custom destination type was created.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a value out of range, or a bad
+                `service_name`, `page`, `per_page` or `order`.
+            UnauthorizedError: (401) The API token is missing, unknown or revoked.
+            ForbiddenError: (403) The API token lacks the scope this operation needs.
+            ConflictError: (409) A custom destination type with this `service_name` already
+                exists in the workspace.
+            RequestEntityTooLargeError: (413) The request body is larger than the service
+                accepts.
+            UnsupportedMediaTypeError: (415) The body is not sent as `application/json`.
+            UnprocessableEntityError: (422) The body is well formed but breaks a rule that needs
+                several members or the stored state: two fields with the same id, a secret field
+                that is not a string, a `default` of the wrong type, outside `possible_values`
+                or not matching `matches`, a `matches` that is not a valid regular expression, a
+                credential header without a placeholder, or a field that holds a stored secret
+                turned non-secret...
+            TooManyRequestsError: (429) The workspace sent more requests than its rate limit
+                allows; retry after `Retry-After` seconds.
+            InternalServerError: (500) An unexpected error occurred; the `X-Request-Id` helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "POST",
@@ -475,7 +543,35 @@ class CensusClient:
         *,
         x_request_id: str | None = None,
     ) -> models.ConnectorResponse:
-        """GET /api/v1/connectors/{service_name}: Get a custom destination type."""
+        """Get a custom destination type.
+
+        Returns the custom destination type with this `service_name` in the caller's workspace.
+        One of another workspace is reported as not found.
+
+        Args:
+            service_name: The service name of the custom destination type: a lower-case letter
+                then 1 to 63 lower-case letters, digits or underscores. Any other shape is a bad
+                request; a well-formed name that does not exist is not found.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The custom destination type.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a value out of range, or a bad
+                `service_name`, `page`, `per_page` or `order`.
+            UnauthorizedError: (401) The API token is missing, unknown or revoked.
+            ForbiddenError: (403) The API token lacks the scope this operation needs.
+            NotFoundError: (404) No custom destination type with this `service_name` exists in
+                the caller's workspace.
+            TooManyRequestsError: (429) The workspace sent more requests than its rate limit
+                allows; retry after `Retry-After` seconds.
+            InternalServerError: (500) An unexpected error occurred; the `X-Request-Id` helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "GET",
@@ -514,7 +610,54 @@ class CensusClient:
         body: models.ConnectorUpdateRequest,
         x_request_id: str | None = None,
     ) -> models.ConnectorUpdatedResponse:
-        """PATCH /api/v1/connectors/{service_name}: Update a custom destination type."""
+        """Update a custom destination type.
+
+        Updates the custom destination type with this `service_name`. Each member of `connector`
+        that is sent replaces the stored value as a whole (`configuration_definition` replaces
+        every field definition, `data` replaces the URL and every header); members that are
+        absent keep their stored value, so `{"connector": {}}` changes nothing. `null` clears
+        `icon_url`, `configuration_definition` or `data`.
+
+        `service_name` is fixed at creation and is not accepted in the body: sending it is a
+        400, like any other unknown member.
+
+        Turning a field that holds a stored secret value into a non-secret field is a 422; so
+        are the rules listed under that response.
+
+        Args:
+            service_name: The service name of the custom destination type: a lower-case letter
+                then 1 to 63 lower-case letters, digits or underscores. Any other shape is a bad
+                request; a well-formed name that does not exist is not found.
+            body: The members to replace, wrapped in `connector`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The custom destination type after the update.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a value out of range, or a bad
+                `service_name`, `page`, `per_page` or `order`.
+            UnauthorizedError: (401) The API token is missing, unknown or revoked.
+            ForbiddenError: (403) The API token lacks the scope this operation needs.
+            NotFoundError: (404) No custom destination type with this `service_name` exists in
+                the caller's workspace.
+            RequestEntityTooLargeError: (413) The request body is larger than the service
+                accepts.
+            UnsupportedMediaTypeError: (415) The body is not sent as `application/json`.
+            UnprocessableEntityError: (422) The body is well formed but breaks a rule that needs
+                several members or the stored state: two fields with the same id, a secret field
+                that is not a string, a `default` of the wrong type, outside `possible_values`
+                or not matching `matches`, a `matches` that is not a valid regular expression, a
+                credential header without a placeholder, or a field that holds a stored secret
+                turned non-secret...
+            TooManyRequestsError: (429) The workspace sent more requests than its rate limit
+                allows; retry after `Retry-After` seconds.
+            InternalServerError: (500) An unexpected error occurred; the `X-Request-Id` helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "PATCH",
@@ -630,7 +773,35 @@ class AsyncCensusClient:
         per_page: int | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorListResponse:
-        """GET /api/v1/connectors: List custom destination types."""
+        """List custom destination types.
+
+        Returns one page of the workspace's custom destination types, ordered by creation time
+        (`order`, newest first by default). Only connectors that have a `service_name` are
+        listed, since only those can be addressed in this dialect. A page past the last one is
+        an empty `data` list, not an error.
+
+        Args:
+            order: Creation-time order, `asc` (oldest first) or `desc` (newest first).
+            page: The page to return, counted from 1.
+            per_page: How many custom destination types a page holds, 1 to 100.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            One page of custom destination types.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a value out of range, or a bad
+                `service_name`, `page`, `per_page` or `order`.
+            UnauthorizedError: (401) The API token is missing, unknown or revoked.
+            ForbiddenError: (403) The API token lacks the scope this operation needs.
+            TooManyRequestsError: (429) The workspace sent more requests than its rate limit
+                allows; retry after `Retry-After` seconds.
+            InternalServerError: (500) An unexpected error occurred; the `X-Request-Id` helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "GET",
@@ -673,7 +844,47 @@ class AsyncCensusClient:
         body: models.ConnectorCreateRequest,
         x_request_id: str | None = None,
     ) -> models.ConnectorCreatedResponse:
-        """POST /api/v1/connectors: Create a custom destination type."""
+        """Create a custom destination type.
+
+        Creates a custom destination type in the caller's workspace. `service_name` and `label`
+        are required; `service_name` must not be taken in the workspace (409 otherwise) and
+        cannot change later.
+
+        The connector is stored with provider `service_name` and type `destination`.
+        Placeholders in `data` are stored as written and may name fields that
+        `configuration_definition` does not define.
+
+        Args:
+            body: The new custom destination type, wrapped in `connector`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The custom destination type was created.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a value out of range, or a bad
+                `service_name`, `page`, `per_page` or `order`.
+            UnauthorizedError: (401) The API token is missing, unknown or revoked.
+            ForbiddenError: (403) The API token lacks the scope this operation needs.
+            ConflictError: (409) A custom destination type with this `service_name` already
+                exists in the workspace.
+            RequestEntityTooLargeError: (413) The request body is larger than the service
+                accepts.
+            UnsupportedMediaTypeError: (415) The body is not sent as `application/json`.
+            UnprocessableEntityError: (422) The body is well formed but breaks a rule that needs
+                several members or the stored state: two fields with the same id, a secret field
+                that is not a string, a `default` of the wrong type, outside `possible_values`
+                or not matching `matches`, a `matches` that is not a valid regular expression, a
+                credential header without a placeholder, or a field that holds a stored secret
+                turned non-secret...
+            TooManyRequestsError: (429) The workspace sent more requests than its rate limit
+                allows; retry after `Retry-After` seconds.
+            InternalServerError: (500) An unexpected error occurred; the `X-Request-Id` helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "POST",
@@ -716,7 +927,35 @@ class AsyncCensusClient:
         *,
         x_request_id: str | None = None,
     ) -> models.ConnectorResponse:
-        """GET /api/v1/connectors/{service_name}: Get a custom destination type."""
+        """Get a custom destination type.
+
+        Returns the custom destination type with this `service_name` in the caller's workspace.
+        One of another workspace is reported as not found.
+
+        Args:
+            service_name: The service name of the custom destination type: a lower-case letter
+                then 1 to 63 lower-case letters, digits or underscores. Any other shape is a bad
+                request; a well-formed name that does not exist is not found.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The custom destination type.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a value out of range, or a bad
+                `service_name`, `page`, `per_page` or `order`.
+            UnauthorizedError: (401) The API token is missing, unknown or revoked.
+            ForbiddenError: (403) The API token lacks the scope this operation needs.
+            NotFoundError: (404) No custom destination type with this `service_name` exists in
+                the caller's workspace.
+            TooManyRequestsError: (429) The workspace sent more requests than its rate limit
+                allows; retry after `Retry-After` seconds.
+            InternalServerError: (500) An unexpected error occurred; the `X-Request-Id` helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "GET",
@@ -755,7 +994,54 @@ class AsyncCensusClient:
         body: models.ConnectorUpdateRequest,
         x_request_id: str | None = None,
     ) -> models.ConnectorUpdatedResponse:
-        """PATCH /api/v1/connectors/{service_name}: Update a custom destination type."""
+        """Update a custom destination type.
+
+        Updates the custom destination type with this `service_name`. Each member of `connector`
+        that is sent replaces the stored value as a whole (`configuration_definition` replaces
+        every field definition, `data` replaces the URL and every header); members that are
+        absent keep their stored value, so `{"connector": {}}` changes nothing. `null` clears
+        `icon_url`, `configuration_definition` or `data`.
+
+        `service_name` is fixed at creation and is not accepted in the body: sending it is a
+        400, like any other unknown member.
+
+        Turning a field that holds a stored secret value into a non-secret field is a 422; so
+        are the rules listed under that response.
+
+        Args:
+            service_name: The service name of the custom destination type: a lower-case letter
+                then 1 to 63 lower-case letters, digits or underscores. Any other shape is a bad
+                request; a well-formed name that does not exist is not found.
+            body: The members to replace, wrapped in `connector`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The custom destination type after the update.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a value out of range, or a bad
+                `service_name`, `page`, `per_page` or `order`.
+            UnauthorizedError: (401) The API token is missing, unknown or revoked.
+            ForbiddenError: (403) The API token lacks the scope this operation needs.
+            NotFoundError: (404) No custom destination type with this `service_name` exists in
+                the caller's workspace.
+            RequestEntityTooLargeError: (413) The request body is larger than the service
+                accepts.
+            UnsupportedMediaTypeError: (415) The body is not sent as `application/json`.
+            UnprocessableEntityError: (422) The body is well formed but breaks a rule that needs
+                several members or the stored state: two fields with the same id, a secret field
+                that is not a string, a `default` of the wrong type, outside `possible_values`
+                or not matching `matches`, a `matches` that is not a valid regular expression, a
+                credential header without a placeholder, or a field that holds a stored secret
+                turned non-secret...
+            TooManyRequestsError: (429) The workspace sent more requests than its rate limit
+                allows; retry after `Retry-After` seconds.
+            InternalServerError: (500) An unexpected error occurred; the `X-Request-Id` helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "PATCH",

@@ -159,7 +159,28 @@ class ConnectorsHandlers(Protocol):
         per_page: int | None,
         x_request_id: str | None,
     ) -> Reply[models.ConnectorListResponse]:
-        """GET /api/v1/connectors: List custom destination types."""
+        """List custom destination types.
+
+        Returns one page of the workspace's custom destination types, ordered by creation time
+        (`order`, newest first by default). Only connectors that have a `service_name` are
+        listed, since only those can be addressed in this dialect. A page past the last one is
+        an empty `data` list, not an error.
+
+        Args:
+            request: The request being answered.
+            order: Creation-time order, `asc` (oldest first) or `desc` (newest first).
+            page: The page to return, counted from 1.
+            per_page: How many custom destination types a page holds, 1 to 100.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            One page of custom destination types.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 429, 500.
+        """
         ...
 
     async def create_connector(
@@ -169,7 +190,30 @@ class ConnectorsHandlers(Protocol):
         x_request_id: str | None,
         body: models.ConnectorCreateRequest,
     ) -> Reply[models.ConnectorCreatedResponse]:
-        """POST /api/v1/connectors: Create a custom destination type."""
+        """Create a custom destination type.
+
+        Creates a custom destination type in the caller's workspace. `service_name` and `label`
+        are required; `service_name` must not be taken in the workspace (409 otherwise) and
+        cannot change later.
+
+        The connector is stored with provider `service_name` and type `destination`.
+        Placeholders in `data` are stored as written and may name fields that
+        `configuration_definition` does not define.
+
+        Args:
+            request: The request being answered.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+            body: The new custom destination type, wrapped in `connector`.
+
+        Returns:
+            The custom destination type was created.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 409, 413, 415,
+                422, 429, 500.
+        """
         ...
 
     async def get_connector(
@@ -179,7 +223,26 @@ class ConnectorsHandlers(Protocol):
         service_name: str,
         x_request_id: str | None,
     ) -> Reply[models.ConnectorResponse]:
-        """GET /api/v1/connectors/{service_name}: Get a custom destination type."""
+        """Get a custom destination type.
+
+        Returns the custom destination type with this `service_name` in the caller's workspace.
+        One of another workspace is reported as not found.
+
+        Args:
+            request: The request being answered.
+            service_name: The service name of the custom destination type: a lower-case letter
+                then 1 to 63 lower-case letters, digits or underscores. Any other shape is a bad
+                request; a well-formed name that does not exist is not found.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The custom destination type.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 404, 429, 500.
+        """
         ...
 
     async def update_connector(
@@ -190,7 +253,37 @@ class ConnectorsHandlers(Protocol):
         x_request_id: str | None,
         body: models.ConnectorUpdateRequest,
     ) -> Reply[models.ConnectorUpdatedResponse]:
-        """PATCH /api/v1/connectors/{service_name}: Update a custom destination type."""
+        """Update a custom destination type.
+
+        Updates the custom destination type with this `service_name`. Each member of `connector`
+        that is sent replaces the stored value as a whole (`configuration_definition` replaces
+        every field definition, `data` replaces the URL and every header); members that are
+        absent keep their stored value, so `{"connector": {}}` changes nothing. `null` clears
+        `icon_url`, `configuration_definition` or `data`.
+
+        `service_name` is fixed at creation and is not accepted in the body: sending it is a
+        400, like any other unknown member.
+
+        Turning a field that holds a stored secret value into a non-secret field is a 422; so
+        are the rules listed under that response.
+
+        Args:
+            request: The request being answered.
+            service_name: The service name of the custom destination type: a lower-case letter
+                then 1 to 63 lower-case letters, digits or underscores. Any other shape is a bad
+                request; a well-formed name that does not exist is not found.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+            body: The members to replace, wrapped in `connector`.
+
+        Returns:
+            The custom destination type after the update.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 404, 413, 415,
+                422, 429, 500.
+        """
         ...
 
 

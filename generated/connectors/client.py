@@ -403,7 +403,36 @@ class ConnectorsClient:
         type: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorListEnvelope:
-        """GET /v1/connectors: List connectors."""
+        """List connectors.
+
+        Returns the organization's connectors a page at a time, oldest first by default. Pass
+        `nextCursor` back as `cursor` for the next page; pages stay stable while connectors are
+        added.
+
+        Args:
+            cursor: Opaque: the `nextCursor` of the previous page, passed back as received.
+                Pages stay stable while connectors are added.
+            limit: Connectors per page.
+            order: Oldest first (`asc`) or newest first (`desc`).
+            provider: Only connectors of this provider.
+            type: Only connectors of this type.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            A page of connectors.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "GET",
@@ -474,7 +503,46 @@ class ConnectorsClient:
         idempotency_key: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
-        """POST /v1/connectors: Create a connector."""
+        """Create a connector.
+
+        Creates a connector in the caller's organization, in the flat shape or the vendor shape
+        `{connector, configuration}`. `data` holds the configuration values; secret values are
+        stored encrypted and only ever read back masked.
+
+        Args:
+            body: The new connector.
+            idempotency_key: Makes the request safe to retry for 24 hours: the same key with the
+                same body replays the stored response (`Idempotent-Replayed: true`), with
+                another body it is 422 `IDEMPOTENCY_KEY_REUSED`, and while the first request is
+                still running it is 409 `IDEMPOTENCY_KEY_IN_USE`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The connector was created.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            ConflictError: (409) The request conflicts with stored state: another connector of
+                the organization has this `serviceName`, or a request with this
+                `Idempotency-Key` is still running (`IDEMPOTENCY_KEY_IN_USE`).
+            RequestEntityTooLargeError: (413) The body is over 1 MiB.
+            UnsupportedMediaTypeError: (415) The body is not sent in a media type the operation
+                accepts.
+            UnprocessableEntityError: (422) The request is well formed but breaks a rule that
+                needs field definitions or stored state: an immutable member changed, a field
+                definition contradicts itself, a required or typed configuration value is wrong,
+                a secret mask with nothing stored, a literal secret in a credential header, a
+                reused idempotency key. Every broken rule is one entry of `details`.
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "POST",
@@ -519,7 +587,35 @@ class ConnectorsClient:
         if_none_match: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
-        """GET /v1/connectors/{id}: Get a connector."""
+        """Get a connector.
+
+        Returns one connector of the caller's organization; another organization's connector is
+        not found. With `If-None-Match` naming its current `ETag`, answers 304 without a body.
+
+        Args:
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            if_none_match: Answer 304 Not Modified when the connector's `ETag` is one of these
+                (or `*`).
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The connector.
+
+        Raises:
+            NotModifiedError: (304) The connector still has the `ETag` given in `If-None-Match`.
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            NotFoundError: (404) No connector with this id exists in the caller's organization
+                (another organization's connector is not found either).
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "GET",
@@ -561,7 +657,47 @@ class ConnectorsClient:
         if_match: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
-        """PUT /v1/connectors/{id}: Update a connector."""
+        """Update a connector.
+
+        Replaces each writable member that is sent and leaves absent ones as they are, so `{}`
+        changes nothing. Read-only members are ignored, so a body read with GET can be sent
+        back. For a secret configuration value, an absent key, `\""` or the mask `**********`
+        keeps the stored value, `null` deletes it and any other string replaces it. A write that
+        changes nothing keeps `version` and `ETag`.
+
+        Args:
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            body: The members to replace, flat or in the vendor shape.
+            if_match: Apply the change only if the connector's `ETag` is one of these (or `*`);
+                else 412 `PRECONDITION_FAILED`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The connector after the update.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            NotFoundError: (404) No connector with this id exists in the caller's organization
+                (another organization's connector is not found either).
+            PreconditionFailedError: (412) `If-Match` names no current version of the connector.
+            RequestEntityTooLargeError: (413) The body is over 1 MiB.
+            UnsupportedMediaTypeError: (415) The body is not sent in a media type the operation
+                accepts.
+            UnprocessableEntityError: (422) The request is well formed but breaks a rule that
+                needs field definitions or stored state: an immutable member changed, a field
+                definition contradicts itself, a required or typed configuration value is wrong,
+                a secret mask with nothing stored, a literal secret in a credential header, a
+                reused idempotency key. Every broken rule is one entry of `details`.
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "PUT",
@@ -607,7 +743,34 @@ class ConnectorsClient:
         if_match: str | None = None,
         x_request_id: str | None = None,
     ) -> None:
-        """DELETE /v1/connectors/{id}: Delete a connector."""
+        """Delete a connector.
+
+        Deletes the connector and its stored secrets. Deleting it again is 404.
+
+        Args:
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            if_match: Apply the change only if the connector's `ETag` is one of these (or `*`);
+                else 412 `PRECONDITION_FAILED`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The connector was deleted.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            NotFoundError: (404) No connector with this id exists in the caller's organization
+                (another organization's connector is not found either).
+            PreconditionFailedError: (412) `If-Match` names no current version of the connector.
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "DELETE",
@@ -650,7 +813,52 @@ class ConnectorsClient:
         if_match: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
-        """PATCH /v1/connectors/{id}: Patch a connector."""
+        """Patch a connector.
+
+        Applies a JSON Merge Patch (RFC 7396): objects merge, arrays replace, `null` deletes.
+        `data` merges key by key under the same secret rules as PUT. The merged connector must
+        be valid as a whole.
+
+        Args:
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            body: The merge patch.
+            idempotency_key: Makes the request safe to retry for 24 hours: the same key with the
+                same body replays the stored response (`Idempotent-Replayed: true`), with
+                another body it is 422 `IDEMPOTENCY_KEY_REUSED`, and while the first request is
+                still running it is 409 `IDEMPOTENCY_KEY_IN_USE`.
+            if_match: Apply the change only if the connector's `ETag` is one of these (or `*`);
+                else 412 `PRECONDITION_FAILED`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The connector after the patch.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            NotFoundError: (404) No connector with this id exists in the caller's organization
+                (another organization's connector is not found either).
+            ConflictError: (409) The request conflicts with stored state: another connector of
+                the organization has this `serviceName`, or a request with this
+                `Idempotency-Key` is still running (`IDEMPOTENCY_KEY_IN_USE`).
+            PreconditionFailedError: (412) `If-Match` names no current version of the connector.
+            RequestEntityTooLargeError: (413) The body is over 1 MiB.
+            UnsupportedMediaTypeError: (415) The body is not sent in a media type the operation
+                accepts.
+            UnprocessableEntityError: (422) The request is well formed but breaks a rule that
+                needs field definitions or stored state: an immutable member changed, a field
+                definition contradicts itself, a required or typed configuration value is wrong,
+                a secret mask with nothing stored, a literal secret in a credential header, a
+                reused idempotency key. Every broken rule is one entry of `details`.
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "PATCH",
@@ -697,7 +905,39 @@ class ConnectorsClient:
         *,
         x_request_id: str | None = None,
     ) -> models.ConnectorTestEnvelope:
-        """POST /v1/connectors/{id}/test: Test a connector."""
+        """Test a connector.
+
+        Checks the stored configuration against the connector's field definitions and HTTP
+        template: every required value set and of its type, every placeholder resolvable. The
+        reference service makes no outbound request, so the `connection` step is reported as
+        skipped. A connector with no HTTP template cannot be tested (422).
+
+        Args:
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The test ran; `status` says how it went.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            NotFoundError: (404) No connector with this id exists in the caller's organization
+                (another organization's connector is not found either).
+            UnprocessableEntityError: (422) The request is well formed but breaks a rule that
+                needs field definitions or stored state: an immutable member changed, a field
+                definition contradicts itself, a required or typed configuration value is wrong,
+                a secret mask with nothing stored, a literal secret in a credential header, a
+                reused idempotency key. Every broken rule is one entry of `details`.
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = self._send(
             "POST",
@@ -811,7 +1051,36 @@ class AsyncConnectorsClient:
         type: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorListEnvelope:
-        """GET /v1/connectors: List connectors."""
+        """List connectors.
+
+        Returns the organization's connectors a page at a time, oldest first by default. Pass
+        `nextCursor` back as `cursor` for the next page; pages stay stable while connectors are
+        added.
+
+        Args:
+            cursor: Opaque: the `nextCursor` of the previous page, passed back as received.
+                Pages stay stable while connectors are added.
+            limit: Connectors per page.
+            order: Oldest first (`asc`) or newest first (`desc`).
+            provider: Only connectors of this provider.
+            type: Only connectors of this type.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            A page of connectors.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "GET",
@@ -883,7 +1152,46 @@ class AsyncConnectorsClient:
         idempotency_key: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
-        """POST /v1/connectors: Create a connector."""
+        """Create a connector.
+
+        Creates a connector in the caller's organization, in the flat shape or the vendor shape
+        `{connector, configuration}`. `data` holds the configuration values; secret values are
+        stored encrypted and only ever read back masked.
+
+        Args:
+            body: The new connector.
+            idempotency_key: Makes the request safe to retry for 24 hours: the same key with the
+                same body replays the stored response (`Idempotent-Replayed: true`), with
+                another body it is 422 `IDEMPOTENCY_KEY_REUSED`, and while the first request is
+                still running it is 409 `IDEMPOTENCY_KEY_IN_USE`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The connector was created.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            ConflictError: (409) The request conflicts with stored state: another connector of
+                the organization has this `serviceName`, or a request with this
+                `Idempotency-Key` is still running (`IDEMPOTENCY_KEY_IN_USE`).
+            RequestEntityTooLargeError: (413) The body is over 1 MiB.
+            UnsupportedMediaTypeError: (415) The body is not sent in a media type the operation
+                accepts.
+            UnprocessableEntityError: (422) The request is well formed but breaks a rule that
+                needs field definitions or stored state: an immutable member changed, a field
+                definition contradicts itself, a required or typed configuration value is wrong,
+                a secret mask with nothing stored, a literal secret in a credential header, a
+                reused idempotency key. Every broken rule is one entry of `details`.
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "POST",
@@ -928,7 +1236,35 @@ class AsyncConnectorsClient:
         if_none_match: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
-        """GET /v1/connectors/{id}: Get a connector."""
+        """Get a connector.
+
+        Returns one connector of the caller's organization; another organization's connector is
+        not found. With `If-None-Match` naming its current `ETag`, answers 304 without a body.
+
+        Args:
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            if_none_match: Answer 304 Not Modified when the connector's `ETag` is one of these
+                (or `*`).
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The connector.
+
+        Raises:
+            NotModifiedError: (304) The connector still has the `ETag` given in `If-None-Match`.
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            NotFoundError: (404) No connector with this id exists in the caller's organization
+                (another organization's connector is not found either).
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "GET",
@@ -970,7 +1306,47 @@ class AsyncConnectorsClient:
         if_match: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
-        """PUT /v1/connectors/{id}: Update a connector."""
+        """Update a connector.
+
+        Replaces each writable member that is sent and leaves absent ones as they are, so `{}`
+        changes nothing. Read-only members are ignored, so a body read with GET can be sent
+        back. For a secret configuration value, an absent key, `\""` or the mask `**********`
+        keeps the stored value, `null` deletes it and any other string replaces it. A write that
+        changes nothing keeps `version` and `ETag`.
+
+        Args:
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            body: The members to replace, flat or in the vendor shape.
+            if_match: Apply the change only if the connector's `ETag` is one of these (or `*`);
+                else 412 `PRECONDITION_FAILED`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The connector after the update.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            NotFoundError: (404) No connector with this id exists in the caller's organization
+                (another organization's connector is not found either).
+            PreconditionFailedError: (412) `If-Match` names no current version of the connector.
+            RequestEntityTooLargeError: (413) The body is over 1 MiB.
+            UnsupportedMediaTypeError: (415) The body is not sent in a media type the operation
+                accepts.
+            UnprocessableEntityError: (422) The request is well formed but breaks a rule that
+                needs field definitions or stored state: an immutable member changed, a field
+                definition contradicts itself, a required or typed configuration value is wrong,
+                a secret mask with nothing stored, a literal secret in a credential header, a
+                reused idempotency key. Every broken rule is one entry of `details`.
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "PUT",
@@ -1016,7 +1392,34 @@ class AsyncConnectorsClient:
         if_match: str | None = None,
         x_request_id: str | None = None,
     ) -> None:
-        """DELETE /v1/connectors/{id}: Delete a connector."""
+        """Delete a connector.
+
+        Deletes the connector and its stored secrets. Deleting it again is 404.
+
+        Args:
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            if_match: Apply the change only if the connector's `ETag` is one of these (or `*`);
+                else 412 `PRECONDITION_FAILED`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The connector was deleted.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            NotFoundError: (404) No connector with this id exists in the caller's organization
+                (another organization's connector is not found either).
+            PreconditionFailedError: (412) `If-Match` names no current version of the connector.
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "DELETE",
@@ -1059,7 +1462,52 @@ class AsyncConnectorsClient:
         if_match: str | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorEnvelope:
-        """PATCH /v1/connectors/{id}: Patch a connector."""
+        """Patch a connector.
+
+        Applies a JSON Merge Patch (RFC 7396): objects merge, arrays replace, `null` deletes.
+        `data` merges key by key under the same secret rules as PUT. The merged connector must
+        be valid as a whole.
+
+        Args:
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            body: The merge patch.
+            idempotency_key: Makes the request safe to retry for 24 hours: the same key with the
+                same body replays the stored response (`Idempotent-Replayed: true`), with
+                another body it is 422 `IDEMPOTENCY_KEY_REUSED`, and while the first request is
+                still running it is 409 `IDEMPOTENCY_KEY_IN_USE`.
+            if_match: Apply the change only if the connector's `ETag` is one of these (or `*`);
+                else 412 `PRECONDITION_FAILED`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The connector after the patch.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            NotFoundError: (404) No connector with this id exists in the caller's organization
+                (another organization's connector is not found either).
+            ConflictError: (409) The request conflicts with stored state: another connector of
+                the organization has this `serviceName`, or a request with this
+                `Idempotency-Key` is still running (`IDEMPOTENCY_KEY_IN_USE`).
+            PreconditionFailedError: (412) `If-Match` names no current version of the connector.
+            RequestEntityTooLargeError: (413) The body is over 1 MiB.
+            UnsupportedMediaTypeError: (415) The body is not sent in a media type the operation
+                accepts.
+            UnprocessableEntityError: (422) The request is well formed but breaks a rule that
+                needs field definitions or stored state: an immutable member changed, a field
+                definition contradicts itself, a required or typed configuration value is wrong,
+                a secret mask with nothing stored, a literal secret in a credential header, a
+                reused idempotency key. Every broken rule is one entry of `details`.
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "PATCH",
@@ -1106,7 +1554,39 @@ class AsyncConnectorsClient:
         *,
         x_request_id: str | None = None,
     ) -> models.ConnectorTestEnvelope:
-        """POST /v1/connectors/{id}/test: Test a connector."""
+        """Test a connector.
+
+        Checks the stored configuration against the connector's field definitions and HTTP
+        template: every required value set and of its type, every placeholder resolvable. The
+        reference service makes no outbound request, so the `connection` step is reported as
+        skipped. A connector with no HTTP template cannot be tested (422).
+
+        Args:
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The test ran; `status` says how it went.
+
+        Raises:
+            BadRequestError: (400) The request breaks the API's schema: malformed JSON, a wrong
+                type, a missing or unknown member, a bad parameter or cursor. Each problem is
+                one entry of `details`.
+            UnauthorizedError: (401) The API key is missing, unknown or revoked.
+            ForbiddenError: (403) The API key lacks the scope this operation needs.
+            NotFoundError: (404) No connector with this id exists in the caller's organization
+                (another organization's connector is not found either).
+            UnprocessableEntityError: (422) The request is well formed but breaks a rule that
+                needs field definitions or stored state: an immutable member changed, a field
+                definition contradicts itself, a required or typed configuration value is wrong,
+                a secret mask with nothing stored, a literal secret in a credential header, a
+                reused idempotency key. Every broken rule is one entry of `details`.
+            TooManyRequestsError: (429) The organization has used its requests for this window.
+            InternalServerError: (500) An unexpected error occurred; the request id helps
+                support find it.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",),))
         response = await self._send(
             "POST",

@@ -164,7 +164,30 @@ class ConnectorsHandlers(Protocol):
         type: str | None,
         x_request_id: str | None,
     ) -> Reply[models.ConnectorListEnvelope]:
-        """GET /v1/connectors: List connectors."""
+        """List connectors.
+
+        Returns the organization's connectors a page at a time, oldest first by default. Pass
+        `nextCursor` back as `cursor` for the next page; pages stay stable while connectors are
+        added.
+
+        Args:
+            request: The request being answered.
+            cursor: Opaque: the `nextCursor` of the previous page, passed back as received.
+                Pages stay stable while connectors are added.
+            limit: Connectors per page.
+            order: Oldest first (`asc`) or newest first (`desc`).
+            provider: Only connectors of this provider.
+            type: Only connectors of this type.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            A page of connectors.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 429, 500.
+        """
         ...
 
     async def create_connector(
@@ -175,7 +198,30 @@ class ConnectorsHandlers(Protocol):
         x_request_id: str | None,
         body: models.ConnectorCreateRequest,
     ) -> Reply[models.ConnectorEnvelope]:
-        """POST /v1/connectors: Create a connector."""
+        """Create a connector.
+
+        Creates a connector in the caller's organization, in the flat shape or the vendor shape
+        `{connector, configuration}`. `data` holds the configuration values; secret values are
+        stored encrypted and only ever read back masked.
+
+        Args:
+            request: The request being answered.
+            idempotency_key: Makes the request safe to retry for 24 hours: the same key with the
+                same body replays the stored response (`Idempotent-Replayed: true`), with
+                another body it is 422 `IDEMPOTENCY_KEY_REUSED`, and while the first request is
+                still running it is 409 `IDEMPOTENCY_KEY_IN_USE`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+            body: The new connector.
+
+        Returns:
+            The connector was created.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 409, 413, 415,
+                422, 429, 500.
+        """
         ...
 
     async def get_connector(
@@ -186,7 +232,27 @@ class ConnectorsHandlers(Protocol):
         if_none_match: str | None,
         x_request_id: str | None,
     ) -> Reply[models.ConnectorEnvelope]:
-        """GET /v1/connectors/{id}: Get a connector."""
+        """Get a connector.
+
+        Returns one connector of the caller's organization; another organization's connector is
+        not found. With `If-None-Match` naming its current `ETag`, answers 304 without a body.
+
+        Args:
+            request: The request being answered.
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            if_none_match: Answer 304 Not Modified when the connector's `ETag` is one of these
+                (or `*`).
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The connector.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 304, 400, 401, 403, 404, 429,
+                500.
+        """
         ...
 
     async def update_connector(
@@ -198,7 +264,31 @@ class ConnectorsHandlers(Protocol):
         x_request_id: str | None,
         body: models.ConnectorUpdateRequest,
     ) -> Reply[models.ConnectorEnvelope]:
-        """PUT /v1/connectors/{id}: Update a connector."""
+        """Update a connector.
+
+        Replaces each writable member that is sent and leaves absent ones as they are, so `{}`
+        changes nothing. Read-only members are ignored, so a body read with GET can be sent
+        back. For a secret configuration value, an absent key, `\""` or the mask `**********`
+        keeps the stored value, `null` deletes it and any other string replaces it. A write that
+        changes nothing keeps `version` and `ETag`.
+
+        Args:
+            request: The request being answered.
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            if_match: Apply the change only if the connector's `ETag` is one of these (or `*`);
+                else 412 `PRECONDITION_FAILED`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+            body: The members to replace, flat or in the vendor shape.
+
+        Returns:
+            The connector after the update.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 404, 412, 413,
+                415, 422, 429, 500.
+        """
         ...
 
     async def delete_connector(
@@ -209,7 +299,26 @@ class ConnectorsHandlers(Protocol):
         if_match: str | None,
         x_request_id: str | None,
     ) -> Reply[None]:
-        """DELETE /v1/connectors/{id}: Delete a connector."""
+        """Delete a connector.
+
+        Deletes the connector and its stored secrets. Deleting it again is 404.
+
+        Args:
+            request: The request being answered.
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            if_match: Apply the change only if the connector's `ETag` is one of these (or `*`);
+                else 412 `PRECONDITION_FAILED`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The connector was deleted.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 404, 412, 429,
+                500.
+        """
         ...
 
     async def patch_connector(
@@ -222,7 +331,33 @@ class ConnectorsHandlers(Protocol):
         x_request_id: str | None,
         body: models.ConnectorPatch,
     ) -> Reply[models.ConnectorEnvelope]:
-        """PATCH /v1/connectors/{id}: Patch a connector."""
+        """Patch a connector.
+
+        Applies a JSON Merge Patch (RFC 7396): objects merge, arrays replace, `null` deletes.
+        `data` merges key by key under the same secret rules as PUT. The merged connector must
+        be valid as a whole.
+
+        Args:
+            request: The request being answered.
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            idempotency_key: Makes the request safe to retry for 24 hours: the same key with the
+                same body replays the stored response (`Idempotent-Replayed: true`), with
+                another body it is 422 `IDEMPOTENCY_KEY_REUSED`, and while the first request is
+                still running it is 409 `IDEMPOTENCY_KEY_IN_USE`.
+            if_match: Apply the change only if the connector's `ETag` is one of these (or `*`);
+                else 412 `PRECONDITION_FAILED`.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+            body: The merge patch.
+
+        Returns:
+            The connector after the patch.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 404, 409, 412,
+                413, 415, 422, 429, 500.
+        """
         ...
 
     async def test_connector(
@@ -232,7 +367,27 @@ class ConnectorsHandlers(Protocol):
         id: str,
         x_request_id: str | None,
     ) -> Reply[models.ConnectorTestEnvelope]:
-        """POST /v1/connectors/{id}/test: Test a connector."""
+        """Test a connector.
+
+        Checks the stored configuration against the connector's field definitions and HTTP
+        template: every required value set and of its type, every placeholder resolvable. The
+        reference service makes no outbound request, so the `connection` step is reported as
+        skipped. A connector with no HTTP template cannot be tested (422).
+
+        Args:
+            request: The request being answered.
+            id: The connector's id. Anything but 1 to 100 of `A-Z a-z 0-9 _ -` is a bad request.
+            x_request_id: The caller's request id, echoed back when it matches
+                `^[A-Za-z0-9_-]{8,64}$`; any other value is replaced by a generated
+                `req_<ULID>`.
+
+        Returns:
+            The test ran; `status` says how it went.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 404, 422, 429,
+                500.
+        """
         ...
 
 

@@ -387,7 +387,41 @@ class SupermetricsClient:
         offset: int | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorList:
-        """GET /v1/teams/{team_id}/connector_builder/connectors: List connectors."""
+        """List connectors.
+
+        Returns the team's connectors, oldest first, `limit` at a time from `offset`, with
+        `count`, the number of connectors the team has in all. Secret configuration values are
+        masked. A `team_id` other than the API key's team is 404.
+
+        Args:
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            limit: The most connectors to return, from 1 to 100. Defaults to 20.
+            offset: How many connectors to skip, from 0 to 100000, in the list's order (oldest
+                first). Defaults to 0. An offset at or past `count` returns an empty
+                `connectors` array.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            One page of the team's connectors.
+
+        Raises:
+            BadRequestError: (400) Bad request - invalid parameters: the request breaks the
+                API's schema (malformed JSON, a wrong type, a missing or unknown member, a
+                length or pattern) or a path, query or header parameter is invalid.
+            UnauthorizedError: (401) Unauthorized: the API key is missing, unknown or revoked.
+            ForbiddenError: (403) Access forbidden: the API key lacks the scope this operation
+                needs (`connectors:read` for reads, `connectors:write` for writes).
+            NotFoundError: (404) Resource not found: the team is not the API key's own, or no
+                connector with this identifier exists in the team.
+            TooManyRequestsError: (429) Too Many Requests: the team's rate limit is exhausted;
+                retry after `Retry-After` seconds.
+            InternalServerError: (500) Internal server error: an unexpected error occurred;
+                quote the request id to support.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",), ("api_key_auth",)))
         response = self._send(
             "GET",
@@ -431,7 +465,52 @@ class SupermetricsClient:
         body: models.ConnectorCreateRequest,
         x_request_id: str | None = None,
     ) -> models.Connector:
-        """POST /v1/teams/{team_id}/connector_builder/connectors: Create a connector."""
+        """Create a connector.
+
+        Creates a connector in the team and returns it, secrets masked, with its new
+        `connector_identifier` and a `Location` header. `connector` (name and description) is
+        required; `configuration` is optional and defaults to an empty configuration. Secret
+        values are stored encrypted; sending the mask `**********` for a secret is 422, since
+        there is nothing stored to keep.
+
+        The other dialects of the API show a connector created here with provider `supermetrics`
+        and type `source`, which this body cannot set.
+
+        Args:
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            body: The new connector's metadata and configuration.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            The connector was created.
+
+        Raises:
+            BadRequestError: (400) Bad request - invalid parameters: the request breaks the
+                API's schema (malformed JSON, a wrong type, a missing or unknown member, a
+                length or pattern) or a path, query or header parameter is invalid.
+            UnauthorizedError: (401) Unauthorized: the API key is missing, unknown or revoked.
+            ForbiddenError: (403) Access forbidden: the API key lacks the scope this operation
+                needs (`connectors:read` for reads, `connectors:write` for writes).
+            NotFoundError: (404) Resource not found: the team is not the API key's own, or no
+                connector with this identifier exists in the team.
+            RequestEntityTooLargeError: (413) Payload too large: the request body is over 1 MiB,
+                or its `configuration_json` is over 64 KiB once encoded as JSON.
+            UnsupportedMediaTypeError: (415) Unsupported media type: the body is not sent as
+                `application/json`.
+            UnprocessableEntityError: (422) Unprocessable Entity - validation failed for the
+                request parameters: the body is well formed but breaks a rule that needs the
+                connector's field definitions or stored state, such as sending the mask
+                `**********` for a secret that has no stored value. `description` names every
+                broken rule.
+            TooManyRequestsError: (429) Too Many Requests: the team's rate limit is exhausted;
+                retry after `Retry-After` seconds.
+            InternalServerError: (500) Internal server error: an unexpected error occurred;
+                quote the request id to support.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",), ("api_key_auth",)))
         response = self._send(
             "POST",
@@ -475,7 +554,40 @@ class SupermetricsClient:
         *,
         x_request_id: str | None = None,
     ) -> models.Connector:
-        """GET /v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}: Get a connector."""
+        """Get a connector.
+
+        Returns one connector of the team, secrets masked. A connector of another team, or a
+        `team_id` other than the API key's team, is 404.
+
+        Args:
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            connector_identifier: The unique identifier of the Codeless Connector, as returned
+                in `connector_identifier` when it was created. Anything but 1 to 100 of `A-Z a-z
+                0-9 _ -` is 400 Bad Request; a well-formed identifier that names no connector of
+                the team is 404 Not Found.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            The connector.
+
+        Raises:
+            BadRequestError: (400) Bad request - invalid parameters: the request breaks the
+                API's schema (malformed JSON, a wrong type, a missing or unknown member, a
+                length or pattern) or a path, query or header parameter is invalid.
+            UnauthorizedError: (401) Unauthorized: the API key is missing, unknown or revoked.
+            ForbiddenError: (403) Access forbidden: the API key lacks the scope this operation
+                needs (`connectors:read` for reads, `connectors:write` for writes).
+            NotFoundError: (404) Resource not found: the team is not the API key's own, or no
+                connector with this identifier exists in the team.
+            TooManyRequestsError: (429) Too Many Requests: the team's rate limit is exhausted;
+                retry after `Retry-After` seconds.
+            InternalServerError: (500) Internal server error: an unexpected error occurred;
+                quote the request id to support.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",), ("api_key_auth",)))
         response = self._send(
             "GET",
@@ -515,7 +627,60 @@ class SupermetricsClient:
         body: models.ConnectorUpdateRequest,
         x_request_id: str | None = None,
     ) -> None:
-        """PUT /v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}: Update a connector."""
+        """Update a connector.
+
+        Update a connector's name, description, and configuration. Each member that is sent
+        replaces the stored one; an absent member is left as it is, so `{}` changes nothing and
+        `{configuration: …}` alone keeps the name and description. `connector` must carry both
+        `name` and `description`.
+
+        `configuration_json` replaces the stored configuration as a whole, except for secret
+        values: for a secret key, an absent key, `\""` or the mask `**********` keeps the stored
+        value, `null` deletes it, and any other string replaces it. So a `configuration` read
+        with `getConnector` can be edited and sent back without touching any secret. Sending the
+        mask for a secret with no stored value is 422.
+
+        Succeeds with 204 and no body; read the connector with `getConnector`.
+
+        Args:
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            connector_identifier: The unique identifier of the Codeless Connector, as returned
+                in `connector_identifier` when it was created. Anything but 1 to 100 of `A-Z a-z
+                0-9 _ -` is 400 Bad Request; a well-formed identifier that names no connector of
+                the team is 404 Not Found.
+            body: Connector metadata and configuration to update.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            Connector updated successfully.
+
+        Raises:
+            BadRequestError: (400) Bad request - invalid parameters: the request breaks the
+                API's schema (malformed JSON, a wrong type, a missing or unknown member, a
+                length or pattern) or a path, query or header parameter is invalid.
+            UnauthorizedError: (401) Unauthorized: the API key is missing, unknown or revoked.
+            ForbiddenError: (403) Access forbidden: the API key lacks the scope this operation
+                needs (`connectors:read` for reads, `connectors:write` for writes).
+            NotFoundError: (404) Resource not found: the team is not the API key's own, or no
+                connector with this identifier exists in the team.
+            RequestEntityTooLargeError: (413) Payload too large: the request body is over 1 MiB,
+                or its `configuration_json` is over 64 KiB once encoded as JSON.
+            UnsupportedMediaTypeError: (415) Unsupported media type: the body is not sent as
+                `application/json`.
+            UnprocessableEntityError: (422) Unprocessable Entity - validation failed for the
+                request parameters: the body is well formed but breaks a rule that needs the
+                connector's field definitions or stored state, such as sending the mask
+                `**********` for a secret that has no stored value. `description` names every
+                broken rule.
+            TooManyRequestsError: (429) Too Many Requests: the team's rate limit is exhausted;
+                retry after `Retry-After` seconds.
+            InternalServerError: (500) Internal server error: an unexpected error occurred;
+                quote the request id to support.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",), ("api_key_auth",)))
         response = self._send(
             "PUT",
@@ -559,7 +724,39 @@ class SupermetricsClient:
         *,
         x_request_id: str | None = None,
     ) -> None:
-        """DELETE /v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}: Delete a connector."""
+        """Delete a connector.
+
+        Deletes a connector of the team, for every dialect of the API. Deleting it again is 404.
+
+        Args:
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            connector_identifier: The unique identifier of the Codeless Connector, as returned
+                in `connector_identifier` when it was created. Anything but 1 to 100 of `A-Z a-z
+                0-9 _ -` is 400 Bad Request; a well-formed identifier that names no connector of
+                the team is 404 Not Found.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            Connector deleted.
+
+        Raises:
+            BadRequestError: (400) Bad request - invalid parameters: the request breaks the
+                API's schema (malformed JSON, a wrong type, a missing or unknown member, a
+                length or pattern) or a path, query or header parameter is invalid.
+            UnauthorizedError: (401) Unauthorized: the API key is missing, unknown or revoked.
+            ForbiddenError: (403) Access forbidden: the API key lacks the scope this operation
+                needs (`connectors:read` for reads, `connectors:write` for writes).
+            NotFoundError: (404) Resource not found: the team is not the API key's own, or no
+                connector with this identifier exists in the team.
+            TooManyRequestsError: (429) Too Many Requests: the team's rate limit is exhausted;
+                retry after `Retry-After` seconds.
+            InternalServerError: (500) Internal server error: an unexpected error occurred;
+                quote the request id to support.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",), ("api_key_auth",)))
         response = self._send(
             "DELETE",
@@ -670,7 +867,41 @@ class AsyncSupermetricsClient:
         offset: int | None = None,
         x_request_id: str | None = None,
     ) -> models.ConnectorList:
-        """GET /v1/teams/{team_id}/connector_builder/connectors: List connectors."""
+        """List connectors.
+
+        Returns the team's connectors, oldest first, `limit` at a time from `offset`, with
+        `count`, the number of connectors the team has in all. Secret configuration values are
+        masked. A `team_id` other than the API key's team is 404.
+
+        Args:
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            limit: The most connectors to return, from 1 to 100. Defaults to 20.
+            offset: How many connectors to skip, from 0 to 100000, in the list's order (oldest
+                first). Defaults to 0. An offset at or past `count` returns an empty
+                `connectors` array.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            One page of the team's connectors.
+
+        Raises:
+            BadRequestError: (400) Bad request - invalid parameters: the request breaks the
+                API's schema (malformed JSON, a wrong type, a missing or unknown member, a
+                length or pattern) or a path, query or header parameter is invalid.
+            UnauthorizedError: (401) Unauthorized: the API key is missing, unknown or revoked.
+            ForbiddenError: (403) Access forbidden: the API key lacks the scope this operation
+                needs (`connectors:read` for reads, `connectors:write` for writes).
+            NotFoundError: (404) Resource not found: the team is not the API key's own, or no
+                connector with this identifier exists in the team.
+            TooManyRequestsError: (429) Too Many Requests: the team's rate limit is exhausted;
+                retry after `Retry-After` seconds.
+            InternalServerError: (500) Internal server error: an unexpected error occurred;
+                quote the request id to support.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",), ("api_key_auth",)))
         response = await self._send(
             "GET",
@@ -714,7 +945,52 @@ class AsyncSupermetricsClient:
         body: models.ConnectorCreateRequest,
         x_request_id: str | None = None,
     ) -> models.Connector:
-        """POST /v1/teams/{team_id}/connector_builder/connectors: Create a connector."""
+        """Create a connector.
+
+        Creates a connector in the team and returns it, secrets masked, with its new
+        `connector_identifier` and a `Location` header. `connector` (name and description) is
+        required; `configuration` is optional and defaults to an empty configuration. Secret
+        values are stored encrypted; sending the mask `**********` for a secret is 422, since
+        there is nothing stored to keep.
+
+        The other dialects of the API show a connector created here with provider `supermetrics`
+        and type `source`, which this body cannot set.
+
+        Args:
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            body: The new connector's metadata and configuration.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            The connector was created.
+
+        Raises:
+            BadRequestError: (400) Bad request - invalid parameters: the request breaks the
+                API's schema (malformed JSON, a wrong type, a missing or unknown member, a
+                length or pattern) or a path, query or header parameter is invalid.
+            UnauthorizedError: (401) Unauthorized: the API key is missing, unknown or revoked.
+            ForbiddenError: (403) Access forbidden: the API key lacks the scope this operation
+                needs (`connectors:read` for reads, `connectors:write` for writes).
+            NotFoundError: (404) Resource not found: the team is not the API key's own, or no
+                connector with this identifier exists in the team.
+            RequestEntityTooLargeError: (413) Payload too large: the request body is over 1 MiB,
+                or its `configuration_json` is over 64 KiB once encoded as JSON.
+            UnsupportedMediaTypeError: (415) Unsupported media type: the body is not sent as
+                `application/json`.
+            UnprocessableEntityError: (422) Unprocessable Entity - validation failed for the
+                request parameters: the body is well formed but breaks a rule that needs the
+                connector's field definitions or stored state, such as sending the mask
+                `**********` for a secret that has no stored value. `description` names every
+                broken rule.
+            TooManyRequestsError: (429) Too Many Requests: the team's rate limit is exhausted;
+                retry after `Retry-After` seconds.
+            InternalServerError: (500) Internal server error: an unexpected error occurred;
+                quote the request id to support.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",), ("api_key_auth",)))
         response = await self._send(
             "POST",
@@ -758,7 +1034,40 @@ class AsyncSupermetricsClient:
         *,
         x_request_id: str | None = None,
     ) -> models.Connector:
-        """GET /v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}: Get a connector."""
+        """Get a connector.
+
+        Returns one connector of the team, secrets masked. A connector of another team, or a
+        `team_id` other than the API key's team, is 404.
+
+        Args:
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            connector_identifier: The unique identifier of the Codeless Connector, as returned
+                in `connector_identifier` when it was created. Anything but 1 to 100 of `A-Z a-z
+                0-9 _ -` is 400 Bad Request; a well-formed identifier that names no connector of
+                the team is 404 Not Found.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            The connector.
+
+        Raises:
+            BadRequestError: (400) Bad request - invalid parameters: the request breaks the
+                API's schema (malformed JSON, a wrong type, a missing or unknown member, a
+                length or pattern) or a path, query or header parameter is invalid.
+            UnauthorizedError: (401) Unauthorized: the API key is missing, unknown or revoked.
+            ForbiddenError: (403) Access forbidden: the API key lacks the scope this operation
+                needs (`connectors:read` for reads, `connectors:write` for writes).
+            NotFoundError: (404) Resource not found: the team is not the API key's own, or no
+                connector with this identifier exists in the team.
+            TooManyRequestsError: (429) Too Many Requests: the team's rate limit is exhausted;
+                retry after `Retry-After` seconds.
+            InternalServerError: (500) Internal server error: an unexpected error occurred;
+                quote the request id to support.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",), ("api_key_auth",)))
         response = await self._send(
             "GET",
@@ -798,7 +1107,60 @@ class AsyncSupermetricsClient:
         body: models.ConnectorUpdateRequest,
         x_request_id: str | None = None,
     ) -> None:
-        """PUT /v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}: Update a connector."""
+        """Update a connector.
+
+        Update a connector's name, description, and configuration. Each member that is sent
+        replaces the stored one; an absent member is left as it is, so `{}` changes nothing and
+        `{configuration: …}` alone keeps the name and description. `connector` must carry both
+        `name` and `description`.
+
+        `configuration_json` replaces the stored configuration as a whole, except for secret
+        values: for a secret key, an absent key, `\""` or the mask `**********` keeps the stored
+        value, `null` deletes it, and any other string replaces it. So a `configuration` read
+        with `getConnector` can be edited and sent back without touching any secret. Sending the
+        mask for a secret with no stored value is 422.
+
+        Succeeds with 204 and no body; read the connector with `getConnector`.
+
+        Args:
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            connector_identifier: The unique identifier of the Codeless Connector, as returned
+                in `connector_identifier` when it was created. Anything but 1 to 100 of `A-Z a-z
+                0-9 _ -` is 400 Bad Request; a well-formed identifier that names no connector of
+                the team is 404 Not Found.
+            body: Connector metadata and configuration to update.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            Connector updated successfully.
+
+        Raises:
+            BadRequestError: (400) Bad request - invalid parameters: the request breaks the
+                API's schema (malformed JSON, a wrong type, a missing or unknown member, a
+                length or pattern) or a path, query or header parameter is invalid.
+            UnauthorizedError: (401) Unauthorized: the API key is missing, unknown or revoked.
+            ForbiddenError: (403) Access forbidden: the API key lacks the scope this operation
+                needs (`connectors:read` for reads, `connectors:write` for writes).
+            NotFoundError: (404) Resource not found: the team is not the API key's own, or no
+                connector with this identifier exists in the team.
+            RequestEntityTooLargeError: (413) Payload too large: the request body is over 1 MiB,
+                or its `configuration_json` is over 64 KiB once encoded as JSON.
+            UnsupportedMediaTypeError: (415) Unsupported media type: the body is not sent as
+                `application/json`.
+            UnprocessableEntityError: (422) Unprocessable Entity - validation failed for the
+                request parameters: the body is well formed but breaks a rule that needs the
+                connector's field definitions or stored state, such as sending the mask
+                `**********` for a secret that has no stored value. `description` names every
+                broken rule.
+            TooManyRequestsError: (429) Too Many Requests: the team's rate limit is exhausted;
+                retry after `Retry-After` seconds.
+            InternalServerError: (500) Internal server error: an unexpected error occurred;
+                quote the request id to support.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",), ("api_key_auth",)))
         response = await self._send(
             "PUT",
@@ -842,7 +1204,39 @@ class AsyncSupermetricsClient:
         *,
         x_request_id: str | None = None,
     ) -> None:
-        """DELETE /v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}: Delete a connector."""
+        """Delete a connector.
+
+        Deletes a connector of the team, for every dialect of the API. Deleting it again is 404.
+
+        Args:
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            connector_identifier: The unique identifier of the Codeless Connector, as returned
+                in `connector_identifier` when it was created. Anything but 1 to 100 of `A-Z a-z
+                0-9 _ -` is 400 Bad Request; a well-formed identifier that names no connector of
+                the team is 404 Not Found.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            Connector deleted.
+
+        Raises:
+            BadRequestError: (400) Bad request - invalid parameters: the request breaks the
+                API's schema (malformed JSON, a wrong type, a missing or unknown member, a
+                length or pattern) or a path, query or header parameter is invalid.
+            UnauthorizedError: (401) Unauthorized: the API key is missing, unknown or revoked.
+            ForbiddenError: (403) Access forbidden: the API key lacks the scope this operation
+                needs (`connectors:read` for reads, `connectors:write` for writes).
+            NotFoundError: (404) Resource not found: the team is not the API key's own, or no
+                connector with this identifier exists in the team.
+            TooManyRequestsError: (429) Too Many Requests: the team's rate limit is exhausted;
+                retry after `Retry-After` seconds.
+            InternalServerError: (500) Internal server error: an unexpected error occurred;
+                quote the request id to support.
+        """
         auth = _authorize(self._credentials, (("bearer_auth",), ("api_key_auth",)))
         response = await self._send(
             "DELETE",

@@ -150,7 +150,31 @@ class ConnectorsHandlers(Protocol):
         offset: int | None,
         x_request_id: str | None,
     ) -> Reply[models.ConnectorList]:
-        """GET /v1/teams/{team_id}/connector_builder/connectors: List connectors."""
+        """List connectors.
+
+        Returns the team's connectors, oldest first, `limit` at a time from `offset`, with
+        `count`, the number of connectors the team has in all. Secret configuration values are
+        masked. A `team_id` other than the API key's team is 404.
+
+        Args:
+            request: The request being answered.
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            limit: The most connectors to return, from 1 to 100. Defaults to 20.
+            offset: How many connectors to skip, from 0 to 100000, in the list's order (oldest
+                first). Defaults to 0. An offset at or past `count` returns an empty
+                `connectors` array.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            One page of the team's connectors.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 404, 429, 500.
+        """
         ...
 
     async def create_connector(
@@ -161,7 +185,34 @@ class ConnectorsHandlers(Protocol):
         x_request_id: str | None,
         body: models.ConnectorCreateRequest,
     ) -> Reply[models.Connector]:
-        """POST /v1/teams/{team_id}/connector_builder/connectors: Create a connector."""
+        """Create a connector.
+
+        Creates a connector in the team and returns it, secrets masked, with its new
+        `connector_identifier` and a `Location` header. `connector` (name and description) is
+        required; `configuration` is optional and defaults to an empty configuration. Secret
+        values are stored encrypted; sending the mask `**********` for a secret is 422, since
+        there is nothing stored to keep.
+
+        The other dialects of the API show a connector created here with provider `supermetrics`
+        and type `source`, which this body cannot set.
+
+        Args:
+            request: The request being answered.
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+            body: The new connector's metadata and configuration.
+
+        Returns:
+            The connector was created.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 404, 413, 415,
+                422, 429, 500.
+        """
         ...
 
     async def get_connector(
@@ -172,7 +223,30 @@ class ConnectorsHandlers(Protocol):
         connector_identifier: str,
         x_request_id: str | None,
     ) -> Reply[models.Connector]:
-        """GET /v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}: Get a connector."""
+        """Get a connector.
+
+        Returns one connector of the team, secrets masked. A connector of another team, or a
+        `team_id` other than the API key's team, is 404.
+
+        Args:
+            request: The request being answered.
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            connector_identifier: The unique identifier of the Codeless Connector, as returned
+                in `connector_identifier` when it was created. Anything but 1 to 100 of `A-Z a-z
+                0-9 _ -` is 400 Bad Request; a well-formed identifier that names no connector of
+                the team is 404 Not Found.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            The connector.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 404, 429, 500.
+        """
         ...
 
     async def update_connector(
@@ -184,7 +258,42 @@ class ConnectorsHandlers(Protocol):
         x_request_id: str | None,
         body: models.ConnectorUpdateRequest,
     ) -> Reply[None]:
-        """PUT /v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}: Update a connector."""
+        """Update a connector.
+
+        Update a connector's name, description, and configuration. Each member that is sent
+        replaces the stored one; an absent member is left as it is, so `{}` changes nothing and
+        `{configuration: …}` alone keeps the name and description. `connector` must carry both
+        `name` and `description`.
+
+        `configuration_json` replaces the stored configuration as a whole, except for secret
+        values: for a secret key, an absent key, `\""` or the mask `**********` keeps the stored
+        value, `null` deletes it, and any other string replaces it. So a `configuration` read
+        with `getConnector` can be edited and sent back without touching any secret. Sending the
+        mask for a secret with no stored value is 422.
+
+        Succeeds with 204 and no body; read the connector with `getConnector`.
+
+        Args:
+            request: The request being answered.
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            connector_identifier: The unique identifier of the Codeless Connector, as returned
+                in `connector_identifier` when it was created. Anything but 1 to 100 of `A-Z a-z
+                0-9 _ -` is 400 Bad Request; a well-formed identifier that names no connector of
+                the team is 404 Not Found.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+            body: Connector metadata and configuration to update.
+
+        Returns:
+            Connector updated successfully.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 404, 413, 415,
+                422, 429, 500.
+        """
         ...
 
     async def delete_connector(
@@ -195,7 +304,29 @@ class ConnectorsHandlers(Protocol):
         connector_identifier: str,
         x_request_id: str | None,
     ) -> Reply[None]:
-        """DELETE /v1/teams/{team_id}/connector_builder/connectors/{connector_identifier}: Delete a connector."""
+        """Delete a connector.
+
+        Deletes a connector of the team, for every dialect of the API. Deleting it again is 404.
+
+        Args:
+            request: The request being answered.
+            team_id: ID of the team: the number of the caller's organization, shown by the admin
+                command. Anything but the team of the API key is answered 404 Not Found; a value
+                that is not an integer from 1 to 2147483647 is 400 Bad Request.
+            connector_identifier: The unique identifier of the Codeless Connector, as returned
+                in `connector_identifier` when it was created. Anything but 1 to 100 of `A-Z a-z
+                0-9 _ -` is 400 Bad Request; a well-formed identifier that names no connector of
+                the team is 404 Not Found.
+            x_request_id: The caller's request id, echoed back in the `X-Request-Id` response
+                header and in `meta.request_id` when it matches `^[A-Za-z0-9_-]{8,64}$`; any
+                other value is replaced by a generated `req_<ULID>`.
+
+        Returns:
+            Connector deleted.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 401, 403, 404, 429, 500.
+        """
         ...
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from oaskit.cli import main
-from oaskit.ir import comment, docstring, literal, snake_name
+from oaskit.ir import comment, docstring, docstring_line, literal, snake_name
 from oaskit.pipeline import GenerationError, check_compiles, generate_package
 from tests.functional._importable import generated_package
 
@@ -388,9 +388,11 @@ _DERIVED = re.compile(
     r"|op\.(name|parameters_type|return_annotation|idempotency_parameter|method)"
     r"|op\.body\.(annotation|model|required)|r\.model|p\.(python_name|annotation|many)"
     r"|op\.pagination\.(cursor_parameter|item_annotation)|name|http|aw|ad"
-    r"|client_class\((true|false)\)|\"[^\"]*\"( if .*)?)"
+    r"|client_class\((true|false)\)|\"[^\"]*\"( if .*)?"
+    # The docstring macro, whose own expressions are checked like the rest.
+    r"|op_docstring\(op\.doc(, server=True)?\))"
 )
-_ESCAPED = re.compile(r".*\|\s*(pyrepr|docstring|oneline|parameter_annotation)")
+_ESCAPED = re.compile(r".*\|\s*(pyrepr|docstring|docline|oneline|parameter_annotation)")
 
 
 def test_built_in_templates_print_spec_text_only_through_an_escaping_filter() -> None:
@@ -425,6 +427,12 @@ def test_escaped_text_reads_back_when_compiled(text: str) -> None:
         module = compile(f'"""{body}"""\n', "m", "exec", dont_inherit=True)
         expected = " ".join(text.split()) if one_line else text
         assert module.co_consts[0] == expected
+    # One line of a multi-line docstring (`ir/_docs`): its indentation kept, nothing else.
+    lines = [docstring_line(f"  {text}"), docstring_line(text)]
+    assert all(len(line.splitlines()) == 1 for line in lines)
+    module = compile('"""\n' + "\n".join(lines) + '\n"""\n', "m", "exec", dont_inherit=True)
+    expected_lines = [f"  {' '.join(text.split())}", " ".join(text.split())]
+    assert module.co_consts[0] == "\n" + "\n".join(expected_lines) + "\n"
     assert eval(literal(text)) == text
     line = f"# {comment(text)}"
     assert len(line.splitlines()) == 1

@@ -1,8 +1,19 @@
 """The intermediate model between a bundled spec and the templates."""
 
 from oaskit.ir._build import build_api
-from oaskit.ir._escape import comment, docstring, identifier, literal
-from oaskit.ir._model import Api, Body, Operation, Parameter, Response, Route, Tag, file_header
+from oaskit.ir._escape import comment, docstring, docstring_line, identifier, literal
+from oaskit.ir._model import (
+    Api,
+    Body,
+    DocEntry,
+    Operation,
+    OperationDoc,
+    Parameter,
+    Response,
+    Route,
+    Tag,
+    file_header,
+)
 from oaskit.ir._models import (
     SHARED,
     VARIANT_SUFFIXES,
@@ -17,8 +28,10 @@ __all__ = [
     "VARIANT_SUFFIXES",
     "Api",
     "Body",
+    "DocEntry",
     "ModelNames",
     "Operation",
+    "OperationDoc",
     "Parameter",
     "Response",
     "Route",
@@ -27,6 +40,7 @@ __all__ = [
     "class_name",
     "comment",
     "docstring",
+    "docstring_line",
     "file_header",
     "identifier",
     "literal",

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
+from oaskit.ir._docs import operation_doc
 from oaskit.ir._model import (
     Api,
     Body,
@@ -250,6 +251,23 @@ def _operation(
     successes = [r.annotation for r in responses if r.is_success and r.annotation]
     return_annotation = " | ".join(dict.fromkeys(successes)) if successes else "None"
     name = unique(snake_name(operation_id), taken_names)
+    summary = " ".join(str(raw.get("summary", "")).split())
+    description = str(raw.get("description", "")).strip()
+    body = _deref(raw["requestBody"], spec) if "requestBody" in raw else None
+    doc = operation_doc(
+        method=method.upper(),
+        path=path,
+        summary=summary,
+        description=description,
+        parameters=parameters,
+        body_description=None if body is None else str(body.get("description", "")),
+        responses=responses,
+        error_classes={
+            r.status: _error_class_name(int(r.status))
+            for r in responses
+            if not r.is_success and r.status.isdigit()
+        },
+    )
     return Operation(
         operation_id=operation_id,
         name=name,
@@ -257,11 +275,11 @@ def _operation(
         parameters_type=unique(f"_{class_name(name)}Parameters", taken_names),
         method=method.upper(),
         path=path,
-        summary=" ".join(str(raw.get("summary", "")).split()),
-        description=str(raw.get("description", "")).strip(),
+        summary=summary,
+        description=description,
         tag=str((raw.get("tags") or ["default"])[0]),
         parameters=parameters,
-        body=_body(_deref(raw["requestBody"], spec), models) if "requestBody" in raw else None,
+        body=None if body is None else _body(body, models),
         responses=responses,
         security=security,
         return_annotation=return_annotation,
@@ -277,6 +295,7 @@ def _operation(
             None,
         ),
         pagination=_pagination(parameters, responses, schemas, models),
+        doc=doc,
     )
 
 

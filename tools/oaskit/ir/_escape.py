@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 
-__all__ = ["comment", "docstring", "identifier", "literal"]
+__all__ = ["comment", "docstring", "docstring_line", "identifier", "literal"]
 
 # PEP 263: a comment on line 1 or 2 matching `coding[:=]` chooses the codec the file is
 # decoded with; `utf-7` would turn harmless-looking text elsewhere into code.
@@ -64,6 +64,18 @@ def docstring(text: str, *, one_line: bool = True) -> str:
         for char in text
     )
     return _RISKY_QUOTE.sub(lambda match: '\\"', text)
+
+
+def docstring_line(text: str) -> str:
+    """`text` as one line of a multi-line docstring: its leading spaces kept, the rest as in
+    `docstring` with `one_line` (so no line break of any kind, and no closing quote, gets in).
+
+    The leading spaces indent a list item's or a code block's continuation lines; a line that
+    follows a line break cannot close the docstring with a quote that begins it, but it is
+    escaped all the same.
+    """
+    rest = text.lstrip(" ")
+    return " " * (len(text) - len(rest)) + docstring(rest)
 
 
 def comment(text: str) -> str:

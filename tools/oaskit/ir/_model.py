@@ -9,8 +9,10 @@ from oaskit.ir._escape import comment
 __all__ = [
     "Api",
     "Body",
+    "DocEntry",
     "ErrorClass",
     "Operation",
+    "OperationDoc",
     "Pagination",
     "Parameter",
     "Requirement",
@@ -132,6 +134,46 @@ class ErrorClass:
 
 
 @dataclass(frozen=True, slots=True)
+class DocEntry:
+    """One entry of a docstring's `Args:` or `Raises:` section (`ir/_docs`)."""
+
+    # A Python name of ours: a parameter, `body`, or an exception class.
+    name: str
+    # The spec's text for it, one line, HTML dropped and bounded.
+    text: str
+    # `name: text` wrapped: continuation lines begin with four spaces.
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OperationDoc:
+    """A Google-style docstring of an operation's methods, built from its `summary` and
+    `description` (OAS 3.1 4.8.10) by `ir/_docs`: every line already wrapped, none escaped."""
+
+    # The summary, else the description's first sentence, else `METHOD /path`; ends in a period.
+    first_line: str
+    # The description's paragraphs, list blocks and code blocks, each a tuple of lines (a list
+    # item's or code's continuation lines keep their leading spaces).
+    paragraphs: tuple[tuple[str, ...], ...] = ()
+    # Path parameters, the body, then the other parameters: the client's signature order.
+    args: tuple[DocEntry, ...] = ()
+    # The same entries in the server handler's order: parameters in the spec's order, the body.
+    handler_args: tuple[DocEntry, ...] = ()
+    # The 2xx responses' descriptions, wrapped like an entry's lines.
+    returns: tuple[str, ...] = ()
+    # One entry per documented error response: the client exception raised for it.
+    raises: tuple[DocEntry, ...] = ()
+    # The documented error statuses, and the server handler's `Raises:` lines naming them.
+    error_statuses: tuple[str, ...] = ()
+    handler_raises: tuple[str, ...] = ()
+
+    @property
+    def one_line(self) -> bool:
+        """Nothing but the first line: the docstring closes on it."""
+        return not (self.paragraphs or self.args or self.returns or self.raises)
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     """One operation, with every name and type already decided."""
 
@@ -165,6 +207,8 @@ class Operation:
     credential_locations: tuple[str, ...] = ()
     # The status of a request whose parameters or body break the spec: 400 or 422.
     validation_status: int = 400
+    # The docstring of the client and server methods (`ir/_docs`).
+    doc: OperationDoc = OperationDoc(first_line="")
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from oaskit.ir import Parameter, comment, docstring, literal
+from oaskit.ir import Parameter, comment, docstring, docstring_line, literal
 
 __all__ = ["BUILTIN_TEMPLATES", "create_environment"]
 
@@ -31,6 +31,11 @@ def _oneline(value: Any) -> str:
 def _docstring(value: Any) -> str:
     """Text inside a triple-quoted docstring, on one line, escaped."""
     return docstring(str(value))
+
+
+def _docline(value: Any) -> str:
+    """One line of a multi-line docstring, its leading spaces kept, escaped."""
+    return docstring_line(str(value))
 
 
 def _comment(value: Any) -> str:
@@ -60,6 +65,7 @@ def create_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
     # Every spec string in a template passes one of these (house rule 15); `tests/security`
     # checks that no other `{{ … }}` in the built-in templates prints text from a spec.
     environment.filters["docstring"] = _docstring
+    environment.filters["docline"] = _docline
     environment.filters["comment"] = _comment
     environment.filters["parameter_annotation"] = _parameter_annotation
     return environment

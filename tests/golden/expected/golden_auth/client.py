@@ -369,7 +369,17 @@ class AuthClient:
         x_page_size: int | None = None,
         pref_theme: str | None = None,
     ) -> Any:
-        """GET /things: List things."""
+        """List things.
+
+        Args:
+            x_dry_run: The `X-Dry-Run` header parameter.
+            x_fields: The `X-Fields` header parameter.
+            x_page_size: The `X-Page-Size` header parameter.
+            pref_theme: The `pref=theme` cookie parameter.
+
+        Returns:
+            Things.
+        """
         auth = _authorize(self._credentials, (("query_key",), ("session_cookie",)))
         response = self._send(
             "GET",
@@ -401,7 +411,19 @@ class AuthClient:
         *,
         body: models.ThingRequest,
     ) -> models.ThingResponse:
-        """POST /things: Create a thing."""
+        """Create a thing.
+
+        Both header keys together, or HTTP Basic; 422 is the only documented 4xx.
+
+        Args:
+            body: The request body.
+
+        Returns:
+            Created.
+
+        Raises:
+            UnprocessableEntityError: (422) Invalid.
+        """
         auth = _authorize(self._credentials, (("tenant_key", "user_key"), ("basic",)))
         response = self._send(
             "POST",
@@ -433,7 +455,18 @@ class AuthClient:
         self,
         thing_id: int,
     ) -> models.ThingResponse:
-        """GET /things/{thingId}: Get a thing."""
+        """Get a thing.
+
+        Args:
+            thing_id: The `thingId` path parameter.
+
+        Returns:
+            The thing.
+
+        Raises:
+            BadRequestError: (400) Invalid.
+            UnprocessableEntityError: (422) Unprocessable.
+        """
         auth = _authorize(self._credentials, (("bearer",), ("oauth",)))
         response = self._send(
             "GET",
@@ -463,7 +496,11 @@ class AuthClient:
     def end_session(
         self,
     ) -> None:
-        """DELETE /session: End the session."""
+        """End the session.
+
+        Returns:
+            Ended.
+        """
         auth = _authorize(self._credentials, (("oidc",),))
         response = self._send(
             "DELETE",
@@ -566,7 +603,17 @@ class AsyncAuthClient:
         x_page_size: int | None = None,
         pref_theme: str | None = None,
     ) -> Any:
-        """GET /things: List things."""
+        """List things.
+
+        Args:
+            x_dry_run: The `X-Dry-Run` header parameter.
+            x_fields: The `X-Fields` header parameter.
+            x_page_size: The `X-Page-Size` header parameter.
+            pref_theme: The `pref=theme` cookie parameter.
+
+        Returns:
+            Things.
+        """
         auth = _authorize(self._credentials, (("query_key",), ("session_cookie",)))
         response = await self._send(
             "GET",
@@ -598,7 +645,19 @@ class AsyncAuthClient:
         *,
         body: models.ThingRequest,
     ) -> models.ThingResponse:
-        """POST /things: Create a thing."""
+        """Create a thing.
+
+        Both header keys together, or HTTP Basic; 422 is the only documented 4xx.
+
+        Args:
+            body: The request body.
+
+        Returns:
+            Created.
+
+        Raises:
+            UnprocessableEntityError: (422) Invalid.
+        """
         auth = _authorize(self._credentials, (("tenant_key", "user_key"), ("basic",)))
         response = await self._send(
             "POST",
@@ -630,7 +689,18 @@ class AsyncAuthClient:
         self,
         thing_id: int,
     ) -> models.ThingResponse:
-        """GET /things/{thingId}: Get a thing."""
+        """Get a thing.
+
+        Args:
+            thing_id: The `thingId` path parameter.
+
+        Returns:
+            The thing.
+
+        Raises:
+            BadRequestError: (400) Invalid.
+            UnprocessableEntityError: (422) Unprocessable.
+        """
         auth = _authorize(self._credentials, (("bearer",), ("oauth",)))
         response = await self._send(
             "GET",
@@ -660,7 +730,11 @@ class AsyncAuthClient:
     async def end_session(
         self,
     ) -> None:
-        """DELETE /session: End the session."""
+        """End the session.
+
+        Returns:
+            Ended.
+        """
         auth = _authorize(self._credentials, (("oidc",),))
         response = await self._send(
             "DELETE",

@@ -147,7 +147,18 @@ class DefaultHandlers(Protocol):
         x_page_size: int | None,
         pref_theme: str | None,
     ) -> Reply[Any]:
-        """GET /things: List things."""
+        """List things.
+
+        Args:
+            request: The request being answered.
+            x_dry_run: The `X-Dry-Run` header parameter.
+            x_fields: The `X-Fields` header parameter.
+            x_page_size: The `X-Page-Size` header parameter.
+            pref_theme: The `pref=theme` cookie parameter.
+
+        Returns:
+            Things.
+        """
         ...
 
     async def create_thing(
@@ -156,7 +167,20 @@ class DefaultHandlers(Protocol):
         *,
         body: models.ThingRequest,
     ) -> Reply[models.ThingResponse]:
-        """POST /things: Create a thing."""
+        """Create a thing.
+
+        Both header keys together, or HTTP Basic; 422 is the only documented 4xx.
+
+        Args:
+            request: The request being answered.
+            body: The request body.
+
+        Returns:
+            Created.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 422.
+        """
         ...
 
     async def get_thing(
@@ -165,14 +189,32 @@ class DefaultHandlers(Protocol):
         *,
         thing_id: int,
     ) -> Reply[models.ThingResponse]:
-        """GET /things/{thingId}: Get a thing."""
+        """Get a thing.
+
+        Args:
+            request: The request being answered.
+            thing_id: The `thingId` path parameter.
+
+        Returns:
+            The thing.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400, 422.
+        """
         ...
 
     async def end_session(
         self,
         request: Request,
     ) -> Reply[None]:
-        """DELETE /session: End the session."""
+        """End the session.
+
+        Args:
+            request: The request being answered.
+
+        Returns:
+            Ended.
+        """
         ...
 
 

@@ -346,7 +346,11 @@ class PetsClient:
     def meta_root(
         self,
     ) -> Any:
-        """GET /: Service root."""
+        """Service root.
+
+        Returns:
+            Links.
+        """
         response = self._send(
             "GET",
             "/",
@@ -373,7 +377,20 @@ class PetsClient:
         idempotency_key: str | None = None,
         session: str | None = None,
     ) -> models.PetResponse:
-        """POST /pets: Adopt a pet."""
+        """Adopt a pet.
+
+        Args:
+            body: The request body.
+            x_shelter: The `X-Shelter` header parameter.
+            idempotency_key: The `Idempotency-Key` header parameter.
+            session: The `session` cookie parameter.
+
+        Returns:
+            Adopted.
+
+        Raises:
+            ConflictError: (409) Already adopted.
+        """
         auth = _authorize(self._credentials, (("bearer",), ("api_key",)))
         response = self._send(
             "POST",
@@ -414,7 +431,19 @@ class PetsClient:
         *,
         fields: list[str] | None = None,
     ) -> models.Owner | None:
-        """GET /pets/{petId}/owner: The pet's owner."""
+        """The pet's owner.
+
+        Args:
+            pet_id: The `petId` path parameter.
+            fields: The `fields` query parameter.
+
+        Returns:
+            The owner, or null for a stray.
+
+        Raises:
+            MovedPermanentlyError: (301) The pet moved to another shelter.
+            NotFoundError: (404) No such pet.
+        """
         auth = _authorize(self._credentials, (("bearer",), ("api_key",)))
         response = self._send(
             "GET",
@@ -520,7 +549,11 @@ class AsyncPetsClient:
     async def meta_root(
         self,
     ) -> Any:
-        """GET /: Service root."""
+        """Service root.
+
+        Returns:
+            Links.
+        """
         response = await self._send(
             "GET",
             "/",
@@ -547,7 +580,20 @@ class AsyncPetsClient:
         idempotency_key: str | None = None,
         session: str | None = None,
     ) -> models.PetResponse:
-        """POST /pets: Adopt a pet."""
+        """Adopt a pet.
+
+        Args:
+            body: The request body.
+            x_shelter: The `X-Shelter` header parameter.
+            idempotency_key: The `Idempotency-Key` header parameter.
+            session: The `session` cookie parameter.
+
+        Returns:
+            Adopted.
+
+        Raises:
+            ConflictError: (409) Already adopted.
+        """
         auth = _authorize(self._credentials, (("bearer",), ("api_key",)))
         response = await self._send(
             "POST",
@@ -588,7 +634,19 @@ class AsyncPetsClient:
         *,
         fields: list[str] | None = None,
     ) -> models.Owner | None:
-        """GET /pets/{petId}/owner: The pet's owner."""
+        """The pet's owner.
+
+        Args:
+            pet_id: The `petId` path parameter.
+            fields: The `fields` query parameter.
+
+        Returns:
+            The owner, or null for a stray.
+
+        Raises:
+            MovedPermanentlyError: (301) The pet moved to another shelter.
+            NotFoundError: (404) No such pet.
+        """
         auth = _authorize(self._credentials, (("bearer",), ("api_key",)))
         response = await self._send(
             "GET",

@@ -140,7 +140,14 @@ class MetaHandlers(Protocol):
         self,
         request: Request,
     ) -> Reply[Any]:
-        """GET /: Service root."""
+        """Service root.
+
+        Args:
+            request: The request being answered.
+
+        Returns:
+            Links.
+        """
         ...
 
 
@@ -156,7 +163,21 @@ class PetsHandlers(Protocol):
         session: str | None,
         body: models.PetRequest,
     ) -> Reply[models.PetResponse]:
-        """POST /pets: Adopt a pet."""
+        """Adopt a pet.
+
+        Args:
+            request: The request being answered.
+            x_shelter: The `X-Shelter` header parameter.
+            idempotency_key: The `Idempotency-Key` header parameter.
+            session: The `session` cookie parameter.
+            body: The request body.
+
+        Returns:
+            Adopted.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 409.
+        """
         ...
 
     async def get_pet_owner(
@@ -166,7 +187,19 @@ class PetsHandlers(Protocol):
         pet_id: int,
         fields: list[str] | None,
     ) -> Reply[models.Owner | None]:
-        """GET /pets/{petId}/owner: The pet's owner."""
+        """The pet's owner.
+
+        Args:
+            request: The request being answered.
+            pet_id: The `petId` path parameter.
+            fields: The `fields` query parameter.
+
+        Returns:
+            The owner, or null for a stray.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 301, 404.
+        """
         ...
 
 

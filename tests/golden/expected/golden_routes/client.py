@@ -323,7 +323,17 @@ class RoutesClient:
         self,
         hash: str,
     ) -> Any:
-        """GET /v8/artifacts/{hash}: Download an artifact."""
+        """Download an artifact.
+
+        Args:
+            hash: The `hash` path parameter.
+
+        Returns:
+            The artifact.
+
+        Raises:
+            NotFoundError: (404) No such artifact.
+        """
         response = self._send(
             "GET",
             f"/v8/artifacts/{_segment(hash)}",
@@ -350,7 +360,15 @@ class RoutesClient:
         *,
         body: Any,
     ) -> None:
-        """PUT /v8/artifacts/{hash}: Upload an artifact."""
+        """Upload an artifact.
+
+        Args:
+            hash: The `hash` path parameter.
+            body: The request body.
+
+        Returns:
+            Accepted.
+        """
         response = self._send(
             "PUT",
             f"/v8/artifacts/{_segment(hash)}",
@@ -379,7 +397,14 @@ class RoutesClient:
         *,
         body: Any,
     ) -> None:
-        """POST /v8/artifacts/events: Record cache events."""
+        """Record cache events.
+
+        Args:
+            body: The request body.
+
+        Returns:
+            Recorded.
+        """
         response = self._send(
             "POST",
             "/v8/artifacts/events",
@@ -407,7 +432,14 @@ class RoutesClient:
         self,
         name: str,
     ) -> None:
-        """GET /v1/jobs/{name}: Read a job."""
+        """Read a job.
+
+        Args:
+            name: The `name` path parameter.
+
+        Returns:
+            The job.
+        """
         response = self._send(
             "GET",
             f"/v1/jobs/{_segment(name)}",
@@ -430,7 +462,14 @@ class RoutesClient:
         self,
         name: str,
     ) -> None:
-        """POST /v1/jobs/{name}:cancel: Cancel a job."""
+        """Cancel a job.
+
+        Args:
+            name: The `name` path parameter.
+
+        Returns:
+            Cancelled.
+        """
         response = self._send(
             "POST",
             f"/v1/jobs/{_segment(name)}:cancel",
@@ -455,7 +494,16 @@ class RoutesClient:
         monetary_account_id: int,
         flight_order_id: str,
     ) -> None:
-        """GET /enterprises/{enterprise-team}/accounts/{monetary-accountID}/orders/{flight.orderId}: Read an order."""
+        """Read an order.
+
+        Args:
+            enterprise_team: The `enterprise-team` path parameter.
+            monetary_account_id: The `monetary-accountID` path parameter.
+            flight_order_id: The `flight.orderId` path parameter.
+
+        Returns:
+            The order.
+        """
         response = self._send(
             "GET",
             f"/enterprises/{_segment(enterprise_team)}/accounts/{_segment(monetary_account_id)}/orders/{_segment(flight_order_id)}",
@@ -478,7 +526,14 @@ class RoutesClient:
         self,
         name_kind: str,
     ) -> None:
-        """GET /kinds/{name:kind}: Read a kind."""
+        """Read a kind.
+
+        Args:
+            name_kind: The `name:kind` path parameter.
+
+        Returns:
+            The kind.
+        """
         response = self._send(
             "GET",
             f"/kinds/{_segment(name_kind)}",
@@ -572,7 +627,17 @@ class AsyncRoutesClient:
         self,
         hash: str,
     ) -> Any:
-        """GET /v8/artifacts/{hash}: Download an artifact."""
+        """Download an artifact.
+
+        Args:
+            hash: The `hash` path parameter.
+
+        Returns:
+            The artifact.
+
+        Raises:
+            NotFoundError: (404) No such artifact.
+        """
         response = await self._send(
             "GET",
             f"/v8/artifacts/{_segment(hash)}",
@@ -599,7 +664,15 @@ class AsyncRoutesClient:
         *,
         body: Any,
     ) -> None:
-        """PUT /v8/artifacts/{hash}: Upload an artifact."""
+        """Upload an artifact.
+
+        Args:
+            hash: The `hash` path parameter.
+            body: The request body.
+
+        Returns:
+            Accepted.
+        """
         response = await self._send(
             "PUT",
             f"/v8/artifacts/{_segment(hash)}",
@@ -628,7 +701,14 @@ class AsyncRoutesClient:
         *,
         body: Any,
     ) -> None:
-        """POST /v8/artifacts/events: Record cache events."""
+        """Record cache events.
+
+        Args:
+            body: The request body.
+
+        Returns:
+            Recorded.
+        """
         response = await self._send(
             "POST",
             "/v8/artifacts/events",
@@ -656,7 +736,14 @@ class AsyncRoutesClient:
         self,
         name: str,
     ) -> None:
-        """GET /v1/jobs/{name}: Read a job."""
+        """Read a job.
+
+        Args:
+            name: The `name` path parameter.
+
+        Returns:
+            The job.
+        """
         response = await self._send(
             "GET",
             f"/v1/jobs/{_segment(name)}",
@@ -679,7 +766,14 @@ class AsyncRoutesClient:
         self,
         name: str,
     ) -> None:
-        """POST /v1/jobs/{name}:cancel: Cancel a job."""
+        """Cancel a job.
+
+        Args:
+            name: The `name` path parameter.
+
+        Returns:
+            Cancelled.
+        """
         response = await self._send(
             "POST",
             f"/v1/jobs/{_segment(name)}:cancel",
@@ -704,7 +798,16 @@ class AsyncRoutesClient:
         monetary_account_id: int,
         flight_order_id: str,
     ) -> None:
-        """GET /enterprises/{enterprise-team}/accounts/{monetary-accountID}/orders/{flight.orderId}: Read an order."""
+        """Read an order.
+
+        Args:
+            enterprise_team: The `enterprise-team` path parameter.
+            monetary_account_id: The `monetary-accountID` path parameter.
+            flight_order_id: The `flight.orderId` path parameter.
+
+        Returns:
+            The order.
+        """
         response = await self._send(
             "GET",
             f"/enterprises/{_segment(enterprise_team)}/accounts/{_segment(monetary_account_id)}/orders/{_segment(flight_order_id)}",
@@ -727,7 +830,14 @@ class AsyncRoutesClient:
         self,
         name_kind: str,
     ) -> None:
-        """GET /kinds/{name:kind}: Read a kind."""
+        """Read a kind.
+
+        Args:
+            name_kind: The `name:kind` path parameter.
+
+        Returns:
+            The kind.
+        """
         response = await self._send(
             "GET",
             f"/kinds/{_segment(name_kind)}",

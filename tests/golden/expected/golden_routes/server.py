@@ -151,7 +151,18 @@ class ArtifactsHandlers(Protocol):
         *,
         hash: str,
     ) -> Reply[Any]:
-        """GET /v8/artifacts/{hash}: Download an artifact."""
+        """Download an artifact.
+
+        Args:
+            request: The request being answered.
+            hash: The `hash` path parameter.
+
+        Returns:
+            The artifact.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 404.
+        """
         ...
 
     async def upload_artifact(
@@ -161,7 +172,16 @@ class ArtifactsHandlers(Protocol):
         hash: str,
         body: Any,
     ) -> Reply[None]:
-        """PUT /v8/artifacts/{hash}: Upload an artifact."""
+        """Upload an artifact.
+
+        Args:
+            request: The request being answered.
+            hash: The `hash` path parameter.
+            body: The request body.
+
+        Returns:
+            Accepted.
+        """
         ...
 
 
@@ -174,7 +194,15 @@ class TeamsHandlers(Protocol):
         *,
         body: Any,
     ) -> Reply[None]:
-        """POST /v8/artifacts/events: Record cache events."""
+        """Record cache events.
+
+        Args:
+            request: The request being answered.
+            body: The request body.
+
+        Returns:
+            Recorded.
+        """
         ...
 
     async def get_job(
@@ -183,7 +211,15 @@ class TeamsHandlers(Protocol):
         *,
         name: str,
     ) -> Reply[None]:
-        """GET /v1/jobs/{name}: Read a job."""
+        """Read a job.
+
+        Args:
+            request: The request being answered.
+            name: The `name` path parameter.
+
+        Returns:
+            The job.
+        """
         ...
 
     async def cancel_job(
@@ -192,7 +228,15 @@ class TeamsHandlers(Protocol):
         *,
         name: str,
     ) -> Reply[None]:
-        """POST /v1/jobs/{name}:cancel: Cancel a job."""
+        """Cancel a job.
+
+        Args:
+            request: The request being answered.
+            name: The `name` path parameter.
+
+        Returns:
+            Cancelled.
+        """
         ...
 
     async def get_order(
@@ -203,7 +247,17 @@ class TeamsHandlers(Protocol):
         monetary_account_id: int,
         flight_order_id: str,
     ) -> Reply[None]:
-        """GET /enterprises/{enterprise-team}/accounts/{monetary-accountID}/orders/{flight.orderId}: Read an order."""
+        """Read an order.
+
+        Args:
+            request: The request being answered.
+            enterprise_team: The `enterprise-team` path parameter.
+            monetary_account_id: The `monetary-accountID` path parameter.
+            flight_order_id: The `flight.orderId` path parameter.
+
+        Returns:
+            The order.
+        """
         ...
 
     async def get_kind(
@@ -212,7 +266,15 @@ class TeamsHandlers(Protocol):
         *,
         name_kind: str,
     ) -> Reply[None]:
-        """GET /kinds/{name:kind}: Read a kind."""
+        """Read a kind.
+
+        Args:
+            request: The request being answered.
+            name_kind: The `name:kind` path parameter.
+
+        Returns:
+            The kind.
+        """
         ...
 
 

@@ -325,7 +325,17 @@ class ShopClient:
         self,
         order_id: str,
     ) -> models.Order:
-        """GET /orders/{orderId}: Get an order."""
+        """Get an order.
+
+        Args:
+            order_id: The `orderId` path parameter.
+
+        Returns:
+            The order.
+
+        Raises:
+            NotFoundError: (404) No such order.
+        """
         response = self._send(
             "GET",
             f"/orders/{_segment(order_id)}",
@@ -352,7 +362,18 @@ class ShopClient:
         *,
         body: models.OrderPatch,
     ) -> models.Order:
-        """PATCH /orders/{orderId}: Change an order."""
+        """Change an order.
+
+        Args:
+            order_id: The `orderId` path parameter.
+            body: The request body.
+
+        Returns:
+            The changed order.
+
+        Raises:
+            NotFoundError: (404) No such order.
+        """
         response = self._send(
             "PATCH",
             f"/orders/{_segment(order_id)}",
@@ -453,7 +474,17 @@ class AsyncShopClient:
         self,
         order_id: str,
     ) -> models.Order:
-        """GET /orders/{orderId}: Get an order."""
+        """Get an order.
+
+        Args:
+            order_id: The `orderId` path parameter.
+
+        Returns:
+            The order.
+
+        Raises:
+            NotFoundError: (404) No such order.
+        """
         response = await self._send(
             "GET",
             f"/orders/{_segment(order_id)}",
@@ -480,7 +511,18 @@ class AsyncShopClient:
         *,
         body: models.OrderPatch,
     ) -> models.Order:
-        """PATCH /orders/{orderId}: Change an order."""
+        """Change an order.
+
+        Args:
+            order_id: The `orderId` path parameter.
+            body: The request body.
+
+        Returns:
+            The changed order.
+
+        Raises:
+            NotFoundError: (404) No such order.
+        """
         response = await self._send(
             "PATCH",
             f"/orders/{_segment(order_id)}",

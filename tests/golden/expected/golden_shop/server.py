@@ -142,7 +142,18 @@ class OrdersHandlers(Protocol):
         *,
         order_id: str,
     ) -> Reply[models.Order]:
-        """GET /orders/{orderId}: Get an order."""
+        """Get an order.
+
+        Args:
+            request: The request being answered.
+            order_id: The `orderId` path parameter.
+
+        Returns:
+            The order.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 404.
+        """
         ...
 
     async def update_order(
@@ -152,7 +163,19 @@ class OrdersHandlers(Protocol):
         order_id: str,
         body: models.OrderPatch,
     ) -> Reply[models.Order]:
-        """PATCH /orders/{orderId}: Change an order."""
+        """Change an order.
+
+        Args:
+            request: The request being answered.
+            order_id: The `orderId` path parameter.
+            body: The request body.
+
+        Returns:
+            The changed order.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 404.
+        """
         ...
 
 

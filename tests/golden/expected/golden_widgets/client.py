@@ -346,7 +346,19 @@ class WidgetsClient:
         limit: int | None = None,
         x_trace: str | None = None,
     ) -> models.WidgetListResponse:
-        """GET /widgets: List widgets."""
+        """List widgets.
+
+        Args:
+            color: The `color` query parameter.
+            limit: The `limit` query parameter.
+            x_trace: The `X-Trace` header parameter.
+
+        Returns:
+            The widgets.
+
+        Raises:
+            BadRequestError: (400) Bad parameters.
+        """
         auth = _authorize(self._credentials, (("api_key",),))
         response = self._send(
             "GET",
@@ -383,7 +395,17 @@ class WidgetsClient:
         *,
         body: models.WidgetCreate,
     ) -> models.WidgetResponse:
-        """POST /widgets: Create a widget."""
+        """Create a widget.
+
+        Args:
+            body: The request body.
+
+        Returns:
+            Created.
+
+        Raises:
+            UnprocessableEntityError: (422) Invalid.
+        """
         auth = _authorize(self._credentials, (("api_key",),))
         response = self._send(
             "POST",
@@ -415,7 +437,17 @@ class WidgetsClient:
         self,
         widget_id: str,
     ) -> models.WidgetResponse:
-        """GET /widgets/{widgetId}: Get a widget."""
+        """Get a widget.
+
+        Args:
+            widget_id: The `widgetId` path parameter.
+
+        Returns:
+            The widget.
+
+        Raises:
+            NotFoundError: (404) Not found.
+        """
         auth = _authorize(self._credentials, (("api_key",),))
         response = self._send(
             "GET",
@@ -445,7 +477,17 @@ class WidgetsClient:
         self,
         widget_id: str,
     ) -> None:
-        """DELETE /widgets/{widgetId}: Delete a widget."""
+        """Delete a widget.
+
+        Args:
+            widget_id: The `widgetId` path parameter.
+
+        Returns:
+            Deleted.
+
+        Raises:
+            NotFoundError: (404) Not found.
+        """
         response = self._send(
             "DELETE",
             f"/widgets/{_segment(widget_id)}",
@@ -544,7 +586,19 @@ class AsyncWidgetsClient:
         limit: int | None = None,
         x_trace: str | None = None,
     ) -> models.WidgetListResponse:
-        """GET /widgets: List widgets."""
+        """List widgets.
+
+        Args:
+            color: The `color` query parameter.
+            limit: The `limit` query parameter.
+            x_trace: The `X-Trace` header parameter.
+
+        Returns:
+            The widgets.
+
+        Raises:
+            BadRequestError: (400) Bad parameters.
+        """
         auth = _authorize(self._credentials, (("api_key",),))
         response = await self._send(
             "GET",
@@ -581,7 +635,17 @@ class AsyncWidgetsClient:
         *,
         body: models.WidgetCreate,
     ) -> models.WidgetResponse:
-        """POST /widgets: Create a widget."""
+        """Create a widget.
+
+        Args:
+            body: The request body.
+
+        Returns:
+            Created.
+
+        Raises:
+            UnprocessableEntityError: (422) Invalid.
+        """
         auth = _authorize(self._credentials, (("api_key",),))
         response = await self._send(
             "POST",
@@ -613,7 +677,17 @@ class AsyncWidgetsClient:
         self,
         widget_id: str,
     ) -> models.WidgetResponse:
-        """GET /widgets/{widgetId}: Get a widget."""
+        """Get a widget.
+
+        Args:
+            widget_id: The `widgetId` path parameter.
+
+        Returns:
+            The widget.
+
+        Raises:
+            NotFoundError: (404) Not found.
+        """
         auth = _authorize(self._credentials, (("api_key",),))
         response = await self._send(
             "GET",
@@ -643,7 +717,17 @@ class AsyncWidgetsClient:
         self,
         widget_id: str,
     ) -> None:
-        """DELETE /widgets/{widgetId}: Delete a widget."""
+        """Delete a widget.
+
+        Args:
+            widget_id: The `widgetId` path parameter.
+
+        Returns:
+            Deleted.
+
+        Raises:
+            NotFoundError: (404) Not found.
+        """
         response = await self._send(
             "DELETE",
             f"/widgets/{_segment(widget_id)}",

@@ -148,7 +148,20 @@ class WidgetsHandlers(Protocol):
         limit: int | None,
         x_trace: str | None,
     ) -> Reply[models.WidgetListResponse]:
-        """GET /widgets: List widgets."""
+        """List widgets.
+
+        Args:
+            request: The request being answered.
+            color: The `color` query parameter.
+            limit: The `limit` query parameter.
+            x_trace: The `X-Trace` header parameter.
+
+        Returns:
+            The widgets.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 400.
+        """
         ...
 
     async def create_widget(
@@ -157,7 +170,18 @@ class WidgetsHandlers(Protocol):
         *,
         body: models.WidgetCreate,
     ) -> Reply[models.WidgetResponse]:
-        """POST /widgets: Create a widget."""
+        """Create a widget.
+
+        Args:
+            request: The request being answered.
+            body: The request body.
+
+        Returns:
+            Created.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 422.
+        """
         ...
 
     async def get_widget(
@@ -166,7 +190,18 @@ class WidgetsHandlers(Protocol):
         *,
         widget_id: str,
     ) -> Reply[models.WidgetResponse]:
-        """GET /widgets/{widgetId}: Get a widget."""
+        """Get a widget.
+
+        Args:
+            request: The request being answered.
+            widget_id: The `widgetId` path parameter.
+
+        Returns:
+            The widget.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 404.
+        """
         ...
 
     async def delete_widget(
@@ -175,7 +210,18 @@ class WidgetsHandlers(Protocol):
         *,
         widget_id: str,
     ) -> Reply[None]:
-        """DELETE /widgets/{widgetId}: Delete a widget."""
+        """Delete a widget.
+
+        Args:
+            request: The request being answered.
+            widget_id: The `widgetId` path parameter.
+
+        Returns:
+            Deleted.
+
+        Raises:
+            ApiError: To answer with an error; the spec documents 404.
+        """
         ...
 
 
