@@ -222,19 +222,39 @@ def expand_headers(config: FuzzConfig, environ: Mapping[str, str]) -> dict[str, 
     return expanded
 
 
+@dataclass(frozen=True)
+class _Subtable:
+    """Where a table of `[tool.oaskit.fuzz]` is written, for locating its keys."""
+
+    text: str
+    path: Path
+    name: str
+    written_as_table: bool
+    key_at: Location
+
+    @classmethod
+    def find(cls, text: str, path: Path, name: str, key: str) -> _Subtable:
+        """`[tool.oaskit.fuzz.KEY]` written as a table of its own, or inline as `KEY = {...}`."""
+        own = key_location(text, path, name)
+        written_as_table = own != Location(path)
+        key_at = own if written_as_table else key_location(text, path, TABLE, key)
+        return cls(text, path, name, written_as_table, key_at)
+
+    def item(self, member: str) -> Location:
+        """Where `member` of the table is written."""
+        if self.written_as_table:
+            return key_location(self.text, self.path, self.name, member)
+        return _item_location(self.text, self.key_at, member)
+
+
 def _headers(
     table: dict[str, Any], *, text: str, path: Path, positions: dict[str, Location]
 ) -> dict[str, str]:
     if "headers" not in table:
         return {}
     headers = table["headers"]
-    # Written as `[tool.oaskit.fuzz.headers]`, or inline as `headers = { ... }`.
-    written_as_table = key_location(text, path, HEADERS_TABLE) != Location(path)
-    key_at = (
-        key_location(text, path, HEADERS_TABLE)
-        if written_as_table
-        else key_location(text, path, TABLE, "headers")
-    )
+    where = _Subtable.find(text, path, HEADERS_TABLE, "headers")
+    key_at = where.key_at
     positions["headers"] = key_at
 
     def fail(message: str, at: Location) -> SpecInputError:
@@ -245,10 +265,7 @@ def _headers(
         raise SpecInputError(Finding("config-invalid", message, key_at))
     result = {}
     for name, template in headers.items():
-        if written_as_table:
-            at = key_location(text, path, HEADERS_TABLE, name)
-        else:
-            at = _item_location(text, key_at, name)
+        at = where.item(name)
         positions[f"headers.{name}"] = at
         if not _TOKEN.fullmatch(name):
             raise fail(f"{name!r} is not a header name (RFC 9110 section 5.6.2 token)", at)
@@ -275,23 +292,15 @@ def _parameters(
     if "parameters" not in table:
         return {}
     parameters = table["parameters"]
-    # Written as `[tool.oaskit.fuzz.parameters]`, or inline as `parameters = { ... }`.
-    written_as_table = key_location(text, path, PARAMETERS_TABLE) != Location(path)
-    key_at = (
-        key_location(text, path, PARAMETERS_TABLE)
-        if written_as_table
-        else key_location(text, path, TABLE, "parameters")
-    )
+    where = _Subtable.find(text, path, PARAMETERS_TABLE, "parameters")
+    key_at = where.key_at
     positions["parameters"] = key_at
     if not isinstance(parameters, dict):
         message = f"[{TABLE}] parameters must be a table of NAME = value, not {_shown(parameters)}"
         raise SpecInputError(Finding("config-invalid", message, key_at))
     result: dict[str, object] = {}
     for name, pinned in parameters.items():
-        if written_as_table:
-            at = key_location(text, path, PARAMETERS_TABLE, name)
-        else:
-            at = _item_location(text, key_at, name)
+        at = where.item(name)
         positions[f"parameters.{name}"] = at
         # A parameter value is a JSON scalar here: a table or array would need a style
         # (OAS 3.1 section 4.8.12.4) to be serialized, which a pin does not say.
