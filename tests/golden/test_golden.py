@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -78,13 +79,38 @@ def test_generated_tree_is_current_when_regenerated_from_the_specs() -> None:
         assert not problems, "generated/ is stale; run `oaskit regen`:\n" + "\n".join(problems)
 
 
+# The runtime (`templates/runtime/`) is the same in every package but for its header line: one
+# golden copy of it, rendered for the first spec, stands for all.
+RUNTIME = EXPECTED / "_runtime"
+
+
+def _split_runtime(files: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The package's own files, and its runtime's files without their header line."""
+    own = {name: text for name, text in files.items() if not name.startswith("_runtime/")}
+    runtime = {
+        name.removeprefix("_runtime/"): text.split("\n", 1)[1]
+        for name, text in files.items()
+        if name.startswith("_runtime/")
+    }
+    return own, runtime
+
+
 @pytest.mark.parametrize("spec", SPECS, ids=[s.stem for s in SPECS])
 def test_feature_spec_output_matches_golden_when_generated(spec: Path) -> None:
-    """Each output kind of each feature spec is byte-identical to its golden file."""
+    """Each output kind of each feature spec is byte-identical to its golden file; its runtime
+    to the one golden runtime, header aside."""
     package = _package_for(spec)
-    files = generate_package(
+    generated = generate_package(
         spec, name=spec.stem, package=package, source=f"tests/golden/specs/{spec.name}"
     )
+    files, runtime = _split_runtime(generated)
+    assert runtime, "every package has a runtime"
+    if UPDATE:
+        RUNTIME.mkdir(parents=True, exist_ok=True)
+        for name, text in runtime.items():
+            (RUNTIME / name).write_text(text, encoding="utf-8")
+    runtime_problems = _compare(runtime, RUNTIME)
+    assert not runtime_problems, "the runtime differs:\n" + "\n".join(runtime_problems)
     folder = EXPECTED / package
     if UPDATE:
         folder.mkdir(parents=True, exist_ok=True)
@@ -121,8 +147,18 @@ def test_golden_output_is_ruff_and_mypy_strict_clean_when_checked(tmp_path: Path
         check=False,
     )
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
-    packages = sorted(p.name for p in EXPECTED.iterdir() if p.is_dir() and p.name.isidentifier())
+    packages = sorted(
+        p.name for p in EXPECTED.iterdir() if p.is_dir() and p.name.startswith("golden_")
+    )
     assert packages, "no golden packages found"
+    # Each package as generated: its own files and the runtime, under a header line.
+    tree = tmp_path / "tree"
+    for package in packages:
+        shutil.copytree(EXPECTED / package, tree / package)
+        for module in RUNTIME.glob("*.py"):
+            target = tree / package / "_runtime" / module.name
+            target.parent.mkdir(exist_ok=True)
+            target.write_text("# header\n" + module.read_text(encoding="utf-8"), encoding="utf-8")
     mypy = subprocess.run(
         [
             str(bin_dir / "mypy"),
@@ -137,7 +173,7 @@ def test_golden_output_is_ruff_and_mypy_strict_clean_when_checked(tmp_path: Path
         capture_output=True,
         text=True,
         check=False,
-        cwd=EXPECTED,
-        env={**os.environ, "MYPYPATH": str(EXPECTED)},
+        cwd=tree,
+        env={**os.environ, "MYPYPATH": str(tree)},
     )
     assert mypy.returncode == 0, mypy.stdout + mypy.stderr

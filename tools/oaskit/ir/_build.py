@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import http
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from oaskit.ir._docs import operation_doc
+from oaskit.ir._escape import literal
+from oaskit.ir._media import body_kind, encoding_of, form_shape, preferred_media_type
 from oaskit.ir._model import (
     Api,
     Body,
@@ -24,6 +27,7 @@ from oaskit.ir._model import (
 from oaskit.ir._models import SHARED, ModelNames
 from oaskit.ir._naming import class_name, snake_name, unique
 from oaskit.ir._routes import TEMPLATE_FIELD, route_template, specificity
+from oaskit.ir._style import parameter_shape, parameter_style
 from oaskit.ir._types import annotation_for, constraints_for, model_for
 
 __all__ = ["build_api"]
@@ -137,7 +141,8 @@ def _credentials(raw: dict[str, Any], spec: dict[str, Any]) -> dict[str, Securit
             python_name=unique(snake_name(str(name)), taken),
             kind=kind,
             location=location,
-            key=cookie_name(key) if location == "cookie" else key,
+            # A cookie's name as the spec gives it: the client's runtime encodes it when sent.
+            key=key,
             prefix=prefix,
             annotation="tuple[str, str] | None" if kind == "basic" else "str | None",
             description=" ".join(str(scheme.get("description", "")).split()),
@@ -167,16 +172,6 @@ def _placement(scheme: dict[str, Any]) -> tuple[str, str, str, str]:
 
 # RFC 9110 5.6.2: the characters of a token besides letters and digits.
 _TCHAR = "!#$%&'*+-.^_`|~"
-
-
-def cookie_name(name: str) -> str:
-    """A cookie's name as it is sent: a token (RFC 6265 4.1.1), anything else percent-encoded.
-
-    Client and server both use this spelling, so a name with `=`, `;` or a space in it neither
-    splits the `Cookie` header nor is read as another cookie.
-    """
-    safe = "".join(c for c in _TCHAR if c != "%")
-    return quote(name, safe=safe, errors="surrogatepass")
 
 
 def _with_credentials(
@@ -279,11 +274,11 @@ def _operation(
         description=description,
         tag=str((raw.get("tags") or ["default"])[0]),
         parameters=parameters,
-        body=None if body is None else _body(body, models),
+        body=None if body is None else _body(body, models, schemas),
         responses=responses,
         security=security,
         return_annotation=return_annotation,
-        client_path=_client_path(path, parameters),
+        client_url=_client_url(path, parameters),
         route_path=route_template(path)[0],
         idempotent=method.upper() in _IDEMPOTENT,
         idempotency_parameter=next(
@@ -323,7 +318,8 @@ def _pagination(
     if found is None:
         return None
     items_path, next_path, item_annotation = found
-    return Pagination(cursor.python_name, items_path, next_path, item_annotation)
+    others = tuple(p for p in parameters if p.location != "path" and p is not cursor)
+    return Pagination(cursor.python_name, items_path, next_path, item_annotation, others)
 
 
 def _schema_type(schema: Any, schemas: dict[str, Any]) -> Any:
@@ -367,26 +363,37 @@ def _find_page(
     return None
 
 
-def _client_path(path: str, parameters: tuple[Parameter, ...]) -> str:
-    """The body of an f-string: literal parts percent-encoded, path parameters as fields.
+def _client_url(path: str, parameters: tuple[Parameter, ...]) -> str:
+    """A Python expression for the URL path: literal parts percent-encoded, joined by `+` to a
+    `path_segment(...)` call per path parameter.
 
     Built piece by piece, never by replacing names in escaped text, so no name (one with a `}`,
-    or one that is a prefix of another) can leave a brace behind; only a Python name of ours is
-    ever put inside a field, and the f-string itself is written by `literal`. Literal parts are
-    percent-encoded as RFC 3986 3.3 asks of a path (which also leaves no brace in them): a `?`
-    or `#` in a path key must not end the path the client sends.
+    or one that is a prefix of another) can leave anything behind; only a Python name of ours
+    is ever code, every string is written by `literal`. Literal parts are percent-encoded as
+    RFC 3986 3.3 asks of a path: a `?` or `#` in a path key must not end the path the client
+    sends. A parameter's own style (OAS 3.1 4.8.12.4: simple, label, matrix) writes its prefix.
     """
-    python_names = {p.name: p.python_name for p in parameters if p.location == "path"}
+    by_name = {p.name: p for p in parameters if p.location == "path"}
     pieces = []
     for index, piece in enumerate(TEMPLATE_FIELD.split(path)):
-        if index % 2 and piece in python_names:
-            pieces.append("{_segment(" + python_names[piece] + ")}")
-        else:
-            text = "{" + piece + "}" if index % 2 else piece
+        parameter = by_name.get(piece) if index % 2 else None
+        if parameter is not None:
+            pieces.append(_segment_call(parameter))
+            continue
+        text = "{" + piece + "}" if index % 2 else piece
+        if text:
             # A lone surrogate (JSON allows `\ud800`) has no UTF-8: its code point's bytes then.
-            encoded = quote(text, safe=_PATH_CHARACTERS, errors="surrogatepass")
-            pieces.append(encoded.replace("{", "{{").replace("}", "}}"))
-    return "".join(pieces)
+            pieces.append(literal(quote(text, safe=_PATH_CHARACTERS, errors="surrogatepass")))
+    return " + ".join(pieces) or literal("")
+
+
+def _segment_call(parameter: Parameter) -> str:
+    if parameter.style == "simple" and not parameter.explode:
+        return f"path_segment({parameter.python_name}, name={literal(parameter.name)})"
+    return (
+        f"path_segment({parameter.python_name}, name={literal(parameter.name)}, "
+        f"style={literal(parameter.style)}, explode={parameter.explode})"
+    )
 
 
 # RFC 3986 3.3: what a path holds unencoded (pchar and the `/` between segments).
@@ -401,16 +408,17 @@ def _parameters(
     models: ModelNames,
 ) -> tuple[Parameter, ...]:
     # Operation parameters override path-item ones with the same name and location (OAS 4.8.10).
-    merged = {(p.get("in"), p.get("name")): p for p in [*shared, *own]}
+    merged = {(p.get("in"), p.get("name")): p for p in [*shared, *own] if not _ignored_parameter(p)}
     _, route_names = route_template(path)
     taken: set[str] = set()
     result = []
     for (location, name), raw in merged.items():
-        schema = raw.get("schema") or {}
+        schema = _parameter_schema(raw)
         required = bool(raw.get("required")) or location == "path"
         annotation = annotation_for(schema, components=schemas, names=models, direction="request")
         if not required:
             annotation = f"{annotation} | None" if not annotation.endswith("| None") else annotation
+        style, explode, allow_reserved = parameter_style(raw)
         result.append(
             Parameter(
                 name=str(name),
@@ -421,6 +429,10 @@ def _parameters(
                 constraints=constraints_for(_resolve_schema(schema, schemas)),
                 description=" ".join(str(raw.get("description", "")).split()),
                 key=_parameter_key(str(location), str(name), route_names),
+                style=style,
+                explode=explode,
+                allow_reserved=allow_reserved,
+                shape=literal(parameter_shape(schema, _resolver(schemas))),
             )
         )
     order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
@@ -436,30 +448,118 @@ def _parameters(
     return tuple(sorted(result, key=position))
 
 
+# OAS 3.1 4.8.12.1: header parameters by these names "SHALL be ignored": the body's media type,
+# content negotiation and credentials are the client's own business.
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
+def _ignored_parameter(raw: dict[str, Any]) -> bool:
+    return raw.get("in") == "header" and str(raw.get("name", "")).lower() in _IGNORED_HEADERS
+
+
 def _parameter_key(location: str, name: str, route_names: dict[str, str]) -> str:
     """The name a parameter is sent and read by (`Parameter.key`)."""
     if location == "path":
         return route_names.get(name, "")
-    return cookie_name(name) if location == "cookie" else name
+    return name
 
 
-def _body(raw: dict[str, Any], models: ModelNames) -> Body:
-    content = raw.get("content") or {}
-    media_types = tuple(content)
-    json_media = next((m for m in media_types if _is_json(m)), None)
-    schema = (content.get(json_media) or {}).get("schema") if json_media else None
+def _parameter_schema(raw: dict[str, Any]) -> Any:
+    """A parameter's schema, or the schema of its one `content` media type (OAS 3.1 4.8.12)."""
+    if "schema" in raw:
+        return raw.get("schema") or {}
+    content = raw.get("content")
+    if isinstance(content, dict) and len(content) == 1:
+        media = next(iter(content.values()))
+        if isinstance(media, dict):
+            return media.get("schema") or {}
+    return {}
+
+
+def _resolver(schemas: dict[str, Any]) -> Callable[[Any], Any]:
+    """What a `$ref` to a component schema points at (the schema itself otherwise)."""
+
+    def resolve(schema: Any) -> Any:
+        return _resolve_schema(schema, schemas)
+
+    return resolve
+
+
+# The client's body type by kind; JSON and forms take their model (or any mapping) instead.
+_BODY_ANNOTATIONS = {
+    "text": "str",
+    "binary": "bytes | BinaryIO | File",
+    "form": "Mapping[str, Any]",
+    "multipart": "Mapping[str, Any]",
+}
+
+
+# What a server handler receives for a body without a model, by kind.
+_HANDLER_ANNOTATIONS = {
+    "text": "str",
+    "binary": "bytes",
+    "form": "dict[str, Any]",
+    "multipart": "dict[str, Any]",
+}
+
+
+def _body(raw: dict[str, Any], models: ModelNames, schemas: dict[str, Any]) -> Body:
+    """A Request Body Object (OAS 3.1 4.8.13): read by media type, sent as the preferred one."""
+    found = raw.get("content")
+    content: dict[str, Any] = found if isinstance(found, dict) else {}
+    media_types = tuple(str(m) for m in content) or _JSON_MEDIA
+    kinds = tuple((m, _media_kind(m, content.get(m), schemas)) for m in media_types)
+    media_type = preferred_media_type(media_types)
+    kind = dict(kinds)[media_type]
+    chosen = content.get(media_type)
+    media: dict[str, Any] = chosen if isinstance(chosen, dict) else {}
+    schema = media.get("schema") if kind in ("json", "form", "multipart") else None
     model = model_for(schema, names=models, direction="request")
-    annotation = f"models.{model}" if model else "Any"
+    if kind == "json":
+        annotation = f"models.{model}" if model else "Any"
+    elif model and kind in ("form", "multipart"):
+        annotation = f"models.{model} | {_BODY_ANNOTATIONS[kind]}"
+    else:
+        annotation = _BODY_ANNOTATIONS[kind]
+    forms = kind in ("form", "multipart")
     return Body(
         annotation=annotation,
         model=model,
-        media_types=media_types or _JSON_MEDIA,
+        media_types=media_types,
         required=bool(raw.get("required")),
+        kinds=kinds,
+        media_type=media_type,
+        kind=kind,
+        shape=literal(form_shape(schema, _resolver(schemas))) if forms else "None",
+        encoding=literal(_encoding(media)) if forms else "{}",
+        handler_annotation=f"models.{model}" if model else _HANDLER_ANNOTATIONS.get(kind, "Any"),
     )
 
 
+def _media_kind(media_type: str, media: Any, schemas: dict[str, Any]) -> str:
+    """How a body of `media_type` is read: by `body_kind`, but a form or multipart body whose
+    schema is a string is that string, already encoded by the caller, so text."""
+    kind = body_kind(media_type)
+    schema = media.get("schema") if isinstance(media, dict) else None
+    if kind in ("form", "multipart") and _schema_type(schema, schemas) == "string":
+        return "text"
+    return kind
+
+
+def _encoding(media: dict[str, Any]) -> dict[str, tuple[str | None, str | None, bool | None]]:
+    return {
+        prop: (content_type, style, explode)
+        for prop, content_type, style, explode in encoding_of(media)
+    }
+
+
+# RFC 9110 15.3.5, 15.3.6, 15.4.5: these responses end at their header section, whatever
+# content the spec documents for them.
+_NO_CONTENT = frozenset({"204", "205", "304"})
+
+
 def _response(status: str, raw: dict[str, Any], models: ModelNames) -> Response:
-    content = raw.get("content") or {}
+    content = (raw.get("content") or {}) if status not in _NO_CONTENT else {}
     json_media = next((m for m in content if _is_json(m)), None)
     schema = (content.get(json_media) or {}).get("schema") if json_media else None
     schema, nullable = _nullable_ref(schema)
@@ -523,8 +623,13 @@ def _deref(node: Any, spec: dict[str, Any]) -> dict[str, Any]:
         seen.add(ref)
         target: Any = spec
         for token in ref[2:].split("/"):
-            token = token.replace("~1", "/").replace("~0", "~")
-            target = target.get(token) if isinstance(target, dict) else None
+            # A `$ref` is a URI: its fragment is percent-encoded (RFC 6901 6, `%7Bid%7D` for
+            # `{id}`) before `~1` and `~0` are read (RFC 6901 4).
+            token = unquote(token).replace("~1", "/").replace("~0", "~")
+            if isinstance(target, list) and token.isdigit() and int(token) < len(target):
+                target = target[int(token)]  # an array index (RFC 6901 4)
+            else:
+                target = target.get(token) if isinstance(target, dict) else None
         node = target
     return node if isinstance(node, dict) else {}
 

@@ -24,7 +24,8 @@ _RISKY_QUOTE = re.compile(r'^"|"(?="|$)')
 
 
 def literal(value: object) -> str:
-    """Python source for a constant: str, int, float, bool, None, or tuples and lists of them.
+    """Python source for a constant: str, int, float, bool, None, or tuples, lists and dicts
+    of them.
 
     `repr` escapes every character that is not printable (NUL, U+2028, lone surrogates, control
     characters) and every quote that would end the literal. Floats that `repr` writes as names
@@ -39,6 +40,8 @@ def literal(value: object) -> str:
         return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
     if isinstance(value, list):
         return f"[{', '.join(literal(item) for item in value)}]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"no Python literal for {type(value).__name__}")
 
 

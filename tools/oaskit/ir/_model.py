@@ -50,11 +50,26 @@ class Parameter:
     # parameter its name in the route template (`ir/_routes`); "" for a path parameter the path
     # does not hold (lint reports it), which is then always missing.
     key: str
+    # How the value is written in the request (OAS 3.1 4.8.12.4), with the defaults of its
+    # location: form and exploded in the query and cookies, simple elsewhere.
+    style: str = "simple"
+    explode: bool = False
+    allow_reserved: bool = False
+    # Python source of the runtime's `Shape`: how the server turns the text back into a value.
+    shape: str = "'string'"
 
     @property
-    def many(self) -> bool:
-        """An array parameter: every occurrence in the query (or header) is a value."""
-        return self.annotation.startswith("list[")
+    def validated_annotation(self) -> str:
+        """`Annotated[str, Field(pattern='…')]`: the type with its constraints, as validated."""
+        if not self.constraints:
+            return self.annotation
+        arguments = ", ".join(f"{key}={value}" for key, value in self.constraints)
+        return f"Annotated[{self.annotation}, Field({arguments})]"
+
+    @property
+    def default(self) -> str:
+        """The signature's ` = None` for an optional parameter, else ""."""
+        return "" if self.required else " = None"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +87,7 @@ class SecurityScheme:
     python_name: str
     # `apiKey`, `basic`, `bearer` (also OAuth2 and OpenID Connect) or `http` (another scheme).
     kind: str
-    # Where the credential goes and under which name (a cookie's as it is sent: `cookie_name`).
+    # Where the credential goes and under which name (the runtime encodes a cookie's name).
     location: str
     key: str
     # Written before the value: `Bearer `, `Basic `, `Digest `; "" for an API key.
@@ -83,12 +98,27 @@ class SecurityScheme:
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """A request body: the model it validates into and the media types it accepts."""
+    """A request body: what the client takes, the media types the server reads, and how.
+
+    Each media type is read as a kind (`ir/_media`): `json`, `form`
+    (application/x-www-form-urlencoded), `multipart`, `text` (a `str`) or `binary` (bytes). The
+    client sends `media_type`, the first the spec lists of the most structured kind.
+    """
 
     annotation: str
     model: str | None
     media_types: tuple[str, ...]
     required: bool
+    # The kind of each media type, in the spec's order.
+    kinds: tuple[tuple[str, str], ...] = ()
+    media_type: str = "application/json"
+    kind: str = "json"
+    # Python source: the runtime's `FormShape` of a form or multipart body, else `None`.
+    shape: str = "None"
+    # Python source: the Encoding Object by property (OAS 3.1 4.8.15), for form and multipart.
+    encoding: str = "{}"
+    # What the server handler receives: the model, else a dict, `str` or `bytes`.
+    handler_annotation: str = "Any"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +153,9 @@ class Pagination:
     items_path: tuple[str, ...]
     next_path: tuple[str, ...]
     item_annotation: str
+    # The list operation's parameters but path parameters and the cursor: the iterator's
+    # keyword-only arguments.
+    parameters: tuple[Parameter, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,8 +225,8 @@ class Operation:
     # Alternatives, any one of which admits the request (OAS 4.8.30); empty: no credentials.
     security: tuple[Requirement, ...]
     return_annotation: str
-    # The path as an f-string body for clients: `/v1/items/{_segment(item_id)}`.
-    client_path: str
+    # Python source for the URL path a client requests: `'/v1/items/' + path_segment(item_id, …)`.
+    client_url: str
     # The path as the generated server's Starlette route template (`ir/_routes`).
     route_path: str
     # Safe to retry: idempotent by method (RFC 9110 9.2.2), or when sent with this header.
@@ -219,6 +252,40 @@ class Operation:
     def other_parameters(self) -> tuple[Parameter, ...]:
         """Query, header and cookie parameters."""
         return tuple(p for p in self.parameters if p.location != "path")
+
+    @property
+    def query_parameters(self) -> tuple[Parameter, ...]:
+        """Parameters sent in the query string."""
+        return tuple(p for p in self.parameters if p.location == "query")
+
+    @property
+    def header_parameters(self) -> tuple[Parameter, ...]:
+        """Parameters sent as header fields."""
+        return tuple(p for p in self.parameters if p.location == "header")
+
+    @property
+    def cookie_parameters(self) -> tuple[Parameter, ...]:
+        """Parameters sent as cookies."""
+        return tuple(p for p in self.parameters if p.location == "cookie")
+
+    @property
+    def sends_cookies(self) -> bool:
+        """Whether a request carries a `Cookie` header: cookie parameters or credentials."""
+        return bool(self.cookie_parameters) or "cookie" in self.credential_locations
+
+    @property
+    def retryable(self) -> str:
+        """Python source: whether a request may be retried (RFC 9110 9.2.2)."""
+        if self.idempotent:
+            return "True"
+        if self.idempotency_parameter:
+            return f"{self.idempotency_parameter} is not None"
+        return "False"
+
+    @property
+    def nullable_statuses(self) -> tuple[str, ...]:
+        """The 2xx statuses whose body may be JSON `null`."""
+        return tuple(r.status for r in self.success_responses if r.nullable)
 
     @property
     def success_responses(self) -> tuple[Response, ...]:

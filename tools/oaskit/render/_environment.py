@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from oaskit.ir import Parameter, comment, docstring, docstring_line, literal
+from oaskit.ir import comment, docstring, docstring_line, literal
 
 __all__ = ["BUILTIN_TEMPLATES", "create_environment"]
 
@@ -43,14 +43,6 @@ def _comment(value: Any) -> str:
     return comment(str(value))
 
 
-def _parameter_annotation(parameter: Parameter) -> str:
-    """`Annotated[str, Field(pattern='…')]`: a parameter's type with its constraints."""
-    if not parameter.constraints:
-        return parameter.annotation
-    arguments = ", ".join(f"{key}={value}" for key, value in parameter.constraints)
-    return f"Annotated[{parameter.annotation}, Field({arguments})]"
-
-
 def create_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
     """An environment that looks in `overrides` first, file by file, then in the built-ins."""
     loader = jinja2.FileSystemLoader([*map(str, overrides), str(BUILTIN_TEMPLATES)])
@@ -67,5 +59,4 @@ def create_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
     environment.filters["docstring"] = _docstring
     environment.filters["docline"] = _docline
     environment.filters["comment"] = _comment
-    environment.filters["parameter_annotation"] = _parameter_annotation
     return environment

@@ -32,7 +32,7 @@ def render_models(
         # have no models (the IR types them `Any`). The module still exists: the client and
         # server import it.
         return _NO_MODELS.format(header=header)
-    prepared = _without_bad_url_defaults(_undotted(_schemas_only(spec)))
+    prepared = _faithful(_undotted(_schemas_only(spec)))
     if split_read_write:
         prepared = with_direction_variants(prepared)
     with collector_paused():
@@ -234,19 +234,102 @@ def _rewrite(node: Any, refs: dict[str, str]) -> Any:
 
 
 _URL_FORMATS = frozenset({"uri", "url"})
+# JSON Schema 2020-12 Validation 6.1.1: the Python types of each instance type.
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+    "null": (type(None),),
+}
+# What declares an object's members or its shape some other way.
+_MEMBER_KEYWORDS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "propertyNames",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "$ref",
+        "discriminator",
+        "enum",
+        "const",
+    }
+)
 
 
-def _without_bad_url_defaults(spec: dict[str, Any]) -> dict[str, Any]:
-    """`spec` without `default`s that are no URL on `format: uri` strings (GitHub's `""`).
+def _faithful(spec: dict[str, Any]) -> dict[str, Any]:
+    """`spec` as datamodel-codegen can model it faithfully; `spec` itself when nothing changes.
 
-    The field is typed `AnyUrl`, which such a default is not: mypy rejects the model, and pydantic
-    would hand out a plain string. Without it the member is simply optional. `spec` itself comes
-    back when nothing needs dropping.
+    - A `default` that no instance of its schema could be is dropped: one that is no URL on a
+      `format: uri` string (GitHub's `""`: the field is typed `AnyUrl`, which mypy then rejects),
+      or one of another JSON type than the schema's `type` (shipengine's `[]` for an object).
+      pydantic validates defaults, so the model would refuse every instance without the member.
+    - An object schema that declares no members at all (`{type: object}`, `properties: {}`:
+      Google's `Empty`) takes any, as JSON
+      Schema says it does (2020-12 Core 10.3.2.3); datamodel-codegen would make it a model with
+      no fields that drops every member it is given.
     """
-    if not _has_bad_url_default(spec):
+    components = spec.get("components")
+    found = components.get("schemas") if isinstance(components, dict) else None
+    schemas: dict[str, Any] = found if isinstance(found, dict) else {}
+    if not _has_fix(spec, schemas):
         return spec
-    copy: dict[str, Any] = _drop_bad_url_defaults(spec)
+    copy: dict[str, Any] = _fixed(spec, schemas)
     return copy
+
+
+def _fix(node: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any] | None:
+    """`node` changed as `_faithful` says, or None when it needs no change."""
+    changed: dict[str, Any] | None = None
+    if "default" in node and (_is_bad_url_default(node) or _is_mistyped_default(node, schemas)):
+        changed = dict(node)
+        del changed["default"]
+    declared = {k for k in _MEMBER_KEYWORDS & node.keys() if k != "properties" or node[k]}
+    if node.get("type") == "object" and not declared:
+        changed = dict(node) if changed is None else changed
+        changed["additionalProperties"] = True
+    return changed
+
+
+def _declared_type(node: dict[str, Any], schemas: dict[str, Any]) -> Any:
+    """The node's `type`, or that of the component its `$ref` (or lone `allOf` member) names."""
+    for _ in range(8):
+        if "type" in node:
+            return node["type"]
+        members = node.get("allOf")
+        if isinstance(members, list) and len(members) == 1 and isinstance(members[0], dict):
+            node = members[0]
+            continue
+        ref = node.get("$ref")
+        if not (isinstance(ref, str) and ref.startswith("#/components/schemas/")):
+            return None
+        target = schemas.get(ref.removeprefix("#/components/schemas/"))
+        if not isinstance(target, dict):
+            return None
+        node = target
+    return None
+
+
+def _is_mistyped_default(node: dict[str, Any], schemas: dict[str, Any]) -> bool:
+    kinds = _declared_type(node, schemas)
+    names = [kinds] if isinstance(kinds, str) else kinds
+    if not isinstance(names, list) or not names:
+        return False
+    if not all(isinstance(n, str) and n in _JSON_TYPES for n in names):
+        return False
+    if node.get("nullable") is True:
+        names = [*names, "null"]  # OAS 3.0
+    default = node["default"]
+    allowed = tuple(t for name in names for t in _JSON_TYPES[name])
+    # `True` is an `int` to Python, never an integer to JSON.
+    return (isinstance(default, bool) and bool not in allowed) or not isinstance(default, allowed)
 
 
 def _is_bad_url_default(node: dict[str, Any]) -> bool:
@@ -260,35 +343,37 @@ def _is_bad_url_default(node: dict[str, Any]) -> bool:
     )
 
 
-def _has_bad_url_default(node: Any) -> bool:
+# Keywords whose values are instances, not schemas: nothing in them is changed.
+_INSTANCE_KEYWORDS = frozenset({"default", "example", "examples", "enum", "const"})
+
+
+def _has_fix(node: Any, schemas: dict[str, Any]) -> bool:
     stack = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, dict):
-            if _is_bad_url_default(current):
+            if _fix(current, schemas) is not None:
                 return True
-            stack.extend(current.values())
+            stack.extend(v for k, v in current.items() if k not in _INSTANCE_KEYWORDS)
         elif isinstance(current, list):
             stack.extend(current)
     return False
 
 
-def _drop_bad_url_defaults(node: Any) -> Any:
-    # Copies only the nodes on the way to a dropped default; the rest is shared with `node`.
+def _fixed(node: Any, schemas: dict[str, Any]) -> Any:
+    # Copies only the nodes on the way to a change; the rest is shared with `node`.
     if isinstance(node, dict):
         copy: dict[str, Any] | None = None
         for key, value in node.items():
-            if not isinstance(value, dict | list):
+            if not isinstance(value, dict | list) or key in _INSTANCE_KEYWORDS:
                 continue
-            new = _drop_bad_url_defaults(value)
+            new = _fixed(value, schemas)
             if new is not value:
                 copy = dict(node) if copy is None else copy
                 copy[key] = new
-        if _is_bad_url_default(node):
-            copy = dict(node) if copy is None else copy
-            del copy["default"]
-        return node if copy is None else copy
+        fixed = _fix(copy if copy is not None else node, schemas)
+        return fixed if fixed is not None else (node if copy is None else copy)
     if isinstance(node, list):
-        items = [_drop_bad_url_defaults(item) for item in node]
+        items = [_fixed(item, schemas) for item in node]
         return node if all(a is b for a, b in zip(items, node, strict=True)) else items
     return node

@@ -184,9 +184,33 @@ def _variant(node: Any, direction: _Direction, variants: _Variants, schemas: dic
             copy[key] = _directed_mapping(value, direction, variants)
         else:
             copy[key] = _variant(value, direction, variants, schemas)
+    # A `required` may name members that come from `allOf` (shipengine's `shipment` requires
+    # its base's readOnly `shipment_id`): those leave the list too.
+    left_out |= _inherited(node, _LEFT_OUT[direction], schemas, frozenset())
     if left_out and isinstance(copy.get("required"), list):
         copy["required"] = [m for m in copy["required"] if m not in left_out]
     return copy
+
+
+def _inherited(
+    node: dict[str, Any], flag: str, schemas: dict[str, Any], seen: frozenset[str]
+) -> set[str]:
+    """The `flag`ged members of the schemas `node` is made of by `allOf`, at any depth."""
+    found: set[str] = set()
+    members = node.get("allOf")
+    for member in members if isinstance(members, list) else ():
+        target = _target(member.get("$ref")) if isinstance(member, dict) else None
+        if target is not None and target in seen:
+            continue
+        schema = schemas.get(target) if target is not None else member
+        if not isinstance(schema, dict):
+            continue
+        properties = schema.get("properties")
+        for name, value in properties.items() if isinstance(properties, dict) else ():
+            if _flagged(value, flag, schemas, frozenset()):
+                found.add(name)
+        found |= _inherited(schema, flag, schemas, seen | ({target} if target else set()))
+    return found
 
 
 def _directed_mapping(

@@ -17,6 +17,13 @@ _TEMPLATES = {
     "_base.py": "models/_base.py.jinja",
     "client.py": "client/client.py.jinja",
     "server.py": "server/server.py.jinja",
+    # The runtime: the same in every package, so `client.py` and `server.py` hold only what the
+    # IR decides.
+    "_runtime/__init__.py": "runtime/__init__.py.jinja",
+    "_runtime/client.py": "runtime/client.py.jinja",
+    "_runtime/media.py": "runtime/media.py.jinja",
+    "_runtime/server.py": "runtime/server.py.jinja",
+    "_runtime/style.py": "runtime/style.py.jinja",
 }
 
 

@@ -9,31 +9,42 @@ edited by hand.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import math
-import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, NotRequired, Protocol, TypeVar, cast, runtime_checkable
-from urllib.parse import unquote
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, NotRequired, Protocol, cast
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from pydantic import Field, TypeAdapter
 
 # pydantic validates a TypedDict only from typing_extensions before Python 3.12 (one of its
 # own dependencies).
 from typing_extensions import TypedDict
 
 from golden_pets import models
+from golden_pets._runtime.media import File
+from golden_pets._runtime.server import (
+    ApiError,
+    BodyPrecheck,
+    ErrorRenderer,
+    MethodNotAllowed,
+    Parameters,
+    Problem,
+    Reply,
+    Security,
+    build_app,
+    check_before_body,
+    read_body,
+    refuse_head,
+    render,
+    security,
+    to_api_error,
+)
 
 __all__ = [
     "ApiError",
     "BodyPrecheck",
     "ErrorRenderer",
+    "File",
     "Implementation",
     "MetaHandlers",
     "PetsHandlers",
@@ -44,8 +55,6 @@ __all__ = [
     "create_router",
     "to_api_error",
 ]
-
-T = TypeVar("T")
 
 # Every method each path documents; any other method is 405 with this `Allow` (RFC 9110 15.5.6).
 # Concrete paths come before templated ones, as they are matched (OAS 3.1 4.8.8).
@@ -58,79 +67,6 @@ PATHS: dict[str, tuple[str, ...]] = {
 # The route template of each path whose parameter names Starlette could not read (`{a-b}`,
 # `{a:b}` would be a convertor): the same path with names it reads; the others route as written.
 _ROUTE_PATHS: dict[str, str] = {}
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One problem with a request: where (a JSON pointer or `location.name`), a code, a message."""
-
-    field: str
-    code: str
-    message: str
-
-
-class ApiError(Exception):
-    """An error response; raised by the routers and by implementations alike."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        *,
-        problems: Sequence[Problem] = (),
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.problems = tuple(problems)
-        self.headers = dict(headers or {})
-
-
-@dataclass(frozen=True, slots=True)
-class Reply(Generic[T]):
-    """What a handler returns: the status, the body model (None for no body) and headers."""
-
-    status: int
-    body: T | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-
-class Security(Protocol):
-    """Authenticates a request for an operation; raises ApiError (401, 403, 429…) to refuse it."""
-
-    async def authenticate(self, request: Request, *, scheme: str, scopes: Sequence[str]) -> None:
-        """Check the credentials `scheme` names and that they grant `scopes`."""
-        ...
-
-
-class ErrorRenderer(Protocol):
-    """Turns an ApiError into a response in the API's own error envelope."""
-
-    def render_error(self, request: Request, error: ApiError) -> Response:
-        """The response for `error`."""
-        ...
-
-
-@runtime_checkable
-class BodyPrecheck(Protocol):
-    """Optional: the errors an implementation ranks before those of a refused request body.
-
-    When a body is refused (415, or 400 or 422 for a missing, malformed or schema-breaking
-    body), the router first calls `check_before_body` with the operation's id and its already
-    validated parameters; an ApiError raised there answers the request instead. An API
-    whose rules put a missing resource (404) or a failed precondition (412) before the
-    body's own errors states them here. Valid requests never reach it, so the handler
-    still makes the same checks.
-    """
-
-    async def check_before_body(
-        self, request: Request, *, operation: str, parameters: Mapping[str, Any]
-    ) -> None:
-        """Raise the ApiError that answers this request before its body is judged."""
-        ...
 
 
 class MetaHandlers(Protocol):
@@ -207,102 +143,6 @@ class Implementation(MetaHandlers, PetsHandlers, Security, ErrorRenderer, Protoc
     """Everything `create_app` needs, on one object."""
 
 
-_CODES = {
-    "missing": "REQUIRED",
-    "extra_forbidden": "UNKNOWN_MEMBER",
-    "string_too_short": "TOO_SHORT",
-    "string_too_long": "TOO_LONG",
-    "too_short": "TOO_SHORT",
-    "too_long": "TOO_LONG",
-    "string_pattern_mismatch": "PATTERN_MISMATCH",
-    "json_invalid": "MALFORMED_JSON",
-    "literal_error": "NOT_ALLOWED",
-    "enum": "NOT_ALLOWED",
-    "greater_than": "TOO_SMALL",
-    "greater_than_equal": "TOO_SMALL",
-    "less_than": "TOO_LARGE",
-    "less_than_equal": "TOO_LARGE",
-}
-
-
-def _problems(errors: Sequence[Any], *, prefix: Sequence[str | int] = ()) -> list[Problem]:
-    # Pydantic's `msg` never includes the input, so no secret value is echoed back.
-    found = []
-    for error in errors:
-        location = [*prefix, *error.get("loc", ())]
-        if location and location[0] in ("path", "query", "header", "cookie"):
-            where = ".".join(str(part) for part in location[:2])
-        else:
-            where = "/" + "/".join(
-                str(part).replace("~", "~0").replace("/", "~1") for part in location
-            )
-        kind = str(error.get("type", ""))
-        code = _CODES.get(kind, "INVALID_TYPE" if kind.endswith("_type") else "INVALID")
-        found.append(Problem(field=where, code=code, message=str(error.get("msg", "is invalid"))))
-    return found
-
-
-def _invalid(status: int, message: str, problems: Sequence[Problem]) -> ApiError:
-    # A request that breaks the spec: 400 (RFC 9110 15.5.1) or 422 (15.5.21), as the operation
-    # documents it (or as the project's validation-status setting says).
-    code = "UNPROCESSABLE_CONTENT" if status == 422 else "BAD_REQUEST"
-    return ApiError(status, code, message, problems=problems)
-
-
-@dataclass(frozen=True, slots=True)
-class _Parameters:
-    """How one operation's parameters are read from a request and checked by the spec."""
-
-    adapter: TypeAdapter[Any]
-    # (Python name, location, name in the spec, name read by, array): every parameter of the
-    # operation. A path parameter is read by its name in the route template, a cookie by its
-    # name as sent (RFC 6265 4.1.1 token, else percent-encoded).
-    sources: tuple[tuple[str, str, str, str, bool], ...]
-    # The status of parameters that break the spec: 400 or 422.
-    status: int = 400
-
-    def read(self, request: Request) -> dict[str, Any]:
-        """Every parameter by Python name, None when absent; 400 (or 422) naming each failure."""
-        found: dict[str, Any] = {}
-        for python_name, location, _, key, many in self.sources:
-            if location == "path":
-                value: Any = request.path_params.get(key)
-            elif location == "query":
-                value = request.query_params.getlist(key) if many else request.query_params.get(key)
-            elif location == "header" and many:
-                # `style: simple` (OAS 3.1 4.8.12.4): items comma-joined, in one field line or
-                # several (RFC 9110 5.3 joins them with commas too).
-                value = [
-                    item.strip()
-                    for line in request.headers.getlist(key)
-                    for item in line.split(",")
-                ]
-            elif location == "header":
-                value = request.headers.get(key)
-            else:
-                # `style: form` (OAS 3.1 4.8.12.4) percent-encodes the value (RFC 6570 3.2.8).
-                cookie = request.cookies.get(key)
-                value = None if cookie is None else unquote(cookie)
-            if value is not None and value != []:
-                found[python_name] = value
-        try:
-            valid = self.adapter.validate_python(found)
-        except ValidationError as exc:
-            raise _invalid(self.status, "The request is invalid.", self._problems(exc)) from None
-        return {source[0]: valid.get(source[0]) for source in self.sources}
-
-    def _problems(self, exc: ValidationError) -> list[Problem]:
-        # Errors name the parameter as the request does: `header.If-Match`, `query.limit`.
-        where = {
-            python_name: (location, name) for python_name, location, name, _, _ in self.sources
-        }
-        errors = [
-            {**error, "loc": (*where[str(error["loc"][0])], *error["loc"][1:])}
-            for error in exc.errors(include_input=False, include_url=False)
-        ]
-        return _problems(errors)
-
-
 class _CreatePetParameters(TypedDict):
     """The parameters of `createPet`, by Python name."""
 
@@ -320,215 +160,31 @@ class _GetPetOwnerParameters(TypedDict):
 
 # Each operation's parameters, by operation id: read and validated once per request, in one
 # call into pydantic, instead of FastAPI's dependency solving, parameter by parameter.
-_PARAMETERS: dict[str, _Parameters] = {
-    "createPet": _Parameters(
+_PARAMETERS: dict[str, Parameters] = {
+    "createPet": Parameters(
         TypeAdapter(_CreatePetParameters),
         (
-            ("x_shelter", "header", "X-Shelter", "X-Shelter", False),
-            ("idempotency_key", "header", "Idempotency-Key", "Idempotency-Key", False),
-            ("session", "cookie", "session", "session", False),
+            ("x_shelter", "header", "X-Shelter", "X-Shelter", "simple", False, "string"),
+            (
+                "idempotency_key",
+                "header",
+                "Idempotency-Key",
+                "Idempotency-Key",
+                "simple",
+                False,
+                "string",
+            ),
+            ("session", "cookie", "session", "session", "form", True, "string"),
         ),
     ),
-    "getPetOwner": _Parameters(
+    "getPetOwner": Parameters(
         TypeAdapter(_GetPetOwnerParameters),
         (
-            ("pet_id", "path", "petId", "petId", False),
-            ("fields", "query", "fields", "fields", True),
+            ("pet_id", "path", "petId", "petId", "simple", False, "integer"),
+            ("fields", "query", "fields", "fields", "form", True, ("array", "string")),
         ),
     ),
 }
-
-
-def _media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-async def _read_body(
-    request: Request,
-    model: type[BaseModel] | None,
-    *,
-    media_types: Sequence[str],
-    required: bool,
-    status: int = 400,
-) -> Any:
-    """The body, validated; `status` (400 or 422) when it breaks the spec, 415 for its type."""
-    raw = await request.body()
-    if not raw:
-        if required:
-            raise _invalid(
-                status,
-                "A request body is required.",
-                [Problem("/", "REQUIRED", "A request body is required.")],
-            )
-        return None
-    if _media_type(request) not in media_types:
-        allowed = ", ".join(media_types)
-        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", f"The request body must be {allowed}.")
-    non_finite = _non_finite_number(raw)
-    if non_finite is not None:
-        raise _invalid(
-            status,
-            "The request body is not valid JSON.",
-            [
-                Problem(
-                    non_finite, "NON_FINITE_NUMBER", "JSON numbers are finite (RFC 8259 section 6)."
-                )
-            ],
-        )
-    if model is None:
-        try:
-            return json.loads(raw)
-        # Nesting deeper than Python's recursion limit is refused like malformed JSON, not a 500.
-        except (ValueError, RecursionError):
-            raise _invalid(
-                status,
-                "The request body is not valid JSON.",
-                [Problem("/", "MALFORMED_JSON", "The request body is not valid JSON.")],
-            ) from None
-    try:
-        return model.model_validate_json(raw)
-    except ValidationError as exc:
-        error = exc
-    # Only on the error path, so a valid body is parsed once.
-    integral = _with_integral_numbers(raw)
-    if integral is not None:
-        # When this fails too, the first attempt's errors describe the body as it was sent.
-        with contextlib.suppress(ValidationError):
-            return model.model_validate_json(integral)
-    problems = _problems(error.errors(include_input=False, include_url=False))
-    malformed = any(p.code == "MALFORMED_JSON" for p in problems)
-    message = "The request body is not valid JSON." if malformed else "The request body is invalid."
-    raise _invalid(status, message, problems) from None
-
-
-# What may spell a number that is not finite: NaN and Infinity (Python's json module and
-# pydantic's parser accept both), an exponent of three digits or more, or a run of digits
-# longer than any finite double. Only a body that matches is parsed a second time.
-_MAYBE_NON_FINITE = re.compile(rb"NaN|Infinity|[0-9][eE][+-]?[0-9]{3}|[0-9.]{309}")
-
-
-def _non_finite_number(raw: bytes) -> str | None:
-    """The JSON pointer of the body's first number that is not finite; None when all are.
-
-    RFC 8259 section 6 has no NaN or Infinity, and a number beyond double range reads as one;
-    neither survives a round trip through JSON or a database, so both are refused here.
-    """
-    if _MAYBE_NON_FINITE.search(raw) is None:
-        return None
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        return None  # pydantic's own parser then refuses the body, depth included
-    pending: list[tuple[Any, str]] = [(data, "")]
-    while pending:
-        node, pointer = pending.pop()
-        if isinstance(node, float) and not math.isfinite(node):
-            return pointer or "/"
-        if isinstance(node, dict):
-            pending.extend(
-                (v, f"{pointer}/{str(k).replace('~', '~0').replace('/', '~1')}")
-                for k, v in node.items()
-            )
-        elif isinstance(node, list):
-            pending.extend((v, f"{pointer}/{i}") for i, v in enumerate(node))
-    return None
-
-
-def _with_integral_numbers(raw: bytes) -> bytes | None:
-    """`raw` with numbers such as `1965.0` written as integers; None if it has none (or no JSON).
-
-    JSON Schema counts a number with a zero fractional part as an integer (2020-12 Validation
-    6.1.1), where pydantic's strict mode refuses `1965.0` for an `int`. A `number` member still
-    takes the integer, so rewriting every such number changes no other verdict.
-    """
-    changed = False
-
-    def number(text: str) -> float | int:
-        nonlocal changed
-        value = float(text)
-        if value.is_integer():
-            changed = True
-            return int(value)
-        return value
-
-    try:
-        data = json.loads(raw, parse_float=number)
-    except (ValueError, RecursionError):
-        return None
-    return json.dumps(data).encode() if changed else None
-
-
-async def _check_before_body(
-    implementation: object, request: Request, *, operation: str, parameters: Mapping[str, Any]
-) -> None:
-    # Only on the error path: a valid body costs no extra call.
-    if isinstance(implementation, BodyPrecheck):
-        await implementation.check_before_body(request, operation=operation, parameters=parameters)
-
-
-def _render(reply: Reply[Any]) -> Response:
-    if reply.body is None:
-        return Response(status_code=reply.status, headers=dict(reply.headers))
-    if isinstance(reply.body, BaseModel):
-        content = reply.body.model_dump_json(by_alias=True)
-    else:
-        content = json.dumps(reply.body, separators=(",", ":"))
-    return Response(
-        content,
-        status_code=reply.status,
-        headers=dict(reply.headers),
-        media_type="application/json",
-    )
-
-
-def _security(
-    implementation: Security, alternatives: Sequence[Sequence[tuple[str, Sequence[str]]]]
-) -> Callable[[Request], Awaitable[None]]:
-    # Any one alternative admits the request when all of its schemes do (OAS 4.8.30); when
-    # none does, the first alternative's refusal is the answer.
-    async def authenticate(request: Request) -> None:
-        refusal: ApiError | None = None
-        for requirement in alternatives:
-            try:
-                for scheme, scopes in requirement:
-                    await implementation.authenticate(request, scheme=scheme, scopes=scopes)
-            except ApiError as error:
-                refusal = refusal or error
-                continue
-            return
-        if refusal is not None:
-            raise refusal
-
-    return authenticate
-
-
-class _MethodNotAllowed:
-    """An ASGI endpoint for the methods a path does not document: 405 with its `Allow`.
-
-    An ASGI class, not a function: Starlette routes a function endpoint without methods for GET
-    only, and a class endpoint for every method, unknown ones included (RFC 9110 15.5.6).
-    """
-
-    def __init__(self, allow: Sequence[str]) -> None:
-        self.allow = ", ".join(allow)
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        raise ApiError(
-            405,
-            "METHOD_NOT_ALLOWED",
-            "This method is not allowed on this path.",
-            headers={"Allow": self.allow},
-        )
-
-
-def _refuse_head(path: str) -> None:
-    # Starlette answers HEAD with a GET route; a path that does not document HEAD refuses it.
-    raise ApiError(
-        405,
-        "METHOD_NOT_ALLOWED",
-        "This method is not allowed on this path.",
-        headers={"Allow": ", ".join(PATHS[path])},
-    )
 
 
 def create_router(implementation: Implementation) -> APIRouter:
@@ -537,10 +193,8 @@ def create_router(implementation: Implementation) -> APIRouter:
     # Each route checks credentials, then parameters, then the body, then calls the handler.
     # Security requirements by operation id: any one alternative admits a request.
     authenticators: dict[str, Callable[[Request], Awaitable[None]]] = {
-        "createPet": _security(implementation, ((("bearer", ("pets:read",)),), (("apiKey", ()),))),
-        "getPetOwner": _security(
-            implementation, ((("bearer", ("pets:read",)),), (("apiKey", ()),))
-        ),
+        "createPet": security(implementation, ((("bearer", ("pets:read",)),), (("apiKey", ()),))),
+        "getPetOwner": security(implementation, ((("bearer", ("pets:read",)),), (("apiKey", ()),))),
     }
     # Routes are tried in the order they are added: concrete paths before templated ones.
 
@@ -548,14 +202,16 @@ def create_router(implementation: Implementation) -> APIRouter:
         await authenticators["createPet"](request)
         parameters = _PARAMETERS["createPet"].read(request)
         try:
-            body = await _read_body(
+            body = await read_body(
                 request,
                 models.PetRequest,
-                media_types=("application/json",),
+                media_types={
+                    "application/json": "json",
+                },
                 required=True,
             )
         except ApiError:
-            await _check_before_body(
+            await check_before_body(
                 implementation,
                 request,
                 operation="createPet",
@@ -569,7 +225,7 @@ def create_router(implementation: Implementation) -> APIRouter:
             session=parameters["session"],
             body=body,
         )
-        return _render(reply)
+        return render(reply)
 
     router.add_route(
         "/pets",
@@ -581,11 +237,11 @@ def create_router(implementation: Implementation) -> APIRouter:
 
     async def meta_root(request: Request) -> Response:
         if request.method == "HEAD" and "HEAD" not in PATHS["/"]:
-            _refuse_head("/")
+            refuse_head(PATHS["/"])
         reply = await implementation.meta_root(
             request,
         )
-        return _render(reply)
+        return render(reply)
 
     router.add_route(
         "/",
@@ -597,7 +253,7 @@ def create_router(implementation: Implementation) -> APIRouter:
 
     async def get_pet_owner(request: Request) -> Response:
         if request.method == "HEAD" and "HEAD" not in PATHS["/pets/{petId}/owner"]:
-            _refuse_head("/pets/{petId}/owner")
+            refuse_head(PATHS["/pets/{petId}/owner"])
         await authenticators["getPetOwner"](request)
         parameters = _PARAMETERS["getPetOwner"].read(request)
         reply = await implementation.get_pet_owner(
@@ -605,7 +261,7 @@ def create_router(implementation: Implementation) -> APIRouter:
             pet_id=parameters["pet_id"],
             fields=parameters["fields"],
         )
-        return _render(reply)
+        return render(reply)
 
     router.add_route(
         "/pets/{petId}/owner",
@@ -620,45 +276,11 @@ def create_router(implementation: Implementation) -> APIRouter:
     # it, and in `PATHS`' order, so a concrete path answers with its own `Allow`. The endpoint's
     # type is Starlette's ASGI app, which `add_route` does not spell.
     for path, methods in PATHS.items():
-        refuse = cast("Callable[[Request], Awaitable[Response]]", _MethodNotAllowed(methods))
+        refuse = cast("Callable[[Request], Awaitable[Response]]", MethodNotAllowed(methods))
         router.add_route(_ROUTE_PATHS.get(path, path), refuse, include_in_schema=False)
     return router
 
 
-def to_api_error(exc: Exception) -> ApiError:
-    """Any exception raised while serving, as the ApiError that answers it.
-
-    Routing misses (404, 405), FastAPI's parameter validation (400) and unexpected
-    exceptions (500) all become ApiErrors, so one renderer writes every error body.
-    """
-    if isinstance(exc, ApiError):
-        return exc
-    if isinstance(exc, RequestValidationError):
-        return ApiError(
-            400, "BAD_REQUEST", "The request is invalid.", problems=_problems(exc.errors())
-        )
-    if isinstance(exc, StarletteHTTPException):
-        if exc.status_code == 404:
-            return ApiError(404, "NOT_FOUND", "No such route.", headers=exc.headers)
-        if exc.status_code == 405:
-            return ApiError(405, "METHOD_NOT_ALLOWED", str(exc.detail), headers=exc.headers)
-        code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR"
-        return ApiError(exc.status_code, code, str(exc.detail), headers=exc.headers)
-    return ApiError(500, "INTERNAL_SERVER_ERROR", "An unexpected error occurred.")
-
-
 def create_app(implementation: Implementation, **settings: Any) -> FastAPI:
     """A FastAPI app serving the spec; every error goes through `implementation.render_error`."""
-    # The hand-written spec is the contract; the schema FastAPI would derive is not served.
-    # No redirect for a trailing slash: its `Location` would be built from the `Host` header.
-    app = FastAPI(
-        openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False, **settings
-    )
-    app.include_router(create_router(implementation))
-
-    async def on_error(request: Request, exc: Exception) -> Response:
-        return implementation.render_error(request, to_api_error(exc))
-
-    for kind in (ApiError, RequestValidationError, StarletteHTTPException, Exception):
-        app.add_exception_handler(kind, on_error)
-    return app
+    return build_app(create_router(implementation), implementation.render_error, **settings)

@@ -11,56 +11,39 @@ those its operation's security requirement asks for (OAS 3.1 4.8.30).
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import datetime
-import enum
-import functools
-import json
-import time
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass as _dataclass
 from dataclasses import field as _field
-from dataclasses import replace as _replace
-from email.utils import parsedate_to_datetime
-from types import TracebackType
-from typing import Any, Self, cast
-from urllib.parse import quote
+from typing import cast
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from golden_widgets import models
+from golden_widgets._runtime.client import (
+    ApiResponseError,
+    AsyncClient,
+    Scheme,
+    SyncClient,
+    authorize,
+    header_values,
+    json_content,
+    legacy_credentials,
+    parse,
+    path_segment,
+    query_string,
+)
+from golden_widgets._runtime.media import File
 
 __all__ = [
     "ApiResponseError",
     "AsyncWidgetsClient",
     "BadRequestError",
     "Credentials",
+    "File",
     "NotFoundError",
     "UnprocessableEntityError",
     "WidgetsClient",
 ]
-
-# By status: a model class, or another type the models define (an enum, a type alias); None
-# for a body without one.
-_Models = Mapping[str, Any]
-# RFC 9110 15.5.30 and 15.6.4: the server asks the client to come back later.
-_RETRY_STATUSES = frozenset({429, 503})
-_MAX_RETRY_AFTER = 60.0
-
-
-class ApiResponseError(Exception):
-    """A response other than 2xx: status, parsed error body (None if undocumented), request id."""
-
-    def __init__(self, response: httpx.Response, error: BaseModel | None) -> None:
-        self.status_code = response.status_code
-        self.error = error
-        self.headers = response.headers
-        self.request_id = response.headers.get("X-Request-Id")
-        self.text = response.text
-        request = response.request
-        super().__init__(f"{request.method} {request.url.path} failed with {response.status_code}")
 
 
 class BadRequestError(ApiResponseError):
@@ -96,182 +79,12 @@ class Credentials:
 
 
 # By `Credentials` field: kind, where the credential goes, its name there, and its prefix.
-_SCHEMES: dict[str, tuple[str, str, str, str]] = {
+_SCHEMES: dict[str, Scheme] = {
     "api_key": ("apiKey", "header", "X-Api-Key", ""),
 }
 
 
-def _credential(credentials: Credentials, name: str) -> str | None:
-    value = getattr(credentials, name)
-    if value is None:
-        return None
-    if isinstance(value, tuple):
-        user, password = value
-        if ":" in user:
-            # RFC 7617 2: the user-id ends at the first colon.
-            raise ValueError(f"a Basic user-id has no colon (Credentials.{name})")
-        return base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    return str(value)
-
-
-def _authorize(
-    credentials: Credentials, alternatives: tuple[tuple[str, ...], ...]
-) -> dict[str, dict[str, str]]:
-    """By location (header, query, cookie): the credentials of the first alternative that the
-    caller has given every one of, by the name each is sent as; nothing when there is none."""
-    placed: dict[str, dict[str, str]] = {"header": {}, "query": {}, "cookie": {}}
-    for alternative in alternatives:
-        values = [_credential(credentials, name) for name in alternative]
-        if all(value is not None for value in values):
-            for name, value in zip(alternative, values, strict=True):
-                _, location, key, prefix = _SCHEMES[name]
-                placed[location][key] = f"{prefix}{value}"
-            break
-    return placed
-
-
-def _legacy(
-    credentials: Credentials | None, token: str | None, api_key: tuple[str, str] | None
-) -> tuple[Credentials, dict[str, str]]:
-    """`credentials` completed by the older `token` and `api_key` keywords.
-
-    `token` is the credential of every bearer, OAuth2 and OpenID Connect scheme not given one;
-    `api_key` of the header API keys by that name. What no declared scheme takes is sent with
-    every request, as these keywords always were.
-    """
-    given = credentials or Credentials()
-    changes: dict[str, Any] = {}
-    always: dict[str, str] = {}
-    if token:
-        fields = [name for name, (kind, *_) in _SCHEMES.items() if kind == "bearer"]
-        changes.update({name: token for name in fields if getattr(given, name) is None})
-        if not fields:
-            always["Authorization"] = f"Bearer {token}"
-    if api_key is not None:
-        header, key = api_key
-        fields = [
-            name
-            for name, (kind, location, wire, _) in _SCHEMES.items()
-            if kind == "apiKey" and location == "header" and wire.lower() == header.lower()
-        ]
-        changes.update({name: key for name in fields if getattr(given, name) is None})
-        if not fields:
-            always[header] = key
-    return _replace(given, **changes), always
-
-
-def _simple(value: Any) -> str:
-    """A header value as OAS 3.1 4.8.12.4 `style: simple` writes it (explode false).
-
-    Booleans as JSON spells them, arrays and objects comma-joined (`a,b`; `k,v,k2,v2`), dates
-    in RFC 3339, enum members by value.
-    """
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json", by_alias=True, exclude_none=True)
-    if isinstance(value, enum.Enum):
-        value = value.value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return ",".join(f"{_simple(k)},{_simple(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ",".join(_simple(item) for item in value)
-    return str(value)
-
-
-def _headers(values: Mapping[str, Any]) -> dict[str, str]:
-    return {name: _simple(value) for name, value in values.items() if value is not None}
-
-
-def _segment(value: object) -> str:
-    # Path parameters are percent-encoded whole: a `/` in an id must not add a segment.
-    return quote(str(value), safe="")
-
-
-def _params(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in values.items() if value is not None}
-
-
-def _cookies(values: Mapping[str, Any]) -> str | None:
-    # One `Cookie` header (RFC 6265 5.4); httpx deprecates per-request cookie jars. Names come
-    # escaped from the generator; values are percent-encoded whole.
-    pairs = [
-        f"{name}={quote(_simple(value), safe='')}"
-        for name, value in values.items()
-        if value is not None
-    ]
-    return "; ".join(pairs) or None
-
-
-def _is_json(response: httpx.Response) -> bool:
-    media_type = str(response.headers.get("Content-Type", "")).split(";")[0].strip().lower()
-    return media_type == "application/json" or media_type.endswith("+json")
-
-
-def _content(body: BaseModel | Any) -> bytes:
-    if isinstance(body, BaseModel):
-        return body.model_dump_json(by_alias=True).encode()
-    return json.dumps(body).encode()
-
-
-def _parse(
-    response: httpx.Response, *, success: _Models, errors: _Models, nullable: Collection[str] = ()
-) -> Any:
-    status = str(response.status_code)
-    family = f"{status[0]}XX"
-    if status in success or family in success or (response.is_success and "default" not in errors):
-        model = success.get(status) or success.get(family)
-        if not response.content or (status in nullable and response.content.strip() == b"null"):
-            return None
-        if model is None:
-            # A schema without a model of its own (inline, or not a component): plain JSON.
-            return response.json() if _is_json(response) else None
-        return _validate(model, response.content)
-    error_model = errors.get(status) or errors.get(family) or errors.get("default")
-    parsed = None
-    if error_model is not None:
-        try:
-            parsed = _validate(error_model, response.content)
-        except ValidationError:
-            parsed = None
-    raise _ERRORS.get(response.status_code, ApiResponseError)(response, parsed)
-
-
-def _validate(kind: Any, content: bytes) -> Any:
-    if isinstance(kind, type) and issubclass(kind, BaseModel):
-        return kind.model_validate_json(content)
-    return _adapter(kind).validate_json(content)
-
-
-@functools.cache
-def _adapter(kind: Any) -> TypeAdapter[Any]:
-    # Building an adapter compiles a validator: once per type, not per response.
-    return TypeAdapter(kind)
-
-
-def _retry_delay(response: httpx.Response, *, attempt: int, backoff: float) -> float:
-    """Seconds to wait: the server's Retry-After (delta or HTTP date), else exponential backoff."""
-    value = response.headers.get("Retry-After", "").strip()
-    if value.isdigit():
-        return min(float(value), _MAX_RETRY_AFTER)
-    if value:
-        try:
-            delay = parsedate_to_datetime(value).timestamp() - time.time()
-        except (TypeError, ValueError):
-            delay = backoff * 2.0**attempt
-        return min(max(delay, 0.0), _MAX_RETRY_AFTER)
-    return backoff * 2.0**attempt
-
-
-def _walk(value: Any, path: tuple[str, ...]) -> Any:
-    for name in path:
-        value = getattr(value, name)
-    return value
-
-
-class WidgetsClient:
+class WidgetsClient(SyncClient):
     """Synchronous client for Widgets; one method per operation."""
 
     def __init__(
@@ -292,52 +105,17 @@ class WidgetsClient:
         `token` stands for every bearer-style scheme and `api_key`, a `(header name, key)` pair,
         for the header API key of that name, where `credentials` gives none.
         """
-        self._credentials, auth = _legacy(credentials, token, api_key)
-        self._http = httpx.Client(
-            base_url=base_url,
-            headers={**auth, **(headers or {})},
+        self._credentials, always = legacy_credentials(
+            credentials or Credentials(), token, api_key, _SCHEMES
+        )
+        super().__init__(
+            base_url,
+            headers={**always, **(headers or {})},
             timeout=timeout,
+            retries=retries,
+            backoff=backoff,
             transport=transport,
         )
-        self._retries = retries
-        self._backoff = backoff
-        self.last_response: httpx.Response | None = None
-
-    @property
-    def etag(self) -> str | None:
-        """The `ETag` of the last response, to send back as `if_match` or `if_none_match`."""
-        return self.last_response.headers.get("ETag") if self.last_response is not None else None
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def _send(self, method: str, url: str, *, retryable: bool, **options: Any) -> httpx.Response:
-        # Only requests whose repetition is harmless are retried (RFC 9110 9.2.2).
-        attempt = 0
-        while True:
-            response = self._http.request(method, url, **options)
-            if (
-                not retryable
-                or response.status_code not in _RETRY_STATUSES
-                or attempt >= self._retries
-            ):
-                self.last_response = response
-                return response
-            delay = _retry_delay(response, attempt=attempt, backoff=self._backoff)
-            attempt += 1
-            time.sleep(delay)
 
     def list_widgets(
         self,
@@ -359,27 +137,29 @@ class WidgetsClient:
         Raises:
             BadRequestError: (400) Bad parameters.
         """
-        auth = _authorize(self._credentials, (("api_key",),))
+        auth = authorize(self._credentials, (("api_key",),), _SCHEMES)
         response = self._send(
             "GET",
-            "/widgets",
+            "/widgets"
+            + query_string(
+                (
+                    (color, "color", "form", True, False),
+                    (limit, "limit", "form", True, False),
+                ),
+            ),
             retryable=True,
-            params=_params(
-                {
-                    "color": color,
-                    "limit": limit,
-                }
-            ),
-            headers=_headers(
-                {
-                    "X-Trace": x_trace,
-                    **auth["header"],
-                }
-            ),
+            headers={
+                **header_values(
+                    {
+                        "X-Trace": (x_trace, False),
+                    }
+                ),
+                **auth["header"],
+            },
         )
         return cast(
             "models.WidgetListResponse",
-            _parse(
+            parse(
                 response,
                 success={
                     "200": models.WidgetListResponse,
@@ -387,6 +167,7 @@ class WidgetsClient:
                 errors={
                     "400": models.Problem,
                 },
+                error_classes=_ERRORS,
             ),
         )
 
@@ -406,23 +187,20 @@ class WidgetsClient:
         Raises:
             UnprocessableEntityError: (422) Invalid.
         """
-        auth = _authorize(self._credentials, (("api_key",),))
+        auth = authorize(self._credentials, (("api_key",),), _SCHEMES)
         response = self._send(
             "POST",
             "/widgets",
             retryable=False,
-            content=None if body is None else _content(body),
-            params=_params({}),
-            headers=_headers(
-                {
-                    "Content-Type": "application/json",
-                    **auth["header"],
-                }
-            ),
+            content=json_content(body),
+            headers={
+                "Content-Type": "application/json",
+                **auth["header"],
+            },
         )
         return cast(
             "models.WidgetResponse",
-            _parse(
+            parse(
                 response,
                 success={
                     "201": models.WidgetResponse,
@@ -430,6 +208,7 @@ class WidgetsClient:
                 errors={
                     "422": models.Problem,
                 },
+                error_classes=_ERRORS,
             ),
         )
 
@@ -448,21 +227,18 @@ class WidgetsClient:
         Raises:
             NotFoundError: (404) Not found.
         """
-        auth = _authorize(self._credentials, (("api_key",),))
+        auth = authorize(self._credentials, (("api_key",),), _SCHEMES)
         response = self._send(
             "GET",
-            f"/widgets/{_segment(widget_id)}",
+            "/widgets/" + path_segment(widget_id, name="widgetId"),
             retryable=True,
-            params=_params({}),
-            headers=_headers(
-                {
-                    **auth["header"],
-                }
-            ),
+            headers={
+                **auth["header"],
+            },
         )
         return cast(
             "models.WidgetResponse",
-            _parse(
+            parse(
                 response,
                 success={
                     "200": models.WidgetResponse,
@@ -470,6 +246,7 @@ class WidgetsClient:
                 errors={
                     "404": models.Problem,
                 },
+                error_classes=_ERRORS,
             ),
         )
 
@@ -490,14 +267,13 @@ class WidgetsClient:
         """
         response = self._send(
             "DELETE",
-            f"/widgets/{_segment(widget_id)}",
+            "/widgets/" + path_segment(widget_id, name="widgetId"),
             retryable=True,
-            params=_params({}),
-            headers=_headers({}),
+            headers={},
         )
         return cast(
             "None",
-            _parse(
+            parse(
                 response,
                 success={
                     "204": None,
@@ -505,11 +281,12 @@ class WidgetsClient:
                 errors={
                     "404": models.Problem,
                 },
+                error_classes=_ERRORS,
             ),
         )
 
 
-class AsyncWidgetsClient:
+class AsyncWidgetsClient(AsyncClient):
     """Asynchronous client for Widgets; one method per operation."""
 
     def __init__(
@@ -530,54 +307,17 @@ class AsyncWidgetsClient:
         `token` stands for every bearer-style scheme and `api_key`, a `(header name, key)` pair,
         for the header API key of that name, where `credentials` gives none.
         """
-        self._credentials, auth = _legacy(credentials, token, api_key)
-        self._http = httpx.AsyncClient(
-            base_url=base_url,
-            headers={**auth, **(headers or {})},
+        self._credentials, always = legacy_credentials(
+            credentials or Credentials(), token, api_key, _SCHEMES
+        )
+        super().__init__(
+            base_url,
+            headers={**always, **(headers or {})},
             timeout=timeout,
+            retries=retries,
+            backoff=backoff,
             transport=transport,
         )
-        self._retries = retries
-        self._backoff = backoff
-        self.last_response: httpx.Response | None = None
-
-    @property
-    def etag(self) -> str | None:
-        """The `ETag` of the last response, to send back as `if_match` or `if_none_match`."""
-        return self.last_response.headers.get("ETag") if self.last_response is not None else None
-
-    async def close(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-    async def _send(
-        self, method: str, url: str, *, retryable: bool, **options: Any
-    ) -> httpx.Response:
-        # Only requests whose repetition is harmless are retried (RFC 9110 9.2.2).
-        attempt = 0
-        while True:
-            response = await self._http.request(method, url, **options)
-            if (
-                not retryable
-                or response.status_code not in _RETRY_STATUSES
-                or attempt >= self._retries
-            ):
-                self.last_response = response
-                return response
-            delay = _retry_delay(response, attempt=attempt, backoff=self._backoff)
-            attempt += 1
-            await asyncio.sleep(delay)
 
     async def list_widgets(
         self,
@@ -599,27 +339,29 @@ class AsyncWidgetsClient:
         Raises:
             BadRequestError: (400) Bad parameters.
         """
-        auth = _authorize(self._credentials, (("api_key",),))
+        auth = authorize(self._credentials, (("api_key",),), _SCHEMES)
         response = await self._send(
             "GET",
-            "/widgets",
+            "/widgets"
+            + query_string(
+                (
+                    (color, "color", "form", True, False),
+                    (limit, "limit", "form", True, False),
+                ),
+            ),
             retryable=True,
-            params=_params(
-                {
-                    "color": color,
-                    "limit": limit,
-                }
-            ),
-            headers=_headers(
-                {
-                    "X-Trace": x_trace,
-                    **auth["header"],
-                }
-            ),
+            headers={
+                **header_values(
+                    {
+                        "X-Trace": (x_trace, False),
+                    }
+                ),
+                **auth["header"],
+            },
         )
         return cast(
             "models.WidgetListResponse",
-            _parse(
+            parse(
                 response,
                 success={
                     "200": models.WidgetListResponse,
@@ -627,6 +369,7 @@ class AsyncWidgetsClient:
                 errors={
                     "400": models.Problem,
                 },
+                error_classes=_ERRORS,
             ),
         )
 
@@ -646,23 +389,20 @@ class AsyncWidgetsClient:
         Raises:
             UnprocessableEntityError: (422) Invalid.
         """
-        auth = _authorize(self._credentials, (("api_key",),))
+        auth = authorize(self._credentials, (("api_key",),), _SCHEMES)
         response = await self._send(
             "POST",
             "/widgets",
             retryable=False,
-            content=None if body is None else _content(body),
-            params=_params({}),
-            headers=_headers(
-                {
-                    "Content-Type": "application/json",
-                    **auth["header"],
-                }
-            ),
+            content=json_content(body),
+            headers={
+                "Content-Type": "application/json",
+                **auth["header"],
+            },
         )
         return cast(
             "models.WidgetResponse",
-            _parse(
+            parse(
                 response,
                 success={
                     "201": models.WidgetResponse,
@@ -670,6 +410,7 @@ class AsyncWidgetsClient:
                 errors={
                     "422": models.Problem,
                 },
+                error_classes=_ERRORS,
             ),
         )
 
@@ -688,21 +429,18 @@ class AsyncWidgetsClient:
         Raises:
             NotFoundError: (404) Not found.
         """
-        auth = _authorize(self._credentials, (("api_key",),))
+        auth = authorize(self._credentials, (("api_key",),), _SCHEMES)
         response = await self._send(
             "GET",
-            f"/widgets/{_segment(widget_id)}",
+            "/widgets/" + path_segment(widget_id, name="widgetId"),
             retryable=True,
-            params=_params({}),
-            headers=_headers(
-                {
-                    **auth["header"],
-                }
-            ),
+            headers={
+                **auth["header"],
+            },
         )
         return cast(
             "models.WidgetResponse",
-            _parse(
+            parse(
                 response,
                 success={
                     "200": models.WidgetResponse,
@@ -710,6 +448,7 @@ class AsyncWidgetsClient:
                 errors={
                     "404": models.Problem,
                 },
+                error_classes=_ERRORS,
             ),
         )
 
@@ -730,14 +469,13 @@ class AsyncWidgetsClient:
         """
         response = await self._send(
             "DELETE",
-            f"/widgets/{_segment(widget_id)}",
+            "/widgets/" + path_segment(widget_id, name="widgetId"),
             retryable=True,
-            params=_params({}),
-            headers=_headers({}),
+            headers={},
         )
         return cast(
             "None",
-            _parse(
+            parse(
                 response,
                 success={
                     "204": None,
@@ -745,5 +483,6 @@ class AsyncWidgetsClient:
                 errors={
                     "404": models.Problem,
                 },
+                error_classes=_ERRORS,
             ),
         )
