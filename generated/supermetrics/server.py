@@ -21,7 +21,6 @@ from pydantic import Field, TypeAdapter
 from typing_extensions import TypedDict
 
 from generated.supermetrics import models
-from generated.supermetrics._runtime.media import File
 from generated.supermetrics._runtime.server import (
     ApiError,
     BodyPrecheck,
@@ -45,7 +44,6 @@ __all__ = [
     "BodyPrecheck",
     "ConnectorsHandlers",
     "ErrorRenderer",
-    "File",
     "Implementation",
     "Problem",
     "Reply",

@@ -12,15 +12,10 @@ import contextlib
 import datetime
 import email.parser
 import email.policy
-import importlib.util
 import io
-import subprocess
-import sys
-import types
 import urllib.parse
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,35 +31,13 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from oaskit.ir._media import body_kind, encoding_of, form_shape, preferred_media_type
-from oaskit.render._environment import BUILTIN_TEMPLATES, create_environment
-
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = "runtime/media.py.jinja"
-
-
-def _render() -> str:
-    template = create_environment().get_template(TEMPLATE)
-    return template.render(api=types.SimpleNamespace(header="# test"))
+from tests.support.runtime_module import runtime_module
 
 
 @pytest.fixture(scope="module")
-def media_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("runtime") / "oaskit_runtime_media.py"
-    path.write_text(_render(), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def media(media_path: Path) -> Iterator[Any]:
-    spec = importlib.util.spec_from_file_location(media_path.stem, media_path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Dataclasses look their module up in sys.modules.
-    sys.modules[media_path.stem] = module
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules[media_path.stem]
+def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    with runtime_module("media", tmp_path_factory.mktemp("runtime")) as module:
+        yield module
 
 
 @dataclass
@@ -119,29 +92,6 @@ def mime_parts(encoded: Any) -> list[Any]:
     assert message.is_multipart()
     assert not message.defects
     return list(message.iter_parts())
-
-
-# --- the template ------------------------------------------------------------------------
-
-
-def test_template_is_static_python_after_its_header() -> None:
-    source = (BUILTIN_TEMPLATES / TEMPLATE).read_text(encoding="utf-8")
-    first, rest = source.split("\n", 1)
-    assert first == "{{ api.header }}"
-    assert not any(marker in rest for marker in ("{{", "{%", "{#"))
-    assert _render() == "# test\n" + rest
-
-
-def test_rendered_module_passes_mypy_strict_and_ruff(media_path: Path) -> None:
-    config = str(ROOT / "pyproject.toml")
-    checks = [
-        [sys.executable, "-m", "mypy", "--strict", "--config-file", config, str(media_path)],
-        [sys.executable, "-m", "ruff", "check", "--config", config, str(media_path)],
-        [sys.executable, "-m", "ruff", "format", "--check", "--config", config, str(media_path)],
-    ]
-    for command in checks:
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-        assert done.returncode == 0, done.stdout + done.stderr
 
 
 # --- multipart ---------------------------------------------------------------------------

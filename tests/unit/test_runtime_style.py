@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import datetime
 import enum
-import importlib.util
-import subprocess
-import sys
 import types
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -26,52 +22,13 @@ from hypothesis import strategies as st
 from starlette.requests import cookie_parser
 
 from oaskit.ir._style import parameter_shape, parameter_style
-from oaskit.render._environment import create_environment
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.runtime_module import runtime_module
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    template = create_environment().get_template("runtime/style.py.jinja")
-    folder = tmp_path_factory.mktemp("runtime")
-    path = folder / "style.py"
-    path.write_text(template.render(api=types.SimpleNamespace(header="# test")), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def style(rendered: Path) -> Iterator[types.ModuleType]:
-    spec = importlib.util.spec_from_file_location("_oaskit_runtime_style", rendered)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules[spec.name]
-
-
-def test_template_is_static_but_for_its_header() -> None:
-    text = (REPO / "templates" / "runtime" / "style.py.jinja").read_text(encoding="utf-8")
-    first, rest = text.split("\n", 1)
-    assert first == "{{ api.header }}"
-    assert not any(opening in rest for opening in ("{{", "{%", "{#"))
-
-
-def test_rendered_module_passes_mypy_strict_and_ruff(rendered: Path) -> None:
-    config = str(REPO / "pyproject.toml")
-    checks = [
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", rendered.name],
-        [sys.executable, "-m", "ruff", "check", "--config", config, rendered.name],
-        [sys.executable, "-m", "ruff", "format", "--check", "--config", config, rendered.name],
-    ]
-    for command in checks:
-        # Run in the module's folder, away from the project's own mypy configuration.
-        result = subprocess.run(
-            command, cwd=rendered.parent, capture_output=True, text=True, check=False
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+def style(tmp_path_factory: pytest.TempPathFactory) -> Iterator[types.ModuleType]:
+    with runtime_module("style", tmp_path_factory.mktemp("runtime")) as module:
+        yield module
 
 
 # The OAS 3.1.1 4.8.12.4 style examples table, `?` prefix left off. OAS 3.1.0's table wrote

@@ -21,7 +21,6 @@ from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from golden_auth import models
-from golden_auth._runtime.media import File
 from golden_auth._runtime.server import (
     ApiError,
     BodyPrecheck,
@@ -45,7 +44,6 @@ __all__ = [
     "BodyPrecheck",
     "DefaultHandlers",
     "ErrorRenderer",
-    "File",
     "Implementation",
     "Problem",
     "Reply",

@@ -21,7 +21,6 @@ from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from golden_media import models
-from golden_media._runtime.media import File
 from golden_media._runtime.server import (
     ApiError,
     BodyPrecheck,
@@ -44,7 +43,6 @@ __all__ = [
     "BodiesHandlers",
     "BodyPrecheck",
     "ErrorRenderer",
-    "File",
     "Implementation",
     "Problem",
     "Reply",

@@ -21,7 +21,6 @@ from pydantic import Field, TypeAdapter
 from typing_extensions import TypedDict
 
 from golden_pets import models
-from golden_pets._runtime.media import File
 from golden_pets._runtime.server import (
     ApiError,
     BodyPrecheck,
@@ -44,7 +43,6 @@ __all__ = [
     "ApiError",
     "BodyPrecheck",
     "ErrorRenderer",
-    "File",
     "Implementation",
     "MetaHandlers",
     "PetsHandlers",

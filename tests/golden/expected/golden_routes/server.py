@@ -20,7 +20,6 @@ from pydantic import Field, TypeAdapter
 # own dependencies).
 from typing_extensions import TypedDict
 
-from golden_routes._runtime.media import File
 from golden_routes._runtime.server import (
     ApiError,
     BodyPrecheck,
@@ -43,7 +42,6 @@ __all__ = [
     "ArtifactsHandlers",
     "BodyPrecheck",
     "ErrorRenderer",
-    "File",
     "Implementation",
     "Problem",
     "Reply",

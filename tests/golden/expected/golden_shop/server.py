@@ -21,7 +21,6 @@ from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from golden_shop import models
-from golden_shop._runtime.media import File
 from golden_shop._runtime.server import (
     ApiError,
     BodyPrecheck,
@@ -43,7 +42,6 @@ __all__ = [
     "ApiError",
     "BodyPrecheck",
     "ErrorRenderer",
-    "File",
     "Implementation",
     "OrdersHandlers",
     "Problem",

@@ -21,7 +21,6 @@ from pydantic import Field, TypeAdapter
 from typing_extensions import TypedDict
 
 from golden_widgets import models
-from golden_widgets._runtime.media import File
 from golden_widgets._runtime.server import (
     ApiError,
     BodyPrecheck,
@@ -44,7 +43,6 @@ __all__ = [
     "ApiError",
     "BodyPrecheck",
     "ErrorRenderer",
-    "File",
     "Implementation",
     "Problem",
     "Reply",
