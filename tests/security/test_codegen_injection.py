@@ -390,7 +390,7 @@ _DERIVED = re.compile(
     r"|op\.(name|parameters_type|return_annotation|idempotency_parameter|method|retryable)"
     # Python source the IR wrote with `literal` for every string in it.
     r"|op\.client_url|op\.body\.(shape|encoding)|p\.(shape|validated_annotation|default|explode|allow_reserved)"
-    r"|op\.body\.(annotation|handler_annotation|model|required)|r\.model|p\.(python_name|annotation)"
+    r"|op\.body\.(annotation|handler_annotation|model|required)|r\.(model|parse_type)|p\.(python_name|annotation)"
     r"|op\.pagination\.(cursor_parameter|item_annotation)|name|aw|ad"
     r"|client_class\((true|false)\)|\"[^\"]*\"( if .*)?"
     # The docstring macro, whose own expressions are checked like the rest.

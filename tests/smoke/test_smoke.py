@@ -38,32 +38,11 @@ SUBSET: dict[str, str] = {
 KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 # The npm sample's failures, each with its reason (`make smoke` fails on any other, and on one of
 # these that passes). None is a case the generator means to refuse.
-_LOOKAHEAD = (
-    "issue 18: the pattern `(?!.*--)` is valid ECMA-262, but pydantic-core's Rust regex has no "
-    "look-around, so the generated package does not import"
-)
 _ALL_OF_ONE_OF = (
     "issue 18: a schema mixing `allOf` with `oneOf` loses the `oneOf` members' properties in "
     "datamodel-code-generator's model, so a member sent never reaches the handler"
 )
 SAMPLE_KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    **{
-        ("azure.com/storage-DataLakeStorage.json", operation): _LOOKAHEAD
-        for operation in (
-            "Filesystem_List",
-            "Path_List",
-            "Filesystem_Create",
-            "Filesystem_Delete",
-            "Filesystem_GetProperties",
-            "Filesystem_SetProperties",
-            "Path_Read",
-            "Path_Create",
-            "Path_Lease",
-            "Path_Delete",
-            "Path_GetProperties",
-            "Path_Update",
-        )
-    },
     ("shipengine.com.json", "compare_bulk_rates"): _ALL_OF_ONE_OF,
     ("shipengine.com.json", "estimate_rates"): _ALL_OF_ONE_OF,
     ("shipengine.com.json", "list_shipment_rates"): (

@@ -62,11 +62,12 @@ def test_parameter_ref_into_paths_resolves_when_its_pointer_is_percent_encoded()
     ]
 
 
-def test_accept_content_type_and_authorization_header_parameters_are_ignored() -> None:
-    # OAS 3.1 4.8.12.1: such parameter definitions "SHALL be ignored".
+def test_accept_content_type_authorization_and_framing_header_parameters_are_ignored() -> None:
+    # OAS 3.1 4.8.12.1: such parameter definitions "SHALL be ignored"; framing headers are the
+    # HTTP stack's to write (RFC 9110 8.6).
     headers = [
         {"name": name, "in": "header", "schema": {"type": "string"}}
-        for name in ("Accept", "content-type", "Authorization", "X-Trace")
+        for name in ("Accept", "content-type", "Authorization", "Content-Length", "Host", "X-Trace")
     ]
     spec = _spec({"/a": {"get": {"operationId": "getA", "parameters": headers, "responses": {}}}})
 
@@ -188,3 +189,45 @@ def test_readonly_members_required_through_all_of_leave_the_request_model_requir
     request = source[source.index("class ShipmentRequest") :]
     request = request[: request.index("\nclass ", 1)] if "\nclass " in request[1:] else request
     assert "id:" not in request
+
+
+def test_documented_head_routes_before_the_get_of_its_path() -> None:
+    # Starlette lets a GET route answer HEAD too; azure's DataLakeStorage documents both on one
+    # path, with different parameters, so HEAD must reach its own operation.
+    answer = {"responses": {"200": {"description": ""}}}
+    spec = _spec(
+        {
+            "/a": {
+                "get": {"operationId": "readA", **answer},
+                "head": {"operationId": "headA", **answer},
+            }
+        }
+    )
+
+    api = build_api(spec, name="quirks", source="quirks.yaml", package="quirks")
+
+    assert [op.method for op in api.routed_operations] == ["HEAD", "GET"]
+
+
+def test_text_body_whose_schema_is_a_file_is_sent_as_bytes() -> None:
+    # Swagger 2's `type: file`, as APIs.guru's conversions write it under `text/plain`.
+    file = {"schema": {"type": "object", "format": "file"}}
+    content = {"application/octet-stream": file, "text/plain": file}
+    spec = _spec(
+        {
+            "/a": {
+                "patch": {
+                    "operationId": "patchA",
+                    "requestBody": {"content": content},
+                    "responses": {},
+                }
+            }
+        }
+    )
+
+    body = _operation(spec, "patch_a").body
+
+    assert (body.kind, dict(body.kinds)) == (
+        "binary",
+        {"application/octet-stream": "binary", "text/plain": "binary"},
+    )

@@ -13,13 +13,13 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from oaskit.emit import Stamp, read_stamp, stamp_is_current, write_stamp
+from oaskit.emit import Stamp, SyncResult, read_stamp, stamp_is_current, write_stamp
 from oaskit.errors import Finding, Level, Location
 
 if TYPE_CHECKING:
@@ -30,10 +30,13 @@ __all__ = [
     "Generation",
     "GenerationError",
     "RegenCache",
+    "RegenJob",
+    "RegenOutcome",
     "check_compiles",
     "generate",
     "generate_package",
     "model_package",
+    "regen",
     "regen_key",
 ]
 
@@ -429,6 +432,89 @@ class RegenCache:
     def _path(self, out_dir: Path) -> Path:
         where = hashlib.sha256(str(out_dir.resolve()).encode("utf-8")).hexdigest()[:16]
         return self.folder / f"{out_dir.name}-{where}.json"
+
+
+@dataclass(frozen=True, slots=True)
+class RegenJob:
+    """One API to regenerate: its spec, where its package goes, and how it is generated."""
+
+    name: str
+    spec_path: Path
+    # The spec as the generated files' header names it (relative to the project).
+    source: str
+    package: str
+    out_dir: Path
+    read_write_models: str = "split"
+    validation_status: str = "documented"
+
+
+@dataclass(frozen=True, slots=True)
+class RegenOutcome:
+    """What regen did with one job: skipped as current, refused, or synced (`sync`)."""
+
+    job: RegenJob
+    skipped: bool = False
+    # The spec's errors (or why the generated code does not parse): nothing was written.
+    findings: tuple[Finding, ...] = ()
+    format_error: str | None = None
+    sync: SyncResult | None = None
+
+
+def regen(
+    jobs: Sequence[RegenJob],
+    *,
+    apply: bool,
+    root: Path,
+    templates: Sequence[Path] = (),
+    ref_roots: Sequence[Path] = (),
+    cache: RegenCache | None = None,
+    starting: Callable[[RegenJob], None] | None = None,
+) -> Iterator[RegenOutcome]:
+    """Each job generated and synced into its folder (`apply`) or compared with it, in order;
+    diffs name files relative to `root`.
+
+    A job whose cache stamp says its folder is what the same inputs made last time is skipped;
+    `starting` hears of each other one before it is generated.
+    """
+    from oaskit.emit import FormatError, sync_tree
+
+    for job in jobs:
+        key = ""
+        if cache is not None:
+            key = regen_key(
+                name=job.name,
+                package=job.package,
+                source=job.source,
+                templates=templates,
+                read_write_models=job.read_write_models,
+                validation_status=job.validation_status,
+            )
+            if cache.is_current(job.out_dir, key=key):
+                yield RegenOutcome(job, skipped=True)
+                continue
+        if starting is not None:
+            starting(job)
+        try:
+            generation = generate(
+                job.spec_path,
+                name=job.name,
+                package=job.package,
+                source=job.source,
+                templates=templates,
+                read_write_models=job.read_write_models,
+                ref_roots=ref_roots,
+                validation_status=job.validation_status,
+            )
+        except GenerationError as exc:
+            yield RegenOutcome(job, findings=exc.findings)
+            continue
+        except FormatError as exc:
+            yield RegenOutcome(job, format_error=str(exc))
+            continue
+        result = sync_tree(job.out_dir, generation.files, apply=apply, display_root=root)
+        if cache is not None and (apply or not result.changed):
+            cache.record(job.out_dir, key=key, generation=generation)
+        yield RegenOutcome(job, sync=result)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import to_json
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .media import BodyKind, MalformedBody, coerce_form, read_form, read_text
@@ -437,9 +438,10 @@ def render(reply: Reply[Any]) -> Response:
     if reply.body is None:
         return Response(status_code=reply.status, headers=dict(reply.headers))
     if isinstance(reply.body, BaseModel):
-        content = reply.body.model_dump_json(by_alias=True)
+        content: str | bytes = reply.body.model_dump_json(by_alias=True)
     else:
-        content = json.dumps(reply.body, separators=(",", ":"))
+        # Lists and maps of models too (`list[models.Pet]`), each by its aliases.
+        content = to_json(reply.body, by_alias=True)
     return Response(
         content,
         status_code=reply.status,

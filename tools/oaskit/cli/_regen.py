@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from oaskit.cli._common import (
     EXIT_FINDINGS,
@@ -19,7 +20,10 @@ from oaskit.cli._common import (
     relative,
 )
 from oaskit.config import READ_WRITE_MODELS, ApiConfig, find_project, load_config
-from oaskit.emit import FormatError, sync_tree
+from oaskit.emit import SyncResult
+
+if TYPE_CHECKING:
+    from oaskit.pipeline import RegenJob
 
 __all__ = ["add_parser", "run"]
 
@@ -53,7 +57,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Run `oaskit regen` as `args` say; the exit code."""
-    from oaskit.pipeline import GenerationError, RegenCache, generate, regen_key
+    from oaskit.pipeline import RegenCache, regen
 
     output = Output.of(args)
     cache: RegenCache | None = None
@@ -70,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             package=package,
             read_write_models=args.read_write_models or READ_WRITE_MODELS[0],
         )
-        jobs = [(api, args.out)]
+        apis = [(api, args.out)]
         templates: list[Path] = []
         # A spec given by path still reads its `$ref`s where the project around it allows.
         found = find_project(root)
@@ -80,63 +84,54 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("--out, --package and --read-write-models need --spec")
         project = load_project(output)
         root = project.root
-        jobs = [(api, project.root / api.output_dir) for api in configured_apis(project)]
+        apis = [(api, project.root / api.output_dir) for api in configured_apis(project)]
         templates = [project.root / project.templates] if project.templates else []
         roots = ref_roots(project)
         if not args.no_cache:
             # Stamps of earlier regens let an unchanged API skip generation entirely; a stamp
             # also holds the bytes it wrote, so a hand-edited file is still found by --check.
             cache = RegenCache(project.root / ".cache" / "oaskit" / "regen")
+    jobs = [_job(api, out_dir, root=root) for api, out_dir in apis]
     apply = not (args.check or args.dry_run)
     stale = False
     failed = False
-    for api, out_dir in jobs:
-        spec_path = api.spec if api.spec.is_absolute() else root / api.spec
-        source = relative(spec_path, root)
-        key = ""
-        if cache is not None:
-            key = regen_key(
-                name=api.name,
-                package=api.package,
-                source=source,
-                templates=templates,
-                read_write_models=api.read_write_models,
-                validation_status=api.validation_status,
+
+    def starting(job: RegenJob) -> None:
+        where = relative(job.out_dir, root)
+        output.detail(f"regen: {job.name}: generating {where}/ from {job.source}")
+
+    outcomes = regen(
+        jobs,
+        apply=apply,
+        root=root,
+        templates=templates,
+        ref_roots=roots,
+        cache=cache,
+        starting=starting,
+    )
+    for outcome in outcomes:
+        job = outcome.job
+        where = relative(job.out_dir, root)
+        if outcome.skipped:
+            output.detail(
+                f"regen: {job.name}: skipped, {where}/ is as the last regen left it "
+                "(--no-cache regenerates it)"
             )
-            if cache.is_current(out_dir, key=key):
-                output.detail(
-                    f"regen: {api.name}: skipped, {relative(out_dir, root)}/ is as the last regen "
-                    "left it (--no-cache regenerates it)"
-                )
-                continue
-        output.detail(f"regen: {api.name}: generating {relative(out_dir, root)}/ from {source}")
-        try:
-            generation = generate(
-                spec_path,
-                name=api.name,
-                package=api.package,
-                source=source,
-                templates=templates,
-                read_write_models=api.read_write_models,
-                ref_roots=roots,
-                validation_status=api.validation_status,
+        elif outcome.format_error is not None:
+            print(
+                f"oaskit: generated code for {job.name} does not parse: {outcome.format_error}",
+                file=sys.stderr,
             )
-        except GenerationError as exc:
-            for finding in exc.findings:
+            failed = True
+        elif outcome.sync is None:
+            for finding in outcome.findings:
                 print_finding(finding, root=root, stream=sys.stderr)
             failed = True
-            continue
-        except FormatError as exc:
-            print(f"oaskit: generated code for {api.name} does not parse: {exc}", file=sys.stderr)
-            failed = True
-            continue
-        result = sync_tree(out_dir, generation.files, apply=apply, display_root=root)
-        stale = stale or result.changed
-        if cache is not None and (apply or not result.changed):
-            cache.record(out_dir, key=key, generation=generation)
-        if not result.changed:
-            output.detail(f"regen: {api.name}: {relative(out_dir, root)}/ is current")
-        _report_sync(result, root=root, apply=apply, check=args.check, output=output)
+        else:
+            stale = stale or outcome.sync.changed
+            if not outcome.sync.changed:
+                output.detail(f"regen: {job.name}: {where}/ is current")
+            _report_sync(outcome.sync, root=root, apply=apply, check=args.check, output=output)
     if failed:
         return EXIT_USAGE
     if args.check and stale:
@@ -150,10 +145,24 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report_sync(result: object, *, root: Path, apply: bool, check: bool, output: Output) -> None:
-    from oaskit.emit import SyncResult
+def _job(api: ApiConfig, out_dir: Path, *, root: Path) -> RegenJob:
+    from oaskit.pipeline import RegenJob
 
-    assert isinstance(result, SyncResult)
+    spec_path = api.spec if api.spec.is_absolute() else root / api.spec
+    return RegenJob(
+        name=api.name,
+        spec_path=spec_path,
+        source=relative(spec_path, root),
+        package=api.package,
+        out_dir=out_dir,
+        read_write_models=api.read_write_models,
+        validation_status=api.validation_status,
+    )
+
+
+def _report_sync(
+    result: SyncResult, *, root: Path, apply: bool, check: bool, output: Output
+) -> None:
     if check:
         sys.stdout.write(result.diff)
         return

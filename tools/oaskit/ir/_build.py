@@ -86,7 +86,9 @@ def build_api(
             operation = _with_credentials(operation, credentials, validation_status)
             by_tag.setdefault(operation.tag, []).append(operation)
             operations.append(operation)
-        routes.append(Route(path, template, methods, tuple(operations)))
+        # Starlette answers HEAD with a GET route too: a documented HEAD routes before its GET.
+        routed = sorted(operations, key=lambda op: op.method != "HEAD")
+        routes.append(Route(path, template, methods, tuple(routed)))
     tags = tuple(
         Tag(
             name=tag,
@@ -238,7 +240,7 @@ def _operation(
     )
     security = _security(raw["security"]) if "security" in raw else default_security
     responses = tuple(
-        _response(str(status), _deref(response, spec), models)
+        _response(str(status), _deref(response, spec), models, schemas)
         for status, response in sorted(
             (raw.get("responses") or {}).items(), key=lambda kv: str(kv[0])
         )
@@ -449,8 +451,20 @@ def _parameters(
 
 
 # OAS 3.1 4.8.12.1: header parameters by these names "SHALL be ignored": the body's media type,
-# content negotiation and credentials are the client's own business.
-_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+# content negotiation and credentials are the client's own business. So is framing, which
+# the HTTP stack writes from the message itself (RFC 9110 7.2, 8.6; RFC 9112 6.1, 9.6): a
+# `Content-Length` given by hand would contradict the body (azure's DataLakeStorage has one).
+_IGNORED_HEADERS = frozenset(
+    {
+        "accept",
+        "content-type",
+        "authorization",
+        "content-length",
+        "transfer-encoding",
+        "host",
+        "connection",
+    }
+)
 
 
 def _ignored_parameter(raw: dict[str, Any]) -> bool:
@@ -536,13 +550,21 @@ def _body(raw: dict[str, Any], models: ModelNames, schemas: dict[str, Any]) -> B
     )
 
 
+# `format: binary` (OAS 3.0 4.7.14.3) and Swagger 2's `type: file`, as converters write it.
+_FILE_FORMATS = frozenset({"binary", "file"})
+
+
 def _media_kind(media_type: str, media: Any, schemas: dict[str, Any]) -> str:
     """How a body of `media_type` is read: by `body_kind`, but a form or multipart body whose
-    schema is a string is that string, already encoded by the caller, so text."""
+    schema is a string is that string, already encoded by the caller, so text; and a text body
+    whose schema is a file is bytes."""
     kind = body_kind(media_type)
     schema = media.get("schema") if isinstance(media, dict) else None
     if kind in ("form", "multipart") and _schema_type(schema, schemas) == "string":
         return "text"
+    resolved = _resolve_schema(schema, schemas)
+    if kind == "text" and isinstance(resolved, dict) and resolved.get("format") in _FILE_FORMATS:
+        return "binary"  # a file's bytes, whatever text type it is labelled with
     return kind
 
 
@@ -558,17 +580,26 @@ def _encoding(media: dict[str, Any]) -> dict[str, tuple[str | None, str | None, 
 _NO_CONTENT = frozenset({"204", "205", "304"})
 
 
-def _response(status: str, raw: dict[str, Any], models: ModelNames) -> Response:
+def _response(
+    status: str, raw: dict[str, Any], models: ModelNames, schemas: dict[str, Any]
+) -> Response:
     content = (raw.get("content") or {}) if status not in _NO_CONTENT else {}
     json_media = next((m for m in content if _is_json(m)), None)
     schema = (content.get(json_media) or {}).get("schema") if json_media else None
     schema, nullable = _nullable_ref(schema)
     model = model_for(schema, names=models, direction="response")
-    annotation = f"models.{model}" if model else ("Any" if json_media else None)
+    if model:
+        annotation: str | None = f"models.{model}"
+    elif json_media:
+        # Arrays, maps, unions of models and scalars are typed too, not only a `$ref`.
+        annotation = annotation_for(schema, components=schemas, names=models, direction="response")
+    else:
+        annotation = None
     return Response(
         status=status,
         annotation=f"{annotation} | None" if model and nullable else annotation,
         model=model,
+        parse_type=annotation if annotation and annotation != "Any" else "None",
         description=" ".join(str(raw.get("description", "")).split()),
         headers=tuple(sorted((raw.get("headers") or {}).keys())),
         nullable=bool(model and nullable),

@@ -132,6 +132,9 @@ class Response:
     headers: tuple[str, ...]
     # The body may be JSON `null` besides the model (`anyOf: [{$ref}, {type: null}]`).
     nullable: bool = False
+    # Python source of the type the client validates the body into (`models.Pet`,
+    # `list[models.Pet]`, `dict[str, int]`); "None" for a body read as plain JSON or not at all.
+    parse_type: str = "None"
 
     @property
     def is_success(self) -> bool:

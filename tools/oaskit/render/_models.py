@@ -9,6 +9,7 @@ from typing import Any
 
 from oaskit._collector import collector_paused
 from oaskit.ir import class_name, identifier
+from oaskit.ir._types import pattern_plan, python_compiles
 from oaskit.render._enum_members import clear_str_attributes
 from oaskit.render._errors import ModelsError
 from oaskit.render._order import in_dependency_order
@@ -275,7 +276,9 @@ def _faithful(spec: dict[str, Any]) -> dict[str, Any]:
       Google's `Empty`) takes any, as JSON
       Schema says it does (2020-12 Core 10.3.2.3); datamodel-codegen would make it a model with
       no fields that drops every member it is given.
+    - A `pattern` is written for the engine that will run it (`_portable_patterns`).
     """
+    spec = _portable_patterns(spec)
     components = spec.get("components")
     found = components.get("schemas") if isinstance(components, dict) else None
     schemas: dict[str, Any] = found if isinstance(found, dict) else {}
@@ -377,3 +380,114 @@ def _fixed(node: Any, schemas: dict[str, Any]) -> Any:
         items = [_fixed(item, schemas) for item in node]
         return node if all(a is b for a, b in zip(items, node, strict=True)) else items
     return node
+
+
+def _portable_patterns(spec: dict[str, Any]) -> dict[str, Any]:
+    """`spec` with every `pattern` one its model can compile; `spec` itself when none changes.
+
+    pydantic-core compiles `Field(pattern=...)` with Rust's `regex`, which lacks look-around
+    and backreferences and reads some ECMA-262 differently (`[[A-Z0-9]`): such a pattern made
+    the class, and so the package, fail to import. `pattern_plan` decides each one:
+    - one Rust compiles stays, or is written as ECMA-262 reads it where Rust then compiles it;
+    - one only Python's `re` compiles is written for `re`. datamodel-codegen then gives its
+      model `regex_engine="python-re"` (it does so for every pattern it finds Rust refuses):
+      every pattern of that model runs on `re`, which backtracks where Rust's engine is
+      linear, so a hostile input can be slow. Only models with such a pattern pay that;
+    - one neither compiles is dropped (lint's `pattern-is-portable` reports it).
+    A model compiles its bases' fields with its own config, and a root model's pattern may be
+    inlined where it is used, so a pattern `re` cannot compile (`\\p{L}`) is also dropped from
+    every schema connected by `$ref` to one that needs `re`.
+    """
+    components = spec.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    if not isinstance(schemas, dict) or not any(
+        pattern_plan(pattern) != ("rust", pattern) for pattern in _patterns(schemas)
+    ):
+        return spec
+    python = _python_families(schemas)
+    new = {name: _with_patterns(schema, name in python) for name, schema in schemas.items()}
+    if all(new[name] is schema for name, schema in schemas.items()):
+        return spec
+    assert isinstance(components, dict)
+    return {**spec, "components": {**components, "schemas": new}}
+
+
+def _patterns(node: Any) -> Iterator[str]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            if isinstance(current.get("pattern"), str):
+                yield current["pattern"]
+            stack.extend(v for k, v in current.items() if k not in _INSTANCE_KEYWORDS)
+        elif isinstance(current, list):
+            stack.extend(current)
+
+
+def _python_families(schemas: dict[str, Any]) -> set[str]:
+    """The schemas `$ref`-connected to one with a pattern only Python's `re` compiles."""
+    parent = {str(name): str(name) for name in schemas}
+
+    def find(name: str) -> str:
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    needing: list[str] = []
+    for name, schema in schemas.items():
+        for ref in _refs(schema):
+            if ref.startswith(_SCHEMAS):
+                target = ref[len(_SCHEMAS) :].split("/", 1)[0].replace("~1", "/").replace("~0", "~")
+                if target in parent:
+                    parent[find(str(name))] = find(target)
+        if any(pattern_plan(pattern).engine == "python" for pattern in _patterns(schema)):
+            needing.append(str(name))
+    roots = {find(name) for name in needing}
+    return {name for name in parent if find(name) in roots}
+
+
+def _with_patterns(node: Any, python: bool) -> Any:
+    # Copies only the nodes on the way to a change; the rest is shared with `node`.
+    if isinstance(node, list):
+        items = [_with_patterns(item, python) for item in node]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
+    if not isinstance(node, dict):
+        return node
+    copy: dict[str, Any] | None = None
+    for key, value in node.items():
+        if isinstance(value, dict | list) and key not in _INSTANCE_KEYWORDS:
+            new = _with_patterns(value, python)
+            if new is not value:
+                copy = dict(node) if copy is None else copy
+                copy[key] = new
+    pattern = node.get("pattern")
+    if isinstance(pattern, str):
+        written = _model_pattern(pattern, python)
+        if written != pattern:
+            copy = dict(node) if copy is None else copy
+            if written is None:
+                del copy["pattern"]
+            else:
+                copy["pattern"] = written
+    return node if copy is None else copy
+
+
+def _model_pattern(pattern: str, python: bool) -> str | None:
+    """The pattern a model writes for `pattern` (None: none), `python` if its model may use `re`."""
+    plan = pattern_plan(pattern)
+    if plan.engine == "rust":
+        return None if python and not python_compiles(plan.source) else plan.source
+    if plan.engine == "python":
+        # datamodel-codegen chooses `python-re` for a model by its own reading of the pattern;
+        # an empty look-ahead, which matches everywhere, makes sure it sees one that needs it.
+        return plan.source if _selects_python_re(plan.source) else "(?=)" + plan.source
+    return None
+
+
+def _selects_python_re(pattern: str) -> bool:
+    try:
+        from datamodel_code_generator._regex_syntax import needs_python_engine
+    except ImportError:  # pragma: no cover - a datamodel-codegen without the module
+        return re.search(r"\\(\\?<?[=!]", pattern) is not None
+    return needs_python_engine(pattern, row="model")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass as _dataclass
 from dataclasses import field as _field
-from typing import Any, cast
+from typing import cast
 
 import httpx
 
@@ -147,7 +147,7 @@ class AuthClient(SyncClient):
         x_fields: list[str] | None = None,
         x_page_size: int | None = None,
         pref_theme: str | None = None,
-    ) -> Any:
+    ) -> list[models.ThingResponse]:
         """List things.
 
         Args:
@@ -185,11 +185,11 @@ class AuthClient(SyncClient):
             },
         )
         return cast(
-            "Any",
+            "list[models.ThingResponse]",
             parse(
                 response,
                 success={
-                    "200": None,
+                    "200": list[models.ThingResponse],
                 },
                 errors={},
                 error_classes=_ERRORS,
@@ -349,7 +349,7 @@ class AsyncAuthClient(AsyncClient):
         x_fields: list[str] | None = None,
         x_page_size: int | None = None,
         pref_theme: str | None = None,
-    ) -> Any:
+    ) -> list[models.ThingResponse]:
         """List things.
 
         Args:
@@ -387,11 +387,11 @@ class AsyncAuthClient(AsyncClient):
             },
         )
         return cast(
-            "Any",
+            "list[models.ThingResponse]",
             parse(
                 response,
                 success={
-                    "200": None,
+                    "200": list[models.ThingResponse],
                 },
                 errors={},
                 error_classes=_ERRORS,

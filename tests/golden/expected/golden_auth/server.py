@@ -80,7 +80,7 @@ class DefaultHandlers(Protocol):
         x_fields: list[str] | None,
         x_page_size: int | None,
         pref_theme: str | None,
-    ) -> Reply[Any]:
+    ) -> Reply[list[models.ThingResponse]]:
         """List things.
 
         Args:

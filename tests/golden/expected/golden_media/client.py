@@ -139,7 +139,7 @@ class MediaClient(SyncClient):
         self,
         *,
         body: models.TokenRequest | Mapping[str, Any],
-    ) -> Any:
+    ) -> dict[str, Any]:
         """Issue a token (an OAuth2-style form).
 
         Args:
@@ -161,11 +161,11 @@ class MediaClient(SyncClient):
             },
         )
         return cast(
-            "Any",
+            "dict[str, Any]",
             parse(
                 response,
                 success={
-                    "200": None,
+                    "200": dict[str, Any],
                 },
                 errors={},
                 error_classes=_ERRORS,
@@ -301,7 +301,7 @@ class MediaClient(SyncClient):
         x_dry_run: bool | None = None,
         x_sizes: list[float] | None = None,
         session: int | None = None,
-    ) -> Any:
+    ) -> dict[str, Any]:
         """Every parameter style at once.
 
         Args:
@@ -350,11 +350,11 @@ class MediaClient(SyncClient):
             },
         )
         return cast(
-            "Any",
+            "dict[str, Any]",
             parse(
                 response,
                 success={
-                    "200": None,
+                    "200": dict[str, Any],
                 },
                 errors={},
                 error_classes=_ERRORS,
@@ -442,7 +442,7 @@ class AsyncMediaClient(AsyncClient):
         self,
         *,
         body: models.TokenRequest | Mapping[str, Any],
-    ) -> Any:
+    ) -> dict[str, Any]:
         """Issue a token (an OAuth2-style form).
 
         Args:
@@ -464,11 +464,11 @@ class AsyncMediaClient(AsyncClient):
             },
         )
         return cast(
-            "Any",
+            "dict[str, Any]",
             parse(
                 response,
                 success={
-                    "200": None,
+                    "200": dict[str, Any],
                 },
                 errors={},
                 error_classes=_ERRORS,
@@ -604,7 +604,7 @@ class AsyncMediaClient(AsyncClient):
         x_dry_run: bool | None = None,
         x_sizes: list[float] | None = None,
         session: int | None = None,
-    ) -> Any:
+    ) -> dict[str, Any]:
         """Every parameter style at once.
 
         Args:
@@ -653,11 +653,11 @@ class AsyncMediaClient(AsyncClient):
             },
         )
         return cast(
-            "Any",
+            "dict[str, Any]",
             parse(
                 response,
                 success={
-                    "200": None,
+                    "200": dict[str, Any],
                 },
                 errors={},
                 error_classes=_ERRORS,

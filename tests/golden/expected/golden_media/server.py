@@ -96,7 +96,7 @@ class BodiesHandlers(Protocol):
         request: Request,
         *,
         body: models.TokenRequest,
-    ) -> Reply[Any]:
+    ) -> Reply[dict[str, Any]]:
         """Issue a token (an OAuth2-style form).
 
         Args:
@@ -183,7 +183,7 @@ class StylesHandlers(Protocol):
         x_dry_run: bool | None,
         x_sizes: list[float] | None,
         session: int | None,
-    ) -> Reply[Any]:
+    ) -> Reply[dict[str, Any]]:
         """Every parameter style at once.
 
         Args:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass as _dataclass
 from dataclasses import field as _field
-from typing import Any, cast
+from typing import cast
 
 import httpx
 
@@ -124,7 +124,7 @@ class PetsClient(SyncClient):
 
     def meta_root(
         self,
-    ) -> Any:
+    ) -> dict[str, str]:
         """Service root.
 
         Returns:
@@ -137,11 +137,11 @@ class PetsClient(SyncClient):
             headers={},
         )
         return cast(
-            "Any",
+            "dict[str, str]",
             parse(
                 response,
                 success={
-                    "200": None,
+                    "200": dict[str, str],
                 },
                 errors={},
                 error_classes=_ERRORS,
@@ -291,7 +291,7 @@ class AsyncPetsClient(AsyncClient):
 
     async def meta_root(
         self,
-    ) -> Any:
+    ) -> dict[str, str]:
         """Service root.
 
         Returns:
@@ -304,11 +304,11 @@ class AsyncPetsClient(AsyncClient):
             headers={},
         )
         return cast(
-            "Any",
+            "dict[str, str]",
             parse(
                 response,
                 success={
-                    "200": None,
+                    "200": dict[str, str],
                 },
                 errors={},
                 error_classes=_ERRORS,

@@ -73,7 +73,7 @@ class MetaHandlers(Protocol):
     async def meta_root(
         self,
         request: Request,
-    ) -> Reply[Any]:
+    ) -> Reply[dict[str, str]]:
         """Service root.
 
         Args:

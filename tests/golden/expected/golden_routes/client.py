@@ -98,7 +98,7 @@ class RoutesClient(SyncClient):
     def download_artifact(
         self,
         hash: str,
-    ) -> Any:
+    ) -> dict[str, str]:
         """Download an artifact.
 
         Args:
@@ -117,11 +117,11 @@ class RoutesClient(SyncClient):
             headers={},
         )
         return cast(
-            "Any",
+            "dict[str, str]",
             parse(
                 response,
                 success={
-                    "200": None,
+                    "200": dict[str, str],
                 },
                 errors={
                     "404": None,
@@ -366,7 +366,7 @@ class AsyncRoutesClient(AsyncClient):
     async def download_artifact(
         self,
         hash: str,
-    ) -> Any:
+    ) -> dict[str, str]:
         """Download an artifact.
 
         Args:
@@ -385,11 +385,11 @@ class AsyncRoutesClient(AsyncClient):
             headers={},
         )
         return cast(
-            "Any",
+            "dict[str, str]",
             parse(
                 response,
                 success={
-                    "200": None,
+                    "200": dict[str, str],
                 },
                 errors={
                     "404": None,

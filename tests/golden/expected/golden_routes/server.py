@@ -84,7 +84,7 @@ class ArtifactsHandlers(Protocol):
         request: Request,
         *,
         hash: str,
-    ) -> Reply[Any]:
+    ) -> Reply[dict[str, str]]:
         """Download an artifact.
 
         Args:
