@@ -231,3 +231,21 @@ def test_text_body_whose_schema_is_a_file_is_sent_as_bytes() -> None:
         "binary",
         {"application/octet-stream": "binary", "text/plain": "binary"},
     )
+
+
+def test_union_of_scalar_parameter_reads_its_text_as_the_narrowest_member() -> None:
+    # GitHub's `workflow_id` is `oneOf: [integer, string]`: `1` in the path is the integer, and
+    # text that is no integer stays text for the string member.
+    union = {"oneOf": [{"type": "integer"}, {"type": "string"}]}
+    parameters = [{"name": "workflow_id", "in": "path", "required": True, "schema": union}]
+    spec = _spec(
+        {
+            "/w/{workflow_id}": {
+                "get": {"operationId": "getW", "parameters": parameters, "responses": {}}
+            }
+        }
+    )
+
+    (parameter,) = _operation(spec, "get_w").parameters
+
+    assert (parameter.annotation, parameter.shape) == ("int | str", "'integer'")

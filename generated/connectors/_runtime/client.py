@@ -14,6 +14,7 @@ import enum
 import functools
 import json
 import time
+import typing
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 from email.utils import parsedate_to_datetime
@@ -257,7 +258,21 @@ def _validate(kind: Any, content: bytes) -> Any:
 @functools.cache
 def _adapter(kind: Any) -> TypeAdapter[Any]:
     # Building an adapter compiles a validator: once per type, not per response.
+    _complete(kind)
     return TypeAdapter(kind)
+
+
+def _complete(kind: Any) -> None:
+    """Resolve the forward references of every model in `kind` (`list[models.Rule]`).
+
+    A model of a lazily imported `models/` package names others that are imported on first
+    use; validating the model itself resolves them, but an adapter over a list of it would
+    refuse the model as "not fully defined".
+    """
+    for argument in typing.get_args(kind):
+        _complete(argument)
+    if isinstance(kind, type) and issubclass(kind, BaseModel) and not kind.__pydantic_complete__:
+        kind.model_rebuild()
 
 
 def retry_delay(response: httpx.Response, *, attempt: int, backoff: float) -> float:

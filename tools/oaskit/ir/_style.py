@@ -4,7 +4,8 @@ The generated `_runtime/style.py` writes and reads parameters by these (OAS 3.1.
 shape is what the server needs to type what it reads: a scalar type, `("array", item type)` or
 `("object", ((property, type), ...), additional type or None)`, a literal the templates print
 with `repr`. Arrays hold scalars and objects scalar properties, as RFC 6570 does; anything
-deeper, or a schema that allows several kinds, is `"any"` (read as text, for the model to judge).
+deeper, or a schema that allows several kinds that are not all scalars, is `"any"` (read as text,
+for the model to judge); a union of scalars reads as its narrowest member (`_scalar_union`).
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def _kind(schema: Any, resolve: Callable[[Any], Any]) -> Scalar | Literal["array
         if isinstance(schema.get(keyword), list):
             members = [_target(member, resolve) for member in schema[keyword]]
             found = {_kind(m, resolve) for m in members if not _is_null(m)}
-            return found.pop() if len(found) == 1 else "any"
+            return found.pop() if len(found) == 1 else _scalar_union({str(k) for k in found})
     if "enum" in schema or "const" in schema:
         values = schema["enum"] if "enum" in schema else [schema["const"]]
         if not isinstance(values, list):
@@ -119,12 +120,26 @@ def _kind(schema: Any, resolve: Callable[[Any], Any]) -> Scalar | Literal["array
     return "any"
 
 
+# A union of scalars reads its text as the narrowest member it parses as: GitHub's
+# `workflow_id` is `oneOf: [integer, string]`, and `1` in a path is the integer. Text that is
+# no such value stays text, which the string member then takes.
+_NARROWEST: tuple[Scalar, ...] = ("integer", "number", "boolean")
+
+
+def _scalar_union(kinds: set[str]) -> Scalar:
+    if not kinds <= {"string", "integer", "number", "boolean"}:
+        return "any"
+    if {"integer", "number"} <= kinds:
+        return "number"
+    return next((kind for kind in _NARROWEST if kind in kinds), "any")
+
+
 def _one_of(kinds: set[str]) -> Scalar | Literal["array", "object"]:
     # An integer is a number (JSON Schema 2020-12 6.1.1), so the two together read as numbers.
     if kinds == {"integer", "number"}:
         return "number"
     if len(kinds) != 1:
-        return "any"
+        return _scalar_union(kinds)
     (kind,) = kinds
     if kind in ("array", "object"):
         return "array" if kind == "array" else "object"
