@@ -16,8 +16,9 @@ from typing import Annotated, Any
 import pytest
 from pydantic import Field, TypeAdapter, ValidationError
 
-from oaskit.ir._types import PatternPlan, constraints_for, ecma_pattern, pattern_plan
+from oaskit.ir._types import constraints_for
 from oaskit.render._models import _portable_patterns, render_models
+from oaskit.spec import PatternPlan, ecma_pattern, pattern_plan
 
 LOOK_AHEAD = "^[$a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$"
 

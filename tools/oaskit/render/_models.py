@@ -9,12 +9,12 @@ from typing import Any
 
 from oaskit._collector import collector_paused
 from oaskit.ir import class_name, identifier
-from oaskit.ir._types import pattern_plan, python_compiles
 from oaskit.render._enum_members import clear_str_attributes
 from oaskit.render._errors import ModelsError
 from oaskit.render._order import in_dependency_order
 from oaskit.render._read_write import with_direction_variants
 from oaskit.render._toplevel import top_level
+from oaskit.spec import pattern_plan, python_compiles
 
 __all__ = ["ModelsError", "render_models"]
 
