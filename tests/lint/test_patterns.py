@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from oaskit.spec import pattern_plan
 from oaskit.lint.rules import patterns
+from oaskit.spec import pattern_plan
 
 PATTERNS = [
     "^[a-z]+$",
