@@ -5,22 +5,28 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import MISSING, ConfigDict, Field, StringConstraints
-from typing_extensions import TypeAliasType
+from pydantic import (
+    MISSING,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from generated.census._base import ApiModel
 
 
 class AuthMethod(StrEnum):
+    """How destinations of a type authenticate: `credentials` when any field is secret (or, for a connector configured through the native API, a stored value is secret by its name), else `other`. `oauth` is reserved for Census' built-in types and never set on a custom one."""
+
     credentials = "credentials"
     oauth = "oauth"
     other = "other"
 
 
 class ConfigurationField(ApiModel):
-    model_config = ConfigDict(
-        extra="allow",
-    )
+    """One setting as it is read back. Unknown members are allowed: Census' own documentation shows `placholder` (sic) next to these, and clients should ignore members they do not know. The reference service sends `placeholder`, spelled correctly."""
+
+    model_config = ConfigDict(extra="allow")
     id: Annotated[
         str,
         Field(
@@ -65,6 +71,8 @@ class ConfigurationField(ApiModel):
 
 
 class ConfigurationFieldType(StrEnum):
+    """The type of a field's value as read back; `float` reads as `number`."""
+
     string = "string"
     boolean = "boolean"
     integer = "integer"
@@ -72,6 +80,8 @@ class ConfigurationFieldType(StrEnum):
 
 
 class ConfigurationFields(ApiModel):
+    """The settings of the custom destination type."""
+
     fields: Annotated[
         list[ConfigurationField],
         Field(description="One entry per field definition, in the order they were defined."),
@@ -79,6 +89,8 @@ class ConfigurationFields(ApiModel):
 
 
 class Connector(ApiModel):
+    """A custom destination type as it is read back. Secret values and defaults are never included."""
+
     documentation_slug: Annotated[
         str,
         Field(
@@ -112,9 +124,9 @@ class Connector(ApiModel):
 
 
 class ConnectorCreate(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """A new custom destination type: `service_name` and `label` are required. Unknown members are rejected."""
+
+    model_config = ConfigDict(extra="forbid")
     service_name: Annotated[
         str,
         Field(
@@ -128,8 +140,8 @@ class ConnectorCreate(ApiModel):
         Field(
             description="Display name; 1 to 255 characters once trimmed, no control characters.",
             examples=["Braze"],
-            max_length=255,
             min_length=1,
+            max_length=255,
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ]
@@ -143,7 +155,7 @@ class ConnectorCreate(ApiModel):
         ),
     ] = MISSING
     configuration_definition: Annotated[
-        dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")], FieldDefinition]
+        dict[Annotated[str, StringConstraints(pattern="^[a-z][a-z0-9_]{0,63}$")], FieldDefinition]
         | MISSING
         | None,
         Field(
@@ -160,18 +172,22 @@ class ConnectorCreate(ApiModel):
 
 
 class ConnectorCreateRequest(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The body of a create."""
+
+    model_config = ConfigDict(extra="forbid")
     connector: ConnectorCreate
 
 
 class ConnectorCreatedResponse(ApiModel):
+    """A custom destination type that was created."""
+
     status: Annotated[Literal["created"], Field(description="Always `created`.")]
     data: Connector
 
 
 class ConnectorListResponse(ApiModel):
+    """One page of custom destination types."""
+
     status: Annotated[Literal["success"], Field(description="Always `success`.")]
     data: Annotated[
         list[Connector],
@@ -184,21 +200,23 @@ class ConnectorListResponse(ApiModel):
 
 
 class ConnectorResponse(ApiModel):
+    """A custom destination type that was read."""
+
     status: Annotated[Literal["success"], Field(description="Always `success`.")]
     data: Connector
 
 
 class ConnectorUpdate(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The members to replace; absent members keep their stored value. `service_name` cannot change and is rejected here, like any other unknown member."""
+
+    model_config = ConfigDict(extra="forbid")
     label: Annotated[
         str | MISSING,
         Field(
             description="Display name; 1 to 255 characters once trimmed, no control characters.",
             examples=["Braze"],
-            max_length=255,
             min_length=1,
+            max_length=255,
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ] = MISSING
@@ -212,7 +230,7 @@ class ConnectorUpdate(ApiModel):
         ),
     ] = MISSING
     configuration_definition: Annotated[
-        dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")], FieldDefinition]
+        dict[Annotated[str, StringConstraints(pattern="^[a-z][a-z0-9_]{0,63}$")], FieldDefinition]
         | MISSING
         | None,
         Field(
@@ -229,13 +247,15 @@ class ConnectorUpdate(ApiModel):
 
 
 class ConnectorUpdateRequest(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The body of an update."""
+
+    model_config = ConfigDict(extra="forbid")
     connector: ConnectorUpdate
 
 
 class ConnectorUpdatedResponse(ApiModel):
+    """A custom destination type that was updated."""
+
     status: Annotated[
         Literal["updated"], Field(description="Always `updated`, also when nothing changed.")
     ]
@@ -243,9 +263,9 @@ class ConnectorUpdatedResponse(ApiModel):
 
 
 class Error(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The body of every error (4xx and 5xx) response."""
+
+    model_config = ConfigDict(extra="forbid")
     status: ErrorStatus
     message: Annotated[
         str,
@@ -257,14 +277,16 @@ class Error(ApiModel):
 
 
 class ErrorStatus(StrEnum):
+    """`not_found` for a 404, `error` for every other error."""
+
     error = "error"
     not_found = "not_found"
 
 
 class FieldDefinition(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """One setting of a custom destination type. Cross-member rules are checked after the schema and broken ones are a 422: a secret field must be of type `string`; `default` must have the field's type, be one of `possible_values` when those are given, and match `matches` when that is given; `matches` must be a valid ECMA-262 regular expression and is allowed on string fields only."""
+
+    model_config = ConfigDict(extra="forbid")
     id: Annotated[
         str | MISSING,
         Field(
@@ -278,8 +300,8 @@ class FieldDefinition(ApiModel):
         Field(
             description="The name shown next to the input.",
             examples=["Api Token"],
-            max_length=255,
             min_length=1,
+            max_length=255,
         ),
     ]
     type: FieldType
@@ -323,8 +345,8 @@ class FieldDefinition(ApiModel):
         Field(
             description="An ECMA-262 regular expression a string value must match.",
             examples=["^https://rest\\.(iad|fra)-\\d\\d\\.braze\\.(com|eu)$"],
-            max_length=1000,
             min_length=1,
+            max_length=1000,
         ),
     ] = MISSING
     possible_values: Annotated[
@@ -348,6 +370,8 @@ class FieldDefinition(ApiModel):
 
 
 class FieldType(StrEnum):
+    """The type of a field's value, as sent: `string`, `boolean`, `integer`, `number`, or `float`, Census' name for `number`, which is stored and read back as `number`."""
+
     string = "string"
     boolean = "boolean"
     integer = "integer"
@@ -355,15 +379,10 @@ class FieldType(StrEnum):
     number = "number"
 
 
-HeadersAdditionalProperty = TypeAliasType(
-    "HeadersAdditionalProperty", Annotated[str, Field(max_length=4096, pattern="^[^\\r\\n]*$")]
-)
-
-
 class HttpTemplate(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The HTTP request the destination receives: a URL and headers, in which `{{ name }}` placeholders are stored as written and replaced by the configuration value of field `name` when the request is made. A placeholder may name a field that is not defined. A credential header (`Authorization`, `Proxy-Authorization`, `Cookie`, or a name that looks secret, such as `X-Api-Key`) must take its value from a placeholder (422 otherwise), so no secret is ever stored in the template."""
+
+    model_config = ConfigDict(extra="forbid")
     url: Annotated[
         str,
         Field(
@@ -376,9 +395,9 @@ class HttpTemplate(ApiModel):
     headers: Annotated[
         dict[
             Annotated[
-                str, StringConstraints(pattern=r"^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$", max_length=256)
+                str, StringConstraints(max_length=256, pattern="^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
             ],
-            HeadersAdditionalProperty,
+            Annotated[str, Field(max_length=4096, pattern="^[^\\r\\n]*$")],
         ]
         | MISSING,
         Field(
@@ -390,6 +409,8 @@ class HttpTemplate(ApiModel):
 
 
 class InputType(StrEnum):
+    """The input a field is shown with. When a definition leaves it out, it is derived on read: `password` for a secret field, `checkbox` for a boolean, `select` when `possible_values` is given, `number` for an integer or number, else `textbox`."""
+
     textbox = "textbox"
     textarea = "textarea"
     password = "password"
@@ -399,6 +420,8 @@ class InputType(StrEnum):
 
 
 class Pagination(ApiModel):
+    """Where this page lies in the whole list."""
+
     page: Annotated[int, Field(description="This page's number, as requested.", ge=1)]
     per_page: Annotated[int, Field(description="The page size, as requested.", ge=1, le=100)]
     total_records: Annotated[

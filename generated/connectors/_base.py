@@ -37,3 +37,14 @@ def format_timestamp(moment: datetime) -> str:
     utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     spec = "milliseconds" if utc.microsecond % 1000 == 0 else "microseconds"
     return utc.isoformat(timespec=spec).replace("+00:00", "Z")
+
+
+def require_branches(model: BaseModel, groups: tuple[tuple[str, ...], ...]) -> None:
+    """Raise ValueError unless the members given include every member one branch requires:
+    an object whose `anyOf`/`oneOf` branches differ by the members they require (JSON Schema
+    2020-12 Core 10.2.1.2-3). An instance that meets several branches passes, `oneOf` or not:
+    servers take it, and a model should not refuse what one branch allows."""
+    given = model.model_fields_set
+    if not any(all(name in given for name in group) for group in groups):
+        choices = " or ".join("+".join(group) for group in groups)
+        raise ValueError(f"one of these sets of members is required: {choices}")

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import MISSING, AwareDatetime, ConfigDict, Field, RootModel, StringConstraints
-from typing_extensions import TypeAliasType
+from pydantic import (
+    MISSING,
+    AwareDatetime,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+    model_validator,
+)
 
-from generated.connectors._base import ApiModel
-
-
-class AuthMethod(StrEnum):
-    credentials = "credentials"
-    oauth = "oauth"
-    other = "other"
+from generated.connectors._base import ApiModel, require_branches
 
 
 class Connector(ApiModel):
+    """A connector as it is read back. Secret configuration values are masked."""
+
     id: Annotated[
         str,
         Field(
@@ -33,8 +36,8 @@ class Connector(ApiModel):
         Field(
             description="Display name; 1 to 255 characters once trimmed, no control characters.",
             examples=["Braze"],
-            max_length=255,
             min_length=1,
+            max_length=255,
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ]
@@ -97,7 +100,8 @@ class Connector(ApiModel):
         ),
     ]
     authMethod: Annotated[
-        AuthMethod, Field(description="`credentials` when any field is secret, else `other`.")
+        ConnectorAuthMethod,
+        Field(description="`credentials` when any field is secret, else `other`."),
     ]
     documentationSlug: Annotated[
         str,
@@ -134,17 +138,25 @@ class Connector(ApiModel):
     updatedBy: Annotated[str, Field(description="The principal whose key made the last change.")]
 
 
+class ConnectorAuthMethod(StrEnum):
+    """`credentials` when any field is secret, else `other`."""
+
+    credentials = "credentials"
+    oauth = "oauth"
+    other = "other"
+
+
 class ConnectorCreate(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The flat body of a create: `name`, `provider` and `type` are required. Read-only members are accepted and ignored, so a connector read with GET can be sent back; any other unknown member is rejected."""
+
+    model_config = ConfigDict(extra="forbid")
     name: Annotated[
         str,
         Field(
             description="Display name; 1 to 255 characters once trimmed, no control characters.",
             examples=["Braze"],
-            max_length=255,
             min_length=1,
+            max_length=255,
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ]
@@ -244,6 +256,8 @@ class ConnectorCreate(ApiModel):
 
 
 class ConnectorEnvelope(ApiModel):
+    """The success envelope around one connector."""
+
     code: Annotated[int, Field(description="The HTTP status code of the response.", ge=200, le=299)]
     message: Annotated[Literal["success"], Field(description="Always `success`.")]
     data: Connector
@@ -257,6 +271,8 @@ class ConnectorEnvelope(ApiModel):
 
 
 class ConnectorListEnvelope(ApiModel):
+    """The success envelope around a page of connectors."""
+
     code: Annotated[int, Field(description="The HTTP status code of the response.", ge=200, le=299)]
     message: Annotated[Literal["success"], Field(description="Always `success`.")]
     data: ConnectorPage
@@ -270,6 +286,8 @@ class ConnectorListEnvelope(ApiModel):
 
 
 class ConnectorPage(ApiModel):
+    """One page of connectors."""
+
     items: Annotated[
         list[Connector], Field(description="The connectors of this page.", max_length=100)
     ]
@@ -283,16 +301,16 @@ class ConnectorPage(ApiModel):
 
 
 class ConnectorPatch(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """A JSON Merge Patch (RFC 7396) of a connector: objects merge, arrays replace, `null` deletes. `data` merges key by key with the secret rules of `data`. The merged connector must be valid as a whole. Read-only members are ignored."""
+
+    model_config = ConfigDict(extra="forbid")
     name: Annotated[
         str | MISSING,
         Field(
             description="Display name; 1 to 255 characters once trimmed, no control characters.",
             examples=["Braze"],
-            max_length=255,
             min_length=1,
+            max_length=255,
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ] = MISSING
@@ -389,6 +407,8 @@ class ConnectorPatch(ApiModel):
 
 
 class ConnectorTestEnvelope(ApiModel):
+    """The success envelope around a test result."""
+
     code: Annotated[int, Field(description="The HTTP status code of the response.", ge=200, le=299)]
     message: Annotated[Literal["success"], Field(description="Always `success`.")]
     data: ConnectorTestResult
@@ -402,22 +422,31 @@ class ConnectorTestEnvelope(ApiModel):
 
 
 class ConnectorTestResult(ApiModel):
-    status: Annotated[Status, Field(description="`passed` when no step failed.")]
+    """The outcome of testing a connector's stored configuration."""
+
+    status: Annotated[ConnectorTestResultStatus, Field(description="`passed` when no step failed.")]
     testedAt: Annotated[AwareDatetime, Field(description="When the test ran.")]
     steps: Annotated[list[TestStep], Field(description="The steps, in order.")]
 
 
+class ConnectorTestResultStatus(StrEnum):
+    """`passed` when no step failed."""
+
+    passed = "passed"
+    failed = "failed"
+
+
 class ConnectorUpdate(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The flat body of a PUT: each writable member sent replaces the stored one, absent members are kept, so `{}` changes nothing. Read-only members are accepted and ignored; any other unknown member is rejected."""
+
+    model_config = ConfigDict(extra="forbid")
     name: Annotated[
         str | MISSING,
         Field(
             description="Display name; 1 to 255 characters once trimmed, no control characters.",
             examples=["Braze"],
-            max_length=255,
             min_length=1,
+            max_length=255,
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ] = MISSING
@@ -517,9 +546,9 @@ class ConnectorUpdate(ApiModel):
 
 
 class ErrorBody(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """What went wrong, for machines (`code`) and for people (`message`)."""
+
+    model_config = ConfigDict(extra="forbid")
     code: Annotated[
         str,
         Field(
@@ -544,9 +573,9 @@ class ErrorBody(ApiModel):
 
 
 class ErrorDetail(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """One problem with the request."""
+
+    model_config = ConfigDict(extra="forbid")
     field: Annotated[
         str,
         Field(
@@ -567,17 +596,17 @@ class ErrorDetail(ApiModel):
 
 
 class ErrorEnvelope(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The envelope of every error (4xx and 5xx) response."""
+
+    model_config = ConfigDict(extra="forbid")
     meta: ErrorMeta
     error: ErrorBody
 
 
 class ErrorMeta(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """Metadata included in every error response."""
+
+    model_config = ConfigDict(extra="forbid")
     request_id: Annotated[
         str,
         Field(
@@ -588,18 +617,19 @@ class ErrorMeta(ApiModel):
 
 
 class FieldDefinition(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """One configuration value a connector takes. Rules across members (a secret is a string, `default` is one of `enum` and matches `pattern`, `pattern` compiles) are checked on write and reported as `INVALID_FIELD_DEFINITION`."""
+
+    model_config = ConfigDict(extra="forbid")
     id: Annotated[
         str, Field(description="The key of the value in `data`.", pattern="^[a-z][a-z0-9_]{0,63}$")
     ]
     label: Annotated[
         str,
-        Field(description="What a person filling the value in sees.", max_length=255, min_length=1),
+        Field(description="What a person filling the value in sees.", min_length=1, max_length=255),
     ]
     type: Annotated[
-        Type, Field(description="The JSON type of the value (Census `float` is `number`).")
+        FieldDefinitionType,
+        Field(description="The JSON type of the value (Census `float` is `number`)."),
     ]
     required: Annotated[
         bool, Field(description="Whether the value must be set before the connector can be tested.")
@@ -643,25 +673,35 @@ class FieldDefinition(ApiModel):
             pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
         ),
     ] = MISSING
-    inputType: Annotated[InputType | MISSING, Field(description="How the value is entered.")] = (
-        MISSING
-    )
+    inputType: Annotated[
+        FieldDefinitionInputType | MISSING, Field(description="How the value is entered.")
+    ] = MISSING
 
 
-HeadersAdditionalProperty = TypeAliasType(
-    "HeadersAdditionalProperty", Annotated[str | None, Field(max_length=4096)]
-)
+class FieldDefinitionInputType(StrEnum):
+    """How the value is entered."""
+
+    text = "text"
+    textarea = "textarea"
+    password = "password"
+    select = "select"
+    checkbox = "checkbox"
+    number = "number"
 
 
-HeadersAdditionalProperty1 = TypeAliasType(
-    "HeadersAdditionalProperty1", Annotated[str, Field(max_length=4096)]
-)
+class FieldDefinitionType(StrEnum):
+    """The JSON type of the value (Census `float` is `number`)."""
+
+    string = "string"
+    boolean = "boolean"
+    integer = "integer"
+    number = "number"
 
 
 class HttpTemplate(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The HTTP request the connector sends. `{{ name }}` placeholders are stored as written and resolved against the configuration when the request is made. A credential header (`Authorization`, `Proxy-Authorization`, `Cookie`, or a secret-looking name) must use a placeholder: a literal secret there is `LITERAL_SECRET_IN_HEADER`."""
+
+    model_config = ConfigDict(extra="forbid")
     url: Annotated[
         str,
         Field(
@@ -673,9 +713,9 @@ class HttpTemplate(ApiModel):
     headers: Annotated[
         dict[
             Annotated[
-                str, StringConstraints(pattern=r"^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$", max_length=256)
+                str, StringConstraints(max_length=256, pattern="^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
             ],
-            HeadersAdditionalProperty1,
+            Annotated[str, Field(max_length=4096)],
         ]
         | MISSING,
         Field(description="Header names (RFC 9110 tokens) and values.", max_length=50),
@@ -683,9 +723,9 @@ class HttpTemplate(ApiModel):
 
 
 class HttpTemplatePatch(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """A JSON Merge Patch (RFC 7396) of the connector's HttpTemplate: `url` replaces, `headers` merge name by name, where `null` removes one header (or, for `headers` itself, all of them). The merged template must be a valid HttpTemplate, so a connector without one needs a `url` in the patch."""
+
+    model_config = ConfigDict(extra="forbid")
     url: Annotated[
         str | MISSING,
         Field(
@@ -697,9 +737,9 @@ class HttpTemplatePatch(ApiModel):
     headers: Annotated[
         dict[
             Annotated[
-                str, StringConstraints(pattern=r"^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$", max_length=256)
+                str, StringConstraints(max_length=256, pattern="^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
             ],
-            HeadersAdditionalProperty,
+            Annotated[str, Field(max_length=4096)] | None,
         ]
         | MISSING
         | None,
@@ -710,58 +750,35 @@ class HttpTemplatePatch(ApiModel):
     ] = MISSING
 
 
-class InputType(StrEnum):
-    text = "text"
-    textarea = "textarea"
-    password = "password"
-    select = "select"
-    checkbox = "checkbox"
-    number = "number"
+class TestStep(ApiModel):
+    """One step of a connector test."""
+
+    name: Annotated[TestStepName, Field(description="What the step checks.")]
+    status: Annotated[TestStepStatus, Field(description="How it went.")]
+    message: Annotated[str, Field(description="What was found; never a secret value.")]
 
 
-class Name(StrEnum):
+class TestStepName(StrEnum):
+    """What the step checks."""
+
     definition = "definition"
     configuration = "configuration"
     template = "template"
     connection = "connection"
 
 
-class Status(StrEnum):
-    passed = "passed"
-    failed = "failed"
+class TestStepStatus(StrEnum):
+    """How it went."""
 
-
-class Status1(StrEnum):
     passed = "passed"
     failed = "failed"
     skipped = "skipped"
 
 
-class TestStep(ApiModel):
-    name: Annotated[Name, Field(description="What the step checks.")]
-    status: Annotated[Status1, Field(description="How it went.")]
-    message: Annotated[str, Field(description="What was found; never a secret value.")]
-
-
-class Type(StrEnum):
-    string = "string"
-    boolean = "boolean"
-    integer = "integer"
-    number = "number"
-
-
-class Type1(StrEnum):
-    string = "string"
-    boolean = "boolean"
-    integer = "integer"
-    float = "float"
-    number = "number"
-
-
 class VendorConfiguration(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The `configuration` member of the vendor body shape."""
+
+    model_config = ConfigDict(extra="forbid")
     configuration_json: Annotated[
         dict[str, Any] | MISSING,
         Field(
@@ -774,16 +791,16 @@ class VendorConfiguration(ApiModel):
 
 
 class VendorConnector(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The `connector` member of the vendor body shape, mapped onto the flat members."""
+
+    model_config = ConfigDict(extra="forbid")
     name: Annotated[
         str | MISSING,
         Field(
             description="Display name; 1 to 255 characters once trimmed, no control characters.",
             examples=["Braze"],
-            max_length=255,
             min_length=1,
+            max_length=255,
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ] = MISSING
@@ -792,8 +809,8 @@ class VendorConnector(ApiModel):
         Field(
             description="Another spelling of `name` (Census); `name` wins when both are sent.",
             examples=["Braze"],
-            max_length=255,
             min_length=1,
+            max_length=255,
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ] = MISSING
@@ -840,7 +857,7 @@ class VendorConnector(ApiModel):
     ] = MISSING
     configuration_definition: Annotated[
         dict[
-            Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")],
+            Annotated[str, StringConstraints(pattern="^[a-z][a-z0-9_]{0,63}$")],
             VendorFieldDefinition,
         ]
         | MISSING,
@@ -855,44 +872,40 @@ class VendorConnector(ApiModel):
 
 
 class VendorConnectorCreate(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The vendor shape of a create body (seed 000's second option): `{connector, configuration}`."""
+
+    model_config = ConfigDict(extra="forbid")
     connector: VendorConnectorNew
     configuration: VendorConfiguration | MISSING = MISSING
 
 
 class ConnectorCreateRequest(RootModel[ConnectorCreate | VendorConnectorCreate]):
-    root: Annotated[
-        ConnectorCreate | VendorConnectorCreate,
-        Field(
-            description="A create body: the flat shape or the vendor shape.",
-            title="ConnectorCreateRequest",
-        ),
-    ]
+    """A create body: the flat shape or the vendor shape."""
+
+    root: ConnectorCreate | VendorConnectorCreate
 
 
-class VendorConnectorNew1(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+class VendorConnectorNew(ApiModel):
+    """The `connector` member of a vendor-shaped create: `provider`, `type` and a name (`name` or `label`) are required."""
+
+    model_config = ConfigDict(extra="forbid")
     name: Annotated[
-        str,
+        str | MISSING,
         Field(
             description="Display name; 1 to 255 characters once trimmed, no control characters.",
             examples=["Braze"],
-            max_length=255,
             min_length=1,
+            max_length=255,
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
-    ]
+    ] = MISSING
     label: Annotated[
         str | MISSING,
         Field(
             description="Another spelling of `name` (Census); `name` wins when both are sent.",
             examples=["Braze"],
-            max_length=255,
             min_length=1,
+            max_length=255,
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ] = MISSING
@@ -939,7 +952,7 @@ class VendorConnectorNew1(ApiModel):
     ]
     configuration_definition: Annotated[
         dict[
-            Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")],
+            Annotated[str, StringConstraints(pattern="^[a-z][a-z0-9_]{0,63}$")],
             VendorFieldDefinition,
         ]
         | MISSING,
@@ -952,120 +965,30 @@ class VendorConnectorNew1(ApiModel):
         HttpTemplate | MISSING, Field(description="The HTTP request template (`http`).")
     ] = MISSING
 
-
-class VendorConnectorNew2(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    name: Annotated[
-        str | MISSING,
-        Field(
-            description="Display name; 1 to 255 characters once trimmed, no control characters.",
-            examples=["Braze"],
-            max_length=255,
-            min_length=1,
-            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
-        ),
-    ] = MISSING
-    label: Annotated[
-        str,
-        Field(
-            description="Another spelling of `name` (Census); `name` wins when both are sent.",
-            examples=["Braze"],
-            max_length=255,
-            min_length=1,
-            pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
-        ),
-    ]
-    description: Annotated[
-        str | MISSING | None,
-        Field(
-            description="Free text shown to the users of the connector.",
-            examples=["Sends audience updates to Braze."],
-            max_length=1000,
-        ),
-    ] = MISSING
-    icon_url: Annotated[
-        str | MISSING | None,
-        Field(
-            description="An https URL of the connector's icon.",
-            examples=["https://example.com/icon.png"],
-            max_length=2048,
-            pattern="^https://[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]+$",
-        ),
-    ] = MISSING
-    service_name: Annotated[
-        str | MISSING | None,
-        Field(
-            description="The key the Census dialect knows the connector by, unique in the organization\n(a second connector with the same one is a conflict). Set on create only.\n",
-            examples=["braze"],
-            pattern="^[a-z][a-z0-9_]{1,63}$",
-        ),
-    ] = MISSING
-    provider: Annotated[
-        str,
-        Field(
-            description="The system the connector talks to. Set on create only.",
-            examples=["braze"],
-            pattern="^[a-z0-9][a-z0-9_.-]{0,63}$",
-        ),
-    ]
-    type: Annotated[
-        str,
-        Field(
-            description="The connector's role, `source` or `destination` by convention. Set on create only.",
-            examples=["destination"],
-            pattern="^[a-z][a-z0-9_]{0,31}$",
-        ),
-    ]
-    configuration_definition: Annotated[
-        dict[
-            Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")],
-            VendorFieldDefinition,
-        ]
-        | MISSING,
-        Field(
-            description="The configuration definition as a map of field key to field (`fields`).",
-            max_length=100,
-        ),
-    ] = MISSING
-    data: Annotated[
-        HttpTemplate | MISSING, Field(description="The HTTP request template (`http`).")
-    ] = MISSING
-
-
-class VendorConnectorNew(RootModel[VendorConnectorNew1 | VendorConnectorNew2]):
-    root: Annotated[
-        VendorConnectorNew1 | VendorConnectorNew2,
-        Field(
-            description="The `connector` member of a vendor-shaped create: `provider`, `type` and a name (`name` or `label`) are required.",
-            title="VendorConnectorNew",
-        ),
-    ]
+    @model_validator(mode="after")
+    def _branches(self) -> Self:
+        require_branches(self, (("name",), ("label",)))
+        return self
 
 
 class VendorConnectorUpdate(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The vendor shape of a PUT body: `{connector?, configuration?}`, at least one of them; each member sent replaces the stored one."""
+
+    model_config = ConfigDict(extra="forbid")
     connector: VendorConnector | MISSING = MISSING
     configuration: VendorConfiguration | MISSING = MISSING
 
 
 class ConnectorUpdateRequest(RootModel[ConnectorUpdate | VendorConnectorUpdate]):
-    root: Annotated[
-        ConnectorUpdate | VendorConnectorUpdate,
-        Field(
-            description="A PUT body: the flat shape or the vendor shape.",
-            title="ConnectorUpdateRequest",
-        ),
-    ]
+    """A PUT body: the flat shape or the vendor shape."""
+
+    root: ConnectorUpdate | VendorConnectorUpdate
 
 
 class VendorFieldDefinition(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """A field of a Census-style `configuration_definition`, mapped onto a FieldDefinition (`float` is `number`)."""
+
+    model_config = ConfigDict(extra="forbid")
     id: Annotated[
         str | MISSING,
         Field(
@@ -1075,9 +998,12 @@ class VendorFieldDefinition(ApiModel):
     ] = MISSING
     label: Annotated[
         str,
-        Field(description="What a person filling the value in sees.", max_length=255, min_length=1),
+        Field(description="What a person filling the value in sees.", min_length=1, max_length=255),
     ]
-    type: Annotated[Type1, Field(description="The JSON type of the value; `float` is `number`.")]
+    type: Annotated[
+        VendorFieldDefinitionType,
+        Field(description="The JSON type of the value; `float` is `number`."),
+    ]
     default: Annotated[
         str | float | bool | MISSING, Field(description="The value used when none is set.")
     ] = MISSING
@@ -1114,5 +1040,27 @@ class VendorFieldDefinition(ApiModel):
         ),
     ] = MISSING
     input_type: Annotated[
-        InputType | MISSING, Field(description="How the value is entered (`inputType`).")
+        VendorFieldDefinitionInputType | MISSING,
+        Field(description="How the value is entered (`inputType`)."),
     ] = MISSING
+
+
+class VendorFieldDefinitionInputType(StrEnum):
+    """How the value is entered (`inputType`)."""
+
+    text = "text"
+    textarea = "textarea"
+    password = "password"
+    select = "select"
+    checkbox = "checkbox"
+    number = "number"
+
+
+class VendorFieldDefinitionType(StrEnum):
+    """The JSON type of the value; `float` is `number`."""
+
+    string = "string"
+    boolean = "boolean"
+    integer = "integer"
+    float = "float"
+    number = "number"

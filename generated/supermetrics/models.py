@@ -5,19 +5,26 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import MISSING, AwareDatetime, ConfigDict, Field
+from pydantic import (
+    MISSING,
+    AwareDatetime,
+    ConfigDict,
+    Field,
+)
 
 from generated.supermetrics._base import ApiModel
 
 
 class Connector(ApiModel):
+    """A connector as it is read back. Secret configuration values are masked."""
+
     connector_identifier: Annotated[
         str,
         Field(
             description="The unique identifier of the connector, assigned when it is created; use it in the path of the other operations.",
             examples=["con_01JD8X4Z5T3V9B2C7N6M0QWERT"],
-            max_length=100,
             min_length=1,
+            max_length=100,
             pattern="^[A-Za-z0-9_-]+$",
         ),
     ]
@@ -35,8 +42,8 @@ class Connector(ApiModel):
         Field(
             description="Name of the connector: 1 to 255 characters, at least one of them neither\nwhite space nor a control character, and no control characters at all.\nLeading and trailing white space is trimmed before it is stored.\n",
             examples=["Pipedrive CRM"],
-            max_length=255,
             min_length=1,
+            max_length=255,
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ]
@@ -66,9 +73,9 @@ class Connector(ApiModel):
 
 
 class ConnectorConfiguration(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """Connector configuration to write."""
+
+    model_config = ConfigDict(extra="forbid")
     configuration_json: Annotated[
         dict[str, Any],
         Field(
@@ -79,24 +86,24 @@ class ConnectorConfiguration(ApiModel):
 
 
 class ConnectorCreateRequest(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """The body of a create: `connector` is required; `configuration` is optional and defaults to an empty configuration. Unknown members are 400."""
+
+    model_config = ConfigDict(extra="forbid")
     connector: ConnectorDetails
     configuration: ConnectorConfiguration | MISSING = MISSING
 
 
 class ConnectorDetails(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """Connector metadata. Both `name` and `description` are required: the pair replaces the stored one as a whole. Send `description: null` to remove the description."""
+
+    model_config = ConfigDict(extra="forbid")
     name: Annotated[
         str,
         Field(
             description="Name of the connector: 1 to 255 characters, at least one of them neither\nwhite space nor a control character, and no control characters at all.\nLeading and trailing white space is trimmed before it is stored.\n",
             examples=["Pipedrive CRM"],
-            max_length=255,
             min_length=1,
+            max_length=255,
             pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF][^\\x00-\\x1F\\x7F-\\x9F]*$",
         ),
     ]
@@ -111,6 +118,8 @@ class ConnectorDetails(ApiModel):
 
 
 class ConnectorList(ApiModel):
+    """One page of the team's connectors, oldest first."""
+
     count: Annotated[
         int,
         Field(
@@ -129,17 +138,17 @@ class ConnectorList(ApiModel):
 
 
 class ConnectorUpdateRequest(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """Connector metadata and configuration to update. Each member is optional: a member that is sent replaces the stored one, an absent member leaves it as it is, so `{}` changes nothing. Unknown members are 400."""
+
+    model_config = ConfigDict(extra="forbid")
     connector: ConnectorDetails | MISSING = MISSING
     configuration: ConnectorConfiguration | MISSING = MISSING
 
 
 class ErrorBody(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """Machine- and human-readable detail for a failed request."""
+
+    model_config = ConfigDict(extra="forbid")
     code: ErrorCode
     message: Annotated[
         str,
@@ -158,6 +167,8 @@ class ErrorBody(ApiModel):
 
 
 class ErrorCode(StrEnum):
+    """Stable, screaming-snake-case identifier for the error condition. Clients should branch on this, not on `message`. The values are the list Supermetrics documents (`BAD_REQUEST`, `UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `CONFLICT_ERROR`, `PERMISSION_ERROR`, `UNPROCESSABLE_ENTITY`, `UNPROCESSABLE_CONTENT`, `TOO_MANY_REQUESTS`, `INTERNAL_SERVER_ERROR`, `DUPLICATION_FAILED`, `SERVICE_UNAVAILABLE`) plus the three codes of this domain for errors of the HTTP exchange itself: `METHOD_NOT_ALLOWED` (405), `PAYLOAD_TOO_LARGE` (413) and `UNSUPPORTED_MEDIA_TYPE` (415). No other value is sent. Each status has one code: 400 `BAD_REQUEST`, 401 `UNAUTHORIZED`, 403 `FORBIDDEN`, 404 `NOT_FOUND`, 405 `METHOD_NOT_ALLOWED`, 413 `PAYLOAD_TOO_LARGE`, 415 `UNSUPPORTED_MEDIA_TYPE`, 422 `UNPROCESSABLE_ENTITY`, 429 `TOO_MANY_REQUESTS`, 500 `INTERNAL_SERVER_ERROR`, 503 `SERVICE_UNAVAILABLE`. `CONFLICT_ERROR`, `PERMISSION_ERROR`, `UNPROCESSABLE_CONTENT` and `DUPLICATION_FAILED` are listed for compatibility with Supermetrics clients; this API does not send them."""
+
     BAD_REQUEST = "BAD_REQUEST"
     UNAUTHORIZED = "UNAUTHORIZED"
     FORBIDDEN = "FORBIDDEN"
@@ -176,17 +187,17 @@ class ErrorCode(StrEnum):
 
 
 class ErrorEnvelope(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """Standard envelope returned by all error (4xx/5xx) responses."""
+
+    model_config = ConfigDict(extra="forbid")
     meta: ErrorMeta
     error: ErrorBody
 
 
 class ErrorMeta(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    """Metadata included in every error response."""
+
+    model_config = ConfigDict(extra="forbid")
     request_id: Annotated[
         str,
         Field(
@@ -198,6 +209,8 @@ class ErrorMeta(ApiModel):
 
 
 class MaskedConnectorConfiguration(ApiModel):
+    """Connector configuration as it is read back. It can be sent back unchanged as the `configuration` of an update without changing any secret."""
+
     configuration_json: Annotated[
         dict[str, Any],
         Field(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import subprocess
 import sys
@@ -15,10 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-import oaskit.pipeline
-import oaskit.render
-from oaskit.pipeline import generate_package
-from oaskit.render import SPLIT_MODELS_OVER
+from oaskit.ir import SPLIT_MODELS_OVER
 from tests.functional._importable import generated_package
 
 PACKAGE = "many_api"
@@ -190,33 +186,6 @@ def test_split_package_is_mypy_strict_clean_when_checked(
         env={**os.environ, "MYPYPATH": str(package_root)},
     )
     assert mypy.returncode == 0, mypy.stdout + mypy.stderr
-
-
-def test_worker_renders_the_same_models_when_spec_counts_as_large(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    spec = tmp_path / "many.json"
-    spec.write_text(json.dumps(_spec()), encoding="utf-8")
-    options: dict[str, Any] = {"name": "many", "package": PACKAGE, "source": "many.json"}
-    in_process = generate_package(spec, **options)
-    started: list[object] = []
-    real = oaskit.pipeline._start_models_worker
-
-    def recording(*args: Any, **kwargs: Any) -> Any:
-        started.append(worker := real(*args, **kwargs))
-        return worker
-
-    monkeypatch.setattr(oaskit.pipeline, "_CONCURRENT_OVER", 0)
-    monkeypatch.setattr(oaskit.pipeline, "_start_models_worker", recording)
-    # Rendering in this process would now fail: equal output means the worker's models were used.
-    monkeypatch.setattr(oaskit.render, "render_models", _refuse)
-
-    assert generate_package(spec, **options) == in_process
-    assert len(started) == 1
-
-
-def _refuse(*args: Any, **kwargs: Any) -> str:
-    raise AssertionError("models rendered in process")
 
 
 def test_split_package_is_what_ruff_would_make_of_it_when_checked(package_root: Path) -> None:

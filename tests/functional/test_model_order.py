@@ -1,4 +1,5 @@
-"""Models import when a default names an enum that datamodel-codegen defines further down."""
+"""Models import when a class statement evaluates a class that sorts after it: an enum default,
+a root model's or an alias's type, and roots and aliases that refer to each other in a cycle."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from oaskit.pipeline import generate_package
 
 PACKAGE = "order_api"
 
-# `Alpha.kind` defaults to a member of the inline enum `Kind`, which sorts after `Alpha`:
-# datamodel-codegen writes `kind: Kind = Kind.slow` above `class Kind` (Adyen's spec does this).
+# `Alpha.kind` defaults to a member of the inline enum `AlphaKind`, which sorts after `Alpha`
+# (Adyen's spec does this): the default is evaluated when `Alpha`'s class statement runs.
 SPEC = {
     "openapi": "3.1.0",
     "info": {"title": "Order", "version": "1"},
@@ -43,15 +44,62 @@ def test_model_with_enum_default_imports_and_validates_when_enum_sorts_after_it(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     models_source = files["models.py"]
-    assert models_source.index("class Kind(") < models_source.index("class Alpha(")
+    assert models_source.index("class AlphaKind(") < models_source.index("class Alpha(")
     sys.path.insert(0, str(tmp_path))
     try:
         models = importlib.import_module(f"{PACKAGE}.models")
-        assert models.Alpha().kind is models.Kind.slow
-        assert models.Alpha.model_validate_json('{"kind": "fast"}').kind is models.Kind.fast
+        assert models.Alpha().kind is models.AlphaKind.slow
+        assert models.Alpha.model_validate_json('{"kind": "fast"}').kind is models.AlphaKind.fast
         with pytest.raises(ValueError, match="kind"):
             models.Alpha.model_validate_json('{"kind": "walk"}')
     finally:
         sys.path.remove(str(tmp_path))
         for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
+            del sys.modules[name]
+
+
+CYCLE = {
+    "openapi": "3.1.0",
+    "info": {"title": "Cycle", "version": "1"},
+    "paths": {},
+    "components": {
+        "schemas": {
+            # A root model and an alias that refer to each other, and to a model: one of them
+            # must name the other before it is defined.
+            "Forest": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}},
+            "Tree": {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/Forest"},
+                    {"$ref": "#/components/schemas/Leaf"},
+                    {"type": "integer"},
+                ]
+            },
+            "Leaf": {
+                "type": "object",
+                "properties": {"tree": {"$ref": "#/components/schemas/Tree"}},
+            },
+        }
+    },
+}
+
+
+def test_roots_in_a_cycle_import_and_validate_nested_values(tmp_path: Path) -> None:
+    spec = tmp_path / "cycle.json"
+    spec.write_text(json.dumps(CYCLE), encoding="utf-8")
+    files = generate_package(spec, name="cycle", package="cycle_api", source="cycle.json")
+    for name, text in files.items():
+        target = tmp_path / "cycle_api" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        models = importlib.import_module("cycle_api.models")
+        forest = models.Forest.model_validate_json('[1, [2, {"tree": [3]}]]')
+        assert forest.root[0].root == 1
+        assert forest.root[1].root.root[1].root.tree.root.root[0].root == 3
+        with pytest.raises(ValueError, match="Forest"):
+            models.Forest.model_validate_json('["x"]')
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m == "cycle_api" or m.startswith("cycle_api.")]:
             del sys.modules[name]

@@ -1,79 +1,55 @@
-"""Adjustments around datamodel-codegen: str-shadowing enum members, URL defaults, enum defaults."""
+"""Models rendered from the IR: enum members, URL defaults, enum defaults, names."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from oaskit.render import render_models
-from oaskit.render._enum_members import clear_str_attributes
-
-ENUM = """from enum import StrEnum
+from tests.support.models_source import models_source, spec_of
 
 
-class Field(StrEnum):
-    title = "title"
-    title_ = "title_"
-    name = "name"
+def test_enum_members_that_shadow_str_attributes_take_an_underscore() -> None:
+    # A member `title` would redefine `str.title`: legal at run time, an error for mypy.
+    source = models_source(
+        spec_of({"Sort": {"type": "string", "enum": ["title", "title_", "name"]}})
+    )
+
+    assert "    title_ = 'title'" in source
+    assert "    title__ = 'title_'" in source
+    assert "    name = 'name'" in source
 
 
-class Sort(StrEnum):
-    count = "count"
+def test_enum_members_are_unique_as_python_reads_names() -> None:
+    # `aªb` is `aab` to Python (NFKC, PEP 3131): two members of one name would fail at import.
+    source = models_source(spec_of({"E": {"type": "string", "enum": ["aab", "aªb", "1-x", ""]}}))
+
+    assert "    aab = 'aab'" in source
+    assert "    aab_ = 'aªb'" in source
+    assert "    value_1_x = '1-x'" in source
+    assert "    empty = ''" in source
 
 
-class Holder:
-    field: Field = Field.title
-    other: Sort = Sort.count
-"""
-
-
-def test_renames_members_that_shadow_str_attributes_and_their_references() -> None:
-    cleared = clear_str_attributes(ENUM)
-
-    assert '    title__ = "title"' in cleared
-    assert '    title_ = "title_"' in cleared
-    assert '    name = "name"' in cleared
-    assert '    count_ = "count"' in cleared
-    assert "field: Field = Field.title__" in cleared
-    assert "other: Sort = Sort.count_" in cleared
-
-
-def test_leaves_source_alone_when_no_member_shadows_a_str_attribute() -> None:
-    source = 'class Color(StrEnum):\n    red = "red"\n'
-
-    assert clear_str_attributes(source) is source
-
-
-def _spec(schemas: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "t", "version": "1"},
-        "paths": {},
-        "components": {"schemas": schemas},
-    }
-
-
-def test_drops_url_default_that_is_no_url_and_keeps_one_that_is() -> None:
-    spec = _spec(
+def test_url_format_stays_the_text_sent_with_its_default() -> None:
+    spec = spec_of(
         {
             "Site": {
                 "type": "object",
                 "properties": {
                     "home": {"type": "string", "format": "uri", "default": ""},
-                    "docs": {"type": "string", "format": "uri", "default": "https://d.test/"},
+                    "id": {"type": "string", "format": "uuid"},
+                    "docs": {"type": "string", "default": "https://d.test"},
                 },
             }
         }
     )
 
-    source = render_models(spec, header="# h", base_class="p._base.ApiModel")
+    source = models_source(spec)
 
-    assert '= ""' not in source
-    assert "https://d.test/" in source
+    assert "home: str = ''" in source
+    assert "id: UUID | MISSING = MISSING" in source
+    assert "docs: str = 'https://d.test'" in source
     assert spec["components"]["schemas"]["Site"]["properties"]["home"]["default"] == ""
 
 
-def test_enum_default_is_the_member_when_rendered() -> None:
-    spec = _spec(
+def test_enum_default_is_the_member() -> None:
+    spec = spec_of(
         {
             "Side": {"type": "string", "enum": ["LEFT", "RIGHT"]},
             "Line": {
@@ -83,6 +59,51 @@ def test_enum_default_is_the_member_when_rendered() -> None:
         }
     )
 
-    source = render_models(spec, header="# h", base_class="p._base.ApiModel")
+    assert "side: Side = Side.RIGHT" in models_source(spec)
 
-    assert "= Side.RIGHT" in source
+
+def test_inline_schemas_are_named_after_where_they_sit() -> None:
+    spec = spec_of(
+        {
+            "Pull": {
+                "type": "object",
+                "properties": {
+                    "head": {"type": "object", "properties": {"sha": {"type": "string"}}},
+                    "labels": {
+                        "type": "array",
+                        "items": {"type": "object", "properties": {"name": {"type": "string"}}},
+                    },
+                    "state": {"type": "string", "enum": ["open", "closed"]},
+                },
+            },
+            # The inline `head` of `Pull` would be `PullHead`: the component keeps the name.
+            "PullHead": {"type": "object", "properties": {"ref": {"type": "string"}}},
+        }
+    )
+
+    source = models_source(spec)
+
+    assert "class PullHead(ApiModel):\n    ref:" in source
+    assert "class PullHeadModel(ApiModel):\n    sha:" in source
+    assert "class PullLabel(ApiModel):" in source
+    assert "class PullState(StrEnum):" in source
+    assert "labels: list[PullLabel] | MISSING" in source
+
+
+def test_member_names_repeating_their_parent_are_not_doubled() -> None:
+    spec = spec_of(
+        {
+            "ListResponse": {
+                "type": "object",
+                "properties": {
+                    "response": {"type": "object", "properties": {"n": {"type": "integer"}}},
+                    "responseData": {"type": "object", "properties": {"m": {"type": "integer"}}},
+                },
+            }
+        }
+    )
+
+    source = models_source(spec)
+
+    assert "class ListResponseValue(ApiModel):" in source
+    assert "class ListResponseData(ApiModel):" in source

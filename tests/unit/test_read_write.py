@@ -1,10 +1,10 @@
-"""`with_direction_variants`: request and response schemas for readOnly/writeOnly members."""
+"""Request and response models for schemas with readOnly/writeOnly members (OAS 3.1 4.8.24)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from oaskit.render._read_write import with_direction_variants
+from oaskit.ir import Api, ModelClass, build_api
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -20,6 +20,18 @@ def _spec(schemas: dict[str, Any], paths: dict[str, Any] | None = None) -> dict[
     }
 
 
+def _api(spec: dict[str, Any], *, split: bool = True) -> Api:
+    return build_api(spec, name="t", source="t.yaml", package="p", split_read_write=split)
+
+
+def _classes(spec: dict[str, Any], *, split: bool = True) -> dict[str, ModelClass]:
+    return {c.name: c for c in _api(spec, split=split).models.classes}
+
+
+def _fields(model: ModelClass) -> dict[str, str]:
+    return {f.name: f.annotation for f in model.fields}
+
+
 PET = {
     "type": "object",
     "required": ["id", "name", "secret"],
@@ -31,26 +43,31 @@ PET = {
 }
 
 
-def test_returns_spec_itself_when_no_member_is_read_or_write_only() -> None:
+def test_one_model_when_no_member_is_read_or_write_only() -> None:
     spec = _spec({"Plain": {"type": "object", "properties": {"a": {"type": "string"}}}})
 
-    assert with_direction_variants(spec) is spec
+    assert set(_classes(spec)) == {"Plain"}
 
 
 def test_leaves_read_only_out_of_request_and_write_only_out_of_response() -> None:
-    schemas = with_direction_variants(_spec({"Pet": PET}))["components"]["schemas"]
+    classes = _classes(_spec({"Pet": PET}))
 
-    assert set(schemas) == {"PetRequest", "PetResponse"}
-    assert set(schemas["PetRequest"]["properties"]) == {"name", "secret"}
-    assert schemas["PetRequest"]["required"] == ["name", "secret"]
-    assert set(schemas["PetResponse"]["properties"]) == {"id", "name"}
-    assert schemas["PetResponse"]["required"] == ["id", "name"]
+    assert set(classes) == {"PetRequest", "PetResponse"}
+    assert _fields(classes["PetRequest"]) == {"name": "str", "secret": "str"}
+    assert _fields(classes["PetResponse"]) == {"id": "str", "name": "str"}
+
+
+def test_shared_mode_keeps_one_model_with_every_member() -> None:
+    classes = _classes(_spec({"Pet": PET}), split=False)
+
+    assert set(classes) == {"Pet"}
+    assert set(_fields(classes["Pet"])) == {"id", "name", "secret"}
 
 
 def test_splits_referrers_and_points_each_variant_at_its_own_kind() -> None:
     spec = _spec(
         {
-            "Pet": PET,
+            "Pet": {**PET, "properties": {**PET["properties"], "kind": {"type": "string"}}},
             "Page": {
                 "type": "object",
                 "properties": {"items": {"type": "array", "items": _ref("Pet")}},
@@ -66,17 +83,16 @@ def test_splits_referrers_and_points_each_variant_at_its_own_kind() -> None:
         }
     )
 
-    schemas = with_direction_variants(spec)["components"]["schemas"]
+    classes = _classes(spec)
 
-    assert set(schemas) == {
+    assert set(classes) == {
         "PetRequest", "PetResponse", "PageRequest", "PageResponse",
         "EitherRequest", "EitherResponse", "Plain",
     }  # fmt: skip
-    assert schemas["PageRequest"]["properties"]["items"]["items"] == _ref("PetRequest")
-    assert schemas["PageResponse"]["properties"]["items"]["items"] == _ref("PetResponse")
-    assert schemas["EitherRequest"]["oneOf"] == [_ref("PetRequest"), _ref("Plain")]
-    mapping = schemas["EitherResponse"]["discriminator"]["mapping"]
-    assert mapping == {"pet": "#/components/schemas/PetResponse"}
+    assert _fields(classes["PageRequest"])["items"] == "list[PetRequest] | MISSING"
+    assert _fields(classes["PageResponse"])["items"] == "list[PetResponse] | MISSING"
+    # `Plain` has no `kind`, so the union cannot be discriminated: a plain union.
+    assert classes["EitherRequest"].root == "PetRequest | Plain"
 
 
 def test_member_flagged_through_its_ref_target_counts_as_read_only() -> None:
@@ -87,18 +103,16 @@ def test_member_flagged_through_its_ref_target_counts_as_read_only() -> None:
         }
     )
 
-    schemas = with_direction_variants(spec)["components"]["schemas"]
+    classes = _classes(spec)
 
-    assert set(schemas["ThingRequest"]["properties"]) == {"n"}
-    assert set(schemas["ThingResponse"]["properties"]) == {"id", "n"}
-    assert "Id" in schemas
+    assert set(_fields(classes["ThingRequest"])) == {"n"}
+    assert set(_fields(classes["ThingResponse"])) == {"id", "n"}
+    assert classes["Id"].kind == "alias"
 
 
 def test_directs_references_by_where_operations_meet_them() -> None:
     operation = {
-        "parameters": [
-            {"name": "f", "in": "query", "content": {"application/json": {"schema": _ref("Pet")}}}
-        ],
+        "operationId": "addPet",
         "requestBody": {"content": {"application/json": {"schema": _ref("Pet")}}},
         "responses": {
             "200": {"description": "ok", "content": {"application/json": {"schema": _ref("Pet")}}}
@@ -106,19 +120,14 @@ def test_directs_references_by_where_operations_meet_them() -> None:
     }
     spec = _spec({"Pet": PET}, {"/pets": {"post": operation}})
 
-    post = with_direction_variants(spec)["paths"]["/pets"]["post"]
+    (post,) = _api(spec).operations
 
-    assert post["parameters"][0]["content"]["application/json"]["schema"] == _ref("PetRequest")
-    assert post["requestBody"]["content"]["application/json"]["schema"] == _ref("PetRequest")
-    assert post["responses"]["200"]["content"]["application/json"]["schema"] == _ref("PetResponse")
-    assert spec["paths"]["/pets"]["post"]["requestBody"]["content"]["application/json"][
-        "schema"
-    ] == _ref("Pet")
+    assert post.body is not None
+    assert post.body.model == "PetRequest"
+    assert post.responses[0].model == "PetResponse"
 
 
 def test_takes_the_next_suffixes_when_a_schema_has_a_variant_name() -> None:
     spec = _spec({"Pet": PET, "PetRequest": {"type": "object"}})
 
-    schemas = with_direction_variants(spec)["components"]["schemas"]
-
-    assert set(schemas) == {"PetInput", "PetOutput", "PetRequest"}
+    assert set(_classes(spec)) == {"PetInput", "PetOutput", "PetRequest"}

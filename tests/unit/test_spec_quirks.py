@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from oaskit.ir import build_api
-from oaskit.render import render_models
+from tests.support.models_source import models_source
 
 
 def _spec(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -140,7 +140,7 @@ def test_parameter_style_and_shape_come_from_the_parameter_and_its_schema() -> N
 
 
 def _models(schemas: dict[str, Any]) -> str:
-    return render_models(_spec({}, schemas), header="# h", base_class="_base.ApiModel")
+    return models_source(_spec({}, schemas))
 
 
 def test_object_schema_without_members_keeps_every_member_it_is_given() -> None:

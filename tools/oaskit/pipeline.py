@@ -1,17 +1,14 @@
 """`regen` from spec to files: load → bundle → validate → IR → render → format.
 
 The stages are imported inside the functions that run them: a regen whose stamp shows nothing
-changed (`RegenCache`) never loads the spec validator, Jinja or datamodel-code-generator, which
-would cost more than all of its own work.
+changed (`RegenCache`) never loads the spec validator or Jinja, which would cost more than all of
+its own work.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,11 +16,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oaskit._collector import collector_paused
 from oaskit.emit import Stamp, SyncResult, read_stamp, stamp_is_current, write_stamp
 from oaskit.errors import Finding, Level, Location
 
 if TYPE_CHECKING:
-    from oaskit.ir import ModelNames
     from oaskit.spec import Bundle
 
 __all__ = [
@@ -35,18 +32,14 @@ __all__ = [
     "check_compiles",
     "generate",
     "generate_package",
-    "model_package",
     "regen",
     "regen_key",
 ]
 
-# From this spec size on, models are rendered in a second process while this one bundles and
-# validates: starting that process costs ~0.5 s of imports, more than a small spec's models take.
-_CONCURRENT_OVER = 1 << 20
 # The oaskit modules whose code decides what regen writes (lint/, fuzz/, cli.py do not).
 _GENERATOR_MODULES = ("pipeline.py", "errors.py", "spec", "ir", "render", "emit")
-# Tools whose version changes the output: models come from one, formatting from the other.
-_GENERATOR_TOOLS = ("datamodel-code-generator", "ruff")
+# Tools whose version changes the output: ruff formats it.
+_GENERATOR_TOOLS = ("ruff",)
 
 
 class GenerationError(Exception):
@@ -107,26 +100,13 @@ def generate(
     folder and `ref_roots` only. `validation_status` is the generated server's status for a
     request that breaks the spec: `400`, `422`, or `documented` (`oaskit.ir.build_api`).
     """
-    from oaskit.emit import FormatError, format_tree
-    from oaskit.ir import SHARED, build_api, file_header
+    from oaskit.emit import format_tree
+    from oaskit.ir import build_api
     from oaskit.render import render_code
     from oaskit.spec import bundle_spec, unroutable_paths, validate_bundle
 
-    split = read_write_models == "split"
-    header = file_header(source)
-    worker = None
-    try:
+    with collector_paused():
         bundle = bundle_spec(spec_path, ref_roots=ref_roots)
-        if bundle.files == (spec_path.resolve(),) and _size(spec_path) >= _CONCURRENT_OVER:
-            # datamodel-codegen is the longest stage and only needs the spec: a second process
-            # renders, splits and formats the models from the file as loaded, while this one
-            # validates, builds the IR and renders and formats the rest. Its models are kept if
-            # the bundle turns out the same data. It starts only once the bundle has read the
-            # spec within its limits and found no `$ref` to another file (datamodel-codegen
-            # follows `$ref`s itself, outside oaskit's root and budgets). A plain subprocess, not
-            # multiprocessing: spawn re-runs the caller's __main__ (a script without a main guard
-            # would spawn forever) and fork copies the caller's threads badly.
-            worker = _start_models_worker(spec_path, header=header, package=package, split=split)
         try:
             findings = validate_bundle(bundle)
         except UnicodeEncodeError:
@@ -137,37 +117,20 @@ def generate(
         errors.extend(unroutable_paths(bundle))
         if errors:
             raise GenerationError(errors)
-        # The rest is rendered while the models are: the IR names the request and response
-        # models the split makes, which are checked for once the models are there.
-        expected = _expected_names(bundle.data) if split else SHARED
         api = build_api(
             bundle.data,
             name=name,
             source=source,
             package=package,
-            models=expected,
             validation_status=validation_status,
+            split_read_write=read_write_models == "split",
         )
         code = render_code(api, templates=templates)
-        try:
-            files = format_tree(code, package=package)
-        except FormatError:
-            check_compiles(code, package=package)  # says where, when it is a syntax error
-            raise
-        model_files = None
-        if worker is not None and bundle.files == (spec_path.resolve(),):
-            model_files = _models_from_worker(worker, digest=_data_digest(bundle.data))
-        if model_files is None:
-            model_files = _model_files(bundle, header=header, package=package, split=split)
-        if split:
-            _check_variants(bundle, expected, model_files)
-    finally:
-        if worker is not None and worker.poll() is None:
-            worker.kill()  # a speculation nobody needs (spec errors, several files) stops here
-            worker.wait()
-    files.update(model_files)
-    # House rule 15: nothing reaches the disk that Python would not compile, whatever ruff let by.
-    check_compiles(files, package=package)
+    # House rule 15: nothing reaches the disk that Python would not compile. Checked on the
+    # rendered code while ruff formats it: ruff's fixes and formatter keep the syntax tree.
+    files = format_tree(
+        code, package=package, meanwhile=lambda: check_compiles(code, package=package)
+    )
     _refuse_lone_surrogates(files, bundle)
     return Generation(dict(sorted(files.items())), bundle.files)
 
@@ -245,132 +208,6 @@ def check_compiles(files: dict[str, str], *, package: str) -> None:
             findings.append(Finding("generated-code-invalid", message, Location(where, line, col)))
     if findings:
         raise GenerationError(findings)
-
-
-def _model_files(bundle: Bundle, *, header: str, package: str, split: bool) -> dict[str, str]:
-    from oaskit.render import ModelsError
-
-    try:
-        return model_package(bundle.data, header=header, package=package, split=split)
-    except ModelsError as exc:
-        where = ("components", "schemas", exc.schema) if exc.schema is not None else ()
-        finding = Finding("models-unsupported", str(exc), bundle.locate(where))
-        raise GenerationError([finding]) from None
-
-
-def _expected_names(data: Any) -> ModelNames:
-    from oaskit.ir import ModelNames, class_name
-    from oaskit.render import direction_variants
-
-    variants = direction_variants(data) if isinstance(data, dict) else {}
-    return ModelNames({class_name(name): pair for name, pair in variants.items()})
-
-
-def _check_variants(bundle: Bundle, names: ModelNames, model_files: dict[str, str]) -> None:
-    """Raise GenerationError unless the models define every request and response model."""
-    from oaskit.ir import model_classes
-
-    classes = model_classes(text for name, text in model_files.items() if name.endswith(".py"))
-    for model, pair in sorted(names.split.items()):
-        missing = [model + suffix for suffix in pair if model + suffix not in classes]
-        if missing:
-            # datamodel-codegen numbered a clash with another model's name (`XRequest1`).
-            message = (
-                f"the models have no {' or '.join(missing)}: another model takes the name; "
-                'rename the schema or set read-write-models = "shared" for this API'
-            )
-            raise GenerationError([Finding("models-unsupported", message, bundle.locate(()))])
-
-
-def model_package(data: Any, *, header: str, package: str, split: bool) -> dict[str, str]:
-    """The formatted model files of a bundled spec: `models.py`, or a lazy `models/` package.
-
-    Raises ModelsError when datamodel-code-generator's output cannot be used.
-    """
-    from oaskit.emit import FormatError, format_source
-    from oaskit.render import render_models, split_models
-
-    models = render_models(
-        data, header=header, base_class=f"{package}._base.ApiModel", split_read_write=split
-    )
-    # Formatted as one file, then split into modules that stay formatted (see render/_imports).
-    try:
-        formatted = format_source(models, package=package, name="models.py")
-    except FormatError:
-        check_compiles({"models.py": models}, package=package)
-        raise
-    files = split_models(formatted, header=header, package=package, entries=_schema_models(data))
-    init = "models/__init__.py"
-    if init in files:
-        files[init] = format_source(files[init], package=package, name=init)
-    return files
-
-
-def _schema_models(data: Any) -> frozenset[str]:
-    """The model names of the spec's named schemas, request and response variants included."""
-    from oaskit.ir import class_name
-
-    components = data.get("components") if isinstance(data, dict) else None
-    schemas = components.get("schemas") if isinstance(components, dict) else None
-    names = [class_name(str(name)) for name in schemas or {}]
-    return frozenset(n + suffix for n in names for suffix in ("", "Request", "Response"))
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # bundle_spec reports the missing file, at its place
-
-
-def _start_models_worker(
-    spec_path: Path, *, header: str, package: str, split: bool
-) -> subprocess.Popen[bytes]:
-    # The child finds oaskit where this process found it, even if only sys.path says where.
-    tools = str(Path(__file__).resolve().parents[1])
-    path = os.pathsep.join(filter(None, [tools, os.environ.get("PYTHONPATH")]))
-    return subprocess.Popen(
-        [
-            *(sys.executable, "-m", "oaskit.pipeline"),
-            *(str(spec_path), header, package, "split" if split else "shared"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": path},
-    )
-
-
-def _models_from_worker(worker: subprocess.Popen[bytes], *, digest: str) -> dict[str, str] | None:
-    """The worker's model files if it loaded the same data as the bundle; None otherwise."""
-    output, _ = worker.communicate()
-    if worker.returncode != 0:
-        return None  # rendering again in this process raises the error where it can be reported
-    result = json.loads(output)
-    if result.get("digest") != digest:
-        return None
-    return {str(name): str(text) for name, text in result["files"].items()}
-
-
-def _worker_main(spec_path: str, header: str, package: str, read_write_models: str) -> None:
-    """`python -m oaskit.pipeline SPEC HEADER PACKAGE MODE`: a spec's digest and model files."""
-    import gc
-
-    from oaskit.spec import load_document
-
-    # This process ends once the models are out, so nothing it allocates needs collecting; a
-    # collection after datamodel-codegen returns would walk its half a gigabyte of objects.
-    gc.disable()
-    data = load_document(Path(spec_path)).data
-    digest = _data_digest(data)  # before rendering, in case the generator changes `data`
-    split = read_write_models == "split"
-    files = model_package(data, header=header, package=package, split=split)
-    sys.stdout.write(json.dumps({"digest": digest, "files": files}))
-
-
-def _data_digest(data: Any) -> str:
-    # Canonical JSON: two loads of the same document, or a bundle equal to it, digest alike.
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def regen_key(
@@ -515,11 +352,3 @@ def regen(
         if cache is not None and (apply or not result.changed):
             cache.record(job.out_dir, key=key, generation=generation)
         yield RegenOutcome(job, sync=result)
-
-
-if __name__ == "__main__":
-    _worker_main(*sys.argv[1:5])
-    sys.stdout.flush()
-    # The parent reads until this process closes its stdout; freeing half a gigabyte of models
-    # object by object first would keep it waiting (~0.4 s on GitHub's spec) for nothing.
-    os._exit(0)

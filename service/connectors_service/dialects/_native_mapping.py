@@ -69,8 +69,6 @@ def _vendor_fields(definition: dict[str, models.VendorFieldDefinition]) -> list[
 
 def _vendor(body: models.VendorConnectorCreate | models.VendorConnectorUpdate) -> Changes:
     connector: Any = body.connector
-    if isinstance(connector, models.VendorConnectorNew):
-        connector = connector.root
     configuration = body.configuration
     if connector is MISSING:
         connector_changes = Changes()

@@ -14,22 +14,20 @@ from oaskit.ir._model import (
     Tag,
     file_header,
 )
-from oaskit.ir._models import (
-    SHARED,
-    VARIANT_SUFFIXES,
-    ModelNames,
-    model_classes,
-    variant_suffixes,
-)
+from oaskit.ir._modelset import EnumMember, ModelClass, ModelField, ModelModule, ModelSet
+from oaskit.ir._modules import SPLIT_MODELS_OVER
 from oaskit.ir._naming import class_name, snake_name, unique
 
 __all__ = [
-    "SHARED",
-    "VARIANT_SUFFIXES",
+    "SPLIT_MODELS_OVER",
     "Api",
     "Body",
     "DocEntry",
-    "ModelNames",
+    "EnumMember",
+    "ModelClass",
+    "ModelField",
+    "ModelModule",
+    "ModelSet",
     "Operation",
     "OperationDoc",
     "Parameter",
@@ -44,8 +42,6 @@ __all__ = [
     "file_header",
     "identifier",
     "literal",
-    "model_classes",
     "snake_name",
     "unique",
-    "variant_suffixes",
 ]

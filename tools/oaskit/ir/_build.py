@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, unquote
 
+from oaskit.ir._directions import component_target
 from oaskit.ir._docs import operation_doc
 from oaskit.ir._escape import literal
 from oaskit.ir._media import body_kind, encoding_of, form_shape, preferred_media_type
@@ -24,11 +25,12 @@ from oaskit.ir._model import (
     SecurityScheme,
     Tag,
 )
-from oaskit.ir._models import SHARED, ModelNames
+from oaskit.ir._modules import model_set
 from oaskit.ir._naming import class_name, snake_name, unique
 from oaskit.ir._routes import TEMPLATE_FIELD, route_template, specificity
+from oaskit.ir._schemas import SchemaTypes, Typed, class_refs, qualified, ref_text, response_hint
 from oaskit.ir._style import parameter_shape, parameter_style
-from oaskit.ir._types import annotation_for, constraints_for, model_for
+from oaskit.ir._types import annotation_for, constraints_for
 
 __all__ = ["build_api"]
 
@@ -42,18 +44,21 @@ def build_api(
     name: str,
     source: str,
     package: str,
-    models: ModelNames = SHARED,
     validation_status: str = "documented",
+    split_read_write: bool = True,
 ) -> Api:
     """The IR of a valid, bundled OpenAPI 3.x document.
 
-    `models` names the schemas whose models are split into request and response variants.
+    With `split_read_write`, a schema with readOnly or writeOnly members (or one that refers to
+    such a schema) has `<Name>Request` and `<Name>Response` models instead of one (`_directions`).
     `validation_status` is the status of a request that breaks the spec: `"400"`, `"422"`, or
     `"documented"`: 422 for an operation that documents 422 and not 400, else 400.
     """
     info = spec.get("info") or {}
     components = spec.get("components") or {}
     schemas = components.get("schemas") or {}
+    models = SchemaTypes(spec, split=split_read_write)
+    models.define_components()
     default_security = _security(spec.get("security"))
     credentials = _credentials(components.get("securitySchemes") or {}, spec)
     declared_tags = {
@@ -123,6 +128,9 @@ def build_api(
             ErrorClass(status=code, name=_error_class_name(code)) for code in statuses
         ),
         credentials=tuple(c for c in credentials.values() if c is not None),
+        models=model_set(
+            models.classes(), package=package, entries=frozenset(models.component_classes())
+        ),
     )
 
 
@@ -232,22 +240,31 @@ def _operation(
     shared: list[dict[str, Any]],
     default_security: tuple[Requirement, ...],
     taken_names: set[str],
-    models: ModelNames,
+    models: SchemaTypes,
 ) -> Operation:
     operation_id = str(raw.get("operationId") or f"{method}_{path}")
+    name = unique(snake_name(operation_id), taken_names)
+    hint = class_name(name)
     parameters = _parameters(
         path, shared, [_deref(p, spec) for p in raw.get("parameters") or []], schemas, models
     )
     security = _security(raw["security"]) if "security" in raw else default_security
-    responses = tuple(
-        _response(str(status), _deref(response, spec), models, schemas)
-        for status, response in sorted(
-            (raw.get("responses") or {}).items(), key=lambda kv: str(kv[0])
+    ordered = sorted((raw.get("responses") or {}).items(), key=lambda kv: str(kv[0]))
+    first_success = next((str(s) for s, _ in ordered if str(s).startswith("2")), None)
+    responses: list[Response] = []
+    page_schema: Any = None
+    for status, response in ordered:
+        found, schema = _response(
+            str(status),
+            _deref(response, spec),
+            models,
+            response_hint(hint, str(status), str(status) == first_success),
         )
-    )
+        responses.append(found)
+        if page_schema is None and found.is_success and found.model:
+            page_schema = schema
     successes = [r.annotation for r in responses if r.is_success and r.annotation]
     return_annotation = " | ".join(dict.fromkeys(successes)) if successes else "None"
-    name = unique(snake_name(operation_id), taken_names)
     summary = " ".join(str(raw.get("summary", "")).split())
     description = str(raw.get("description", "")).strip()
     body = _deref(raw["requestBody"], spec) if "requestBody" in raw else None
@@ -258,7 +275,7 @@ def _operation(
         description=description,
         parameters=parameters,
         body_description=None if body is None else str(body.get("description", "")),
-        responses=responses,
+        responses=tuple(responses),
         error_classes={
             r.status: _error_class_name(int(r.status))
             for r in responses
@@ -276,8 +293,8 @@ def _operation(
         description=description,
         tag=str((raw.get("tags") or ["default"])[0]),
         parameters=parameters,
-        body=None if body is None else _body(body, models, schemas),
-        responses=responses,
+        body=None if body is None else _body(body, models, schemas, hint + "Request"),
+        responses=tuple(responses),
         security=security,
         return_annotation=return_annotation,
         client_url=_client_url(path, parameters),
@@ -291,7 +308,7 @@ def _operation(
             ),
             None,
         ),
-        pagination=_pagination(parameters, responses, schemas, models),
+        pagination=_pagination(parameters, tuple(responses), page_schema, schemas, models, hint),
         doc=doc,
     )
 
@@ -305,18 +322,18 @@ _NEXT_MEMBERS = ("nextCursor", "next_cursor", "nextPageToken", "next_page_token"
 def _pagination(
     parameters: tuple[Parameter, ...],
     responses: tuple[Response, ...],
+    page: Any,
     schemas: dict[str, Any],
-    models: ModelNames,
+    models: SchemaTypes,
+    hint: str,
 ) -> Pagination | None:
     """Cursor pagination by convention: a cursor query parameter and a next-cursor member."""
     cursor = next(
         (p for p in parameters if p.location == "query" and p.name in _CURSOR_PARAMETERS), None
     )
-    success = next((r for r in responses if r.status.startswith("2") and r.model), None)
-    if cursor is None or success is None or success.model is None:
+    if cursor is None or page is None:
         return None
-    page = schemas.get(_component_name(models.base(success.model), schemas), {})
-    found = _find_page(page, schemas, (), depth=0, models=models)
+    found = _find_page(page, schemas, (), depth=0, models=models, hint=hint + "ResponseItem")
     if found is None:
         return None
     items_path, next_path, item_annotation = found
@@ -329,18 +346,20 @@ def _schema_type(schema: Any, schemas: dict[str, Any]) -> Any:
     return resolved.get("type") if isinstance(resolved, dict) else None
 
 
-def _component_name(model: str, schemas: dict[str, Any]) -> str:
-    return next((name for name in schemas if class_name(name) == model), model)
-
-
 def _find_page(
-    schema: Any, schemas: dict[str, Any], prefix: tuple[str, ...], *, depth: int, models: ModelNames
+    schema: Any,
+    schemas: dict[str, Any],
+    prefix: tuple[str, ...],
+    *,
+    depth: int,
+    models: SchemaTypes,
+    hint: str,
 ) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
     if not isinstance(schema, dict) or depth > 2:
         return None
     if "$ref" in schema:
         resolved = _resolve_schema(schema, schemas)
-        return _find_page(resolved, schemas, prefix, depth=depth, models=models)
+        return _find_page(resolved, schemas, prefix, depth=depth, models=models, hint=hint)
     properties = schema.get("properties") or {}
     next_member = next((m for m in _NEXT_MEMBERS if m in properties), None)
     arrays = [
@@ -354,12 +373,14 @@ def _find_page(
         and all(n.isidentifier() for n in (next_member, arrays[0]))
     ):
         items = _resolve_schema(properties[arrays[0]], schemas).get("items")  # an array schema
-        model = model_for(items, names=models, direction="response")
-        annotation = f"models.{model}" if model else "Any"
+        typed = models.typed(items, hint, "response")
+        annotation = qualified(typed.full()) if class_refs(typed.text) else "Any"
         return (*prefix, arrays[0]), (*prefix, next_member), annotation
     for name, prop in properties.items():
         if name.isidentifier():
-            found = _find_page(prop, schemas, (*prefix, name), depth=depth + 1, models=models)
+            found = _find_page(
+                prop, schemas, (*prefix, name), depth=depth + 1, models=models, hint=hint
+            )
             if found is not None:
                 return found
     return None
@@ -407,7 +428,7 @@ def _parameters(
     shared: list[dict[str, Any]],
     own: list[dict[str, Any]],
     schemas: dict[str, Any],
-    models: ModelNames,
+    models: SchemaTypes,
 ) -> tuple[Parameter, ...]:
     # Operation parameters override path-item ones with the same name and location (OAS 4.8.10).
     merged = {(p.get("in"), p.get("name")): p for p in [*shared, *own] if not _ignored_parameter(p)}
@@ -417,7 +438,9 @@ def _parameters(
     for (location, name), raw in merged.items():
         schema = _parameter_schema(raw)
         required = bool(raw.get("required")) or location == "path"
-        annotation = annotation_for(schema, components=schemas, names=models, direction="request")
+        annotation = annotation_for(
+            schema, components=schemas, classes=models.component_class, direction="request"
+        )
         if not required:
             annotation = f"{annotation} | None" if not annotation.endswith("| None") else annotation
         style, explode, allow_reserved = parameter_style(raw)
@@ -517,7 +540,7 @@ _HANDLER_ANNOTATIONS = {
 }
 
 
-def _body(raw: dict[str, Any], models: ModelNames, schemas: dict[str, Any]) -> Body:
+def _body(raw: dict[str, Any], models: SchemaTypes, schemas: dict[str, Any], hint: str) -> Body:
     """A Request Body Object (OAS 3.1 4.8.13): read by media type, sent as the preferred one."""
     found = raw.get("content")
     content: dict[str, Any] = found if isinstance(found, dict) else {}
@@ -528,14 +551,21 @@ def _body(raw: dict[str, Any], models: ModelNames, schemas: dict[str, Any]) -> B
     chosen = content.get(media_type)
     media: dict[str, Any] = chosen if isinstance(chosen, dict) else {}
     schema = media.get("schema") if kind in ("json", "form", "multipart") else None
-    model = model_for(schema, names=models, direction="request")
+    typed = models.typed(schema, hint, "request") if isinstance(schema, dict) else None
+    model = _model_of(typed)
     if kind == "json":
-        annotation = f"models.{model}" if model else "Any"
+        annotation = qualified(typed.full()) if typed is not None else "Any"
     elif model and kind in ("form", "multipart"):
         annotation = f"models.{model} | {_BODY_ANNOTATIONS[kind]}"
     else:
         annotation = _BODY_ANNOTATIONS[kind]
     forms = kind in ("form", "multipart")
+    if model:
+        handler = f"models.{model}"
+    elif kind == "json":
+        handler = annotation
+    else:
+        handler = _HANDLER_ANNOTATIONS.get(kind, "Any")
     return Body(
         annotation=annotation,
         model=model,
@@ -546,8 +576,16 @@ def _body(raw: dict[str, Any], models: ModelNames, schemas: dict[str, Any]) -> B
         kind=kind,
         shape=literal(form_shape(schema, _resolver(schemas))) if forms else "None",
         encoding=literal(_encoding(media)) if forms else "{}",
-        handler_annotation=f"models.{model}" if model else _HANDLER_ANNOTATIONS.get(kind, "Any"),
+        handler_annotation=handler,
     )
+
+
+def _model_of(typed: Typed | None) -> str | None:
+    """The class a type is, when it is exactly one class (not a list of them, not nullable)."""
+    if typed is None or typed.nullable or typed.constraints:
+        return None
+    refs = class_refs(typed.text)
+    return refs[0] if len(refs) == 1 and typed.text == ref_text(refs[0]) else None
 
 
 # `format: binary` (OAS 3.0 4.7.14.3) and Swagger 2's `type: file`, as converters write it.
@@ -581,47 +619,24 @@ _NO_CONTENT = frozenset({"204", "205", "304"})
 
 
 def _response(
-    status: str, raw: dict[str, Any], models: ModelNames, schemas: dict[str, Any]
-) -> Response:
+    status: str, raw: dict[str, Any], models: SchemaTypes, hint: str
+) -> tuple[Response, Any]:
+    """A Response Object (OAS 3.1 4.8.17) and its JSON schema."""
     content = (raw.get("content") or {}) if status not in _NO_CONTENT else {}
     json_media = next((m for m in content if _is_json(m)), None)
     schema = (content.get(json_media) or {}).get("schema") if json_media else None
-    schema, nullable = _nullable_ref(schema)
-    model = model_for(schema, names=models, direction="response")
-    if model:
-        annotation: str | None = f"models.{model}"
-    elif json_media:
-        # Arrays, maps, unions of models and scalars are typed too, not only a `$ref`.
-        annotation = annotation_for(schema, components=schemas, names=models, direction="response")
-    else:
-        annotation = None
+    typed = models.typed(schema, hint, "response") if json_media else None
+    model = _model_of(Typed(typed.text)) if typed is not None else None
+    annotation = qualified(typed.full()) if typed is not None else None
     return Response(
         status=status,
-        annotation=f"{annotation} | None" if model and nullable else annotation,
+        annotation=annotation,
         model=model,
         parse_type=annotation if annotation and annotation != "Any" else "None",
         description=" ".join(str(raw.get("description", "")).split()),
         headers=tuple(sorted((raw.get("headers") or {}).keys())),
-        nullable=bool(model and nullable),
-    )
-
-
-def _nullable_ref(schema: Any) -> tuple[Any, bool]:
-    """The `$ref` of `anyOf`/`oneOf: [{$ref}, {type: null}]` (3.1) or of `allOf: [{$ref}]` with
-    `nullable: true` (3.0), and True; else `schema` and False."""
-    if not isinstance(schema, dict):
-        return schema, False
-    for keyword in ("anyOf", "oneOf"):
-        members = schema.get(keyword)
-        if isinstance(members, list) and len(members) == 2 and len(schema) == 1:
-            refs = [m for m in members if isinstance(m, dict) and "$ref" in m]
-            nulls = [m for m in members if m in ({"type": "null"}, {"type": ["null"]})]
-            if len(refs) == 1 and len(nulls) == 1:
-                return refs[0], True
-    members = schema.get("allOf")
-    if schema.get("nullable") is True and isinstance(members, list) and len(members) == 1:
-        return members[0], True
-    return schema, False
+        nullable=bool(model and typed is not None and typed.nullable),
+    ), schema
 
 
 def _security(raw: Any) -> tuple[Requirement, ...]:
@@ -666,9 +681,9 @@ def _deref(node: Any, spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _resolve_schema(schema: Any, schemas: dict[str, Any]) -> Any:
-    model = model_for(schema)
-    if model is not None and isinstance(schema, dict):
-        return schemas.get(str(schema["$ref"]).rsplit("/", 1)[-1], {})
+    target = component_target(schema.get("$ref")) if isinstance(schema, dict) else None
+    if target is not None:
+        return schemas.get(target, {})
     return schema
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from oaskit.ir._escape import comment
+from oaskit.ir._modelset import ModelSet
 
 __all__ = [
     "Api",
@@ -346,6 +347,8 @@ class Api:
     error_classes: tuple[ErrorClass, ...]
     # The schemes the client's `Credentials` has a field for, in the spec's order.
     credentials: tuple[SecurityScheme, ...] = ()
+    # Every model: named and inline schemas, in one module or a lazily imported package.
+    models: ModelSet = field(default_factory=ModelSet)
 
     @property
     def operations(self) -> tuple[Operation, ...]:

@@ -2,51 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from oaskit.ir._directions import Direction, component_target
 from oaskit.ir._escape import literal
-from oaskit.ir._models import SHARED, Direction, ModelNames
-from oaskit.ir._naming import class_name
 
-__all__ = ["annotation_for", "constraints_for", "model_for"]
+__all__ = ["annotation_for", "constraints_for"]
 
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-_COMPONENT_SCHEMA = "#/components/schemas/"
+# The class of a component schema in a direction.
+Classes = Callable[[str, Direction], str]
 
 
-def model_for(
-    schema: Any, *, names: ModelNames = SHARED, direction: Direction = "response"
-) -> str | None:
-    """The generated model class for a `$ref` to a component schema, else None.
-
-    A schema split into request and response models gives the one for `direction`.
-    """
-    if isinstance(schema, dict):
-        ref = schema.get("$ref")
-        if (
-            isinstance(ref, str)
-            and ref.startswith(_COMPONENT_SCHEMA)
-            and "/" not in ref[len(_COMPONENT_SCHEMA) :]
-        ):
-            return names.of(class_name(ref[len(_COMPONENT_SCHEMA) :]), direction)
-    return None
+def _no_class(name: str, direction: Direction) -> str:
+    return "Any"
 
 
 def annotation_for(
     schema: Any,
     *,
     components: dict[str, Any],
-    names: ModelNames = SHARED,
+    classes: Classes = _no_class,
     direction: Direction = "response",
 ) -> str:
-    """A Python annotation (source text) for `schema`; `Any` when it cannot be narrowed."""
-    model = model_for(schema, names=names, direction=direction)
-    if model is not None:
-        target = components.get(model_ref_name(schema))
+    """A Python annotation (source text) for a parameter's `schema`: inline enums as `Literal`,
+    so a caller passes plain values; `Any` when it cannot be narrowed."""
+    target = component_target(schema.get("$ref")) if isinstance(schema, dict) else None
+    if target is not None and target in components:
+        found = components[target]
         # Parameters refer to scalar components too: use their scalar type, not a model.
-        if isinstance(target, dict) and target.get("type") in _SCALARS and "enum" not in target:
-            return annotation_for(target, components=components)
-        return f"models.{model}"
+        if isinstance(found, dict) and found.get("type") in _SCALARS and "enum" not in found:
+            return annotation_for(found, components=components)
+        name = classes(target, direction)
+        return "Any" if name == "Any" else f"models.{name}"
     if not isinstance(schema, dict):
         return "Any"
     if "enum" in schema and all(isinstance(v, str | int | bool) for v in schema["enum"]):
@@ -56,7 +45,7 @@ def annotation_for(
         # `oneOf`/`anyOf` (2020-12 Core 10.2.1.2-3), `allOf` of one schema: the union of what
         # each member is, when every member narrows to something.
         found = [
-            annotation_for(m, components=components, names=names, direction=direction)
+            annotation_for(m, components=components, classes=classes, direction=direction)
             for m in members
         ]
         if not found or "Any" in found:
@@ -75,13 +64,12 @@ def annotation_for(
         text = _SCALARS[single]
     elif single == "array":
         items = annotation_for(
-            schema.get("items"), components=components, names=names, direction=direction
+            schema.get("items"), components=components, classes=classes, direction=direction
         )
         text = f"list[{items}]"
     elif single == "object":
-        text = (
-            f"dict[str, {_values(schema, components=components, names=names, direction=direction)}]"
-        )
+        values = _values(schema, components=components, classes=classes, direction=direction)
+        text = f"dict[str, {values}]"
     else:
         return "Any"
     return f"{text} | None" if nullable else text
@@ -123,18 +111,13 @@ def _alternatives(annotation: str) -> list[str]:
 
 
 def _values(
-    schema: dict[str, Any], *, components: dict[str, Any], names: ModelNames, direction: Direction
+    schema: dict[str, Any], *, components: dict[str, Any], classes: Classes, direction: Direction
 ) -> str:
     """The value type of an object that is a map: one with `additionalProperties` only."""
     extra = schema.get("additionalProperties")
     if schema.get("properties") or schema.get("patternProperties") or not isinstance(extra, dict):
         return "Any"
-    return annotation_for(extra, components=components, names=names, direction=direction)
-
-
-def model_ref_name(schema: dict[str, Any]) -> str:
-    """The component name a `#/components/schemas/<name>` reference names."""
-    return str(schema["$ref"])[len(_COMPONENT_SCHEMA) :]
+    return annotation_for(extra, components=components, classes=classes, direction=direction)
 
 
 def constraints_for(schema: Any) -> tuple[tuple[str, str], ...]:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 from oaskit.ir import Api
 from oaskit.render._environment import create_environment
-from oaskit.render._split import split_models
 
-__all__ = ["render_api", "render_code"]
+__all__ = ["render_code"]
 
-# Output file → template. Models come from datamodel-code-generator, the rest from Jinja.
+# Output file → template; the models modules are listed by the IR (`Api.models`).
 _TEMPLATES = {
     "__init__.py": "package/__init__.py.jinja",
     "_base.py": "models/_base.py.jinja",
@@ -27,23 +26,19 @@ _TEMPLATES = {
 }
 
 
-def render_api(api: Api, *, models: str, templates: Sequence[Path] = ()) -> dict[str, str]:
-    """Every file of the output package of `api`, unformatted; `models` is `render_models`' output.
-
-    The models are rendered separately because they come from the spec, not the IR, and so may
-    be rendered in another process while the IR is built.
-    """
-    files = render_code(api, templates=templates)
-    files.update(split_models(models, header=api.header, package=api.package))
-    return dict(sorted(files.items()))
-
-
 def render_code(api: Api, *, templates: Sequence[Path] = ()) -> dict[str, str]:
-    """Every file of the output package but the models, unformatted: what the IR alone decides."""
+    """Every file of the output package, unformatted: what the IR alone decides."""
     environment = create_environment(templates)
     files = {
         name: environment.get_template(template).render(api=api)
         for name, template in _TEMPLATES.items()
     }
+    models = environment.get_template("models/models.py.jinja")
+    for module in api.models.modules:
+        files[module.path] = models.render(api=api, module=module)
+    if api.models.lazy:
+        files["models/__init__.py"] = environment.get_template("models/__init__.py.jinja").render(
+            api=api
+        )
     files["py.typed"] = ""
-    return files
+    return dict(sorted(files.items()))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import MISSING, Field
+from pydantic import (
+    MISSING,
+    Field,
+)
 
 from golden_auth._base import ApiModel
 

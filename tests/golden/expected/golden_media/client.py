@@ -139,7 +139,7 @@ class MediaClient(SyncClient):
         self,
         *,
         body: models.TokenRequest | Mapping[str, Any],
-    ) -> dict[str, Any]:
+    ) -> models.IssueTokenResponse:
         """Issue a token (an OAuth2-style form).
 
         Args:
@@ -161,11 +161,11 @@ class MediaClient(SyncClient):
             },
         )
         return cast(
-            "dict[str, Any]",
+            "models.IssueTokenResponse",
             parse(
                 response,
                 success={
-                    "200": dict[str, Any],
+                    "200": models.IssueTokenResponse,
                 },
                 errors={},
                 error_classes=_ERRORS,
@@ -442,7 +442,7 @@ class AsyncMediaClient(AsyncClient):
         self,
         *,
         body: models.TokenRequest | Mapping[str, Any],
-    ) -> dict[str, Any]:
+    ) -> models.IssueTokenResponse:
         """Issue a token (an OAuth2-style form).
 
         Args:
@@ -464,11 +464,11 @@ class AsyncMediaClient(AsyncClient):
             },
         )
         return cast(
-            "dict[str, Any]",
+            "models.IssueTokenResponse",
             parse(
                 response,
                 success={
-                    "200": dict[str, Any],
+                    "200": models.IssueTokenResponse,
                 },
                 errors={},
                 error_classes=_ERRORS,

@@ -5,7 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import MISSING, Field
+from pydantic import (
+    MISSING,
+    Field,
+)
 
 from golden_media._base import ApiModel
 
@@ -28,12 +31,16 @@ class DocumentUpload(ApiModel):
     metadata: dict[str, str] | MISSING = MISSING
 
 
-class GrantType(StrEnum):
-    client_credentials = "client_credentials"
-    refresh_token = "refresh_token"
+class IssueTokenResponse(ApiModel):
+    access_token: str | MISSING = MISSING
 
 
 class TokenRequest(ApiModel):
-    grant_type: GrantType
+    grant_type: TokenRequestGrantType
     scope: list[str] | MISSING = MISSING
     ttl: Annotated[int | MISSING, Field(ge=1)] = MISSING
+
+
+class TokenRequestGrantType(StrEnum):
+    client_credentials = "client_credentials"
+    refresh_token = "refresh_token"

@@ -96,7 +96,7 @@ class BodiesHandlers(Protocol):
         request: Request,
         *,
         body: models.TokenRequest,
-    ) -> Reply[dict[str, Any]]:
+    ) -> Reply[models.IssueTokenResponse]:
         """Issue a token (an OAuth2-style form).
 
         Args:

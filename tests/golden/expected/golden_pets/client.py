@@ -244,7 +244,7 @@ class PetsClient(SyncClient):
             parse(
                 response,
                 success={
-                    "200": models.Owner,
+                    "200": models.Owner | None,
                 },
                 errors={
                     "301": models.Problem,
@@ -411,7 +411,7 @@ class AsyncPetsClient(AsyncClient):
             parse(
                 response,
                 success={
-                    "200": models.Owner,
+                    "200": models.Owner | None,
                 },
                 errors={
                     "301": models.Problem,

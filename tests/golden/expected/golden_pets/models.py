@@ -5,32 +5,35 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import MISSING, ConfigDict, Field, RootModel
+from pydantic import (
+    MISSING,
+    ConfigDict,
+    Field,
+    RootModel,
+)
 
 from golden_pets._base import ApiModel
 
 
 class Bark(StrEnum):
+    """Case-colliding enum values must still give distinct members."""
+
     woof = "woof"
     WOOF = "WOOF"
     Woof = "Woof"
-    field_1_yip = "1-yip"
+    value_1_yip = "1-yip"
     null = "null"
 
 
 class CatRequest(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    model_config = ConfigDict(extra="forbid")
     petType: Literal["cat"]
     name: str
     indoor: bool = True
 
 
 class CatResponse(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    model_config = ConfigDict(extra="forbid")
     petType: Literal["cat"]
     id: str | MISSING = MISSING
     name: str
@@ -38,9 +41,7 @@ class CatResponse(ApiModel):
 
 
 class DogRequest(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    model_config = ConfigDict(extra="forbid")
     petType: Literal["dog"]
     name: str
     bark: Bark
@@ -48,9 +49,7 @@ class DogRequest(ApiModel):
 
 
 class DogResponse(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    model_config = ConfigDict(extra="forbid")
     petType: Literal["dog"]
     id: str | MISSING = MISSING
     name: str
@@ -65,11 +64,11 @@ class Owner(ApiModel):
     ] = MISSING
 
 
-class PetRequest(RootModel[CatRequest | DogRequest]):
+class PetRequest(RootModel[Annotated[CatRequest | DogRequest, Field(discriminator="petType")]]):
     root: Annotated[CatRequest | DogRequest, Field(discriminator="petType")]
 
 
-class PetResponse(RootModel[CatResponse | DogResponse]):
+class PetResponse(RootModel[Annotated[CatResponse | DogResponse, Field(discriminator="petType")]]):
     root: Annotated[CatResponse | DogResponse, Field(discriminator="petType")]
 
 

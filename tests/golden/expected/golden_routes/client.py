@@ -134,7 +134,7 @@ class RoutesClient(SyncClient):
         self,
         hash: str,
         *,
-        body: Any,
+        body: dict[str, Any],
     ) -> None:
         """Upload an artifact.
 
@@ -169,7 +169,7 @@ class RoutesClient(SyncClient):
     def record_events(
         self,
         *,
-        body: Any,
+        body: list[dict[str, Any]],
     ) -> None:
         """Record cache events.
 
@@ -402,7 +402,7 @@ class AsyncRoutesClient(AsyncClient):
         self,
         hash: str,
         *,
-        body: Any,
+        body: dict[str, Any],
     ) -> None:
         """Upload an artifact.
 
@@ -437,7 +437,7 @@ class AsyncRoutesClient(AsyncClient):
     async def record_events(
         self,
         *,
-        body: Any,
+        body: list[dict[str, Any]],
     ) -> None:
         """Record cache events.
 

@@ -104,7 +104,7 @@ class ArtifactsHandlers(Protocol):
         request: Request,
         *,
         hash: str,
-        body: Any,
+        body: dict[str, Any],
     ) -> Reply[None]:
         """Upload an artifact.
 
@@ -126,7 +126,7 @@ class TeamsHandlers(Protocol):
         self,
         request: Request,
         *,
-        body: Any,
+        body: list[dict[str, Any]],
     ) -> Reply[None]:
         """Record cache events.
 

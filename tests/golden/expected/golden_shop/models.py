@@ -6,7 +6,11 @@ from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import MISSING, ConfigDict, Field
+from pydantic import (
+    MISSING,
+    ConfigDict,
+    Field,
+)
 
 from golden_shop._base import ApiModel
 
@@ -15,38 +19,38 @@ class Error(ApiModel):
     message: str
 
 
-class Line(ApiModel):
+class Money(ApiModel):
+    currency: Annotated[str, Field(min_length=3, max_length=3)]
+    total: Annotated[float, Field(ge=0)]
+
+
+class Order(ApiModel):
+    currency: Annotated[str, Field(min_length=3, max_length=3)]
+    total: Annotated[float, Field(ge=0)]
+    id: UUID
+    status: OrderStatus
+    note: Annotated[str | MISSING | None, Field(max_length=200)] = MISSING
+    lines: Annotated[list[OrderLine], Field(min_length=1)]
+    metadata: dict[str, Any] | MISSING = MISSING
+
+
+class OrderLine(ApiModel):
     sku: str
     quantity: Annotated[int, Field(ge=1)]
 
 
-class Money(ApiModel):
-    currency: Annotated[str, Field(max_length=3, min_length=3)]
-    total: Annotated[float, Field(ge=0.0)]
-
-
-class Order(Money):
-    id: UUID
-    status: Status
-    note: Annotated[str | MISSING | None, Field(max_length=200)] = MISSING
-    lines: Annotated[list[Line], Field(min_length=1)]
-    metadata: dict[str, Any] | MISSING = MISSING
-
-
 class OrderPatch(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
+    model_config = ConfigDict(extra="forbid")
     note: str | MISSING | None = MISSING
-    status: Status1 | MISSING = MISSING
+    status: OrderPatchStatus | MISSING = MISSING
 
 
-class Status(StrEnum):
-    open = "open"
+class OrderPatchStatus(StrEnum):
     paid = "paid"
     shipped = "shipped"
 
 
-class Status1(StrEnum):
+class OrderStatus(StrEnum):
+    open = "open"
     paid = "paid"
     shipped = "shipped"

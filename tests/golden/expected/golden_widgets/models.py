@@ -5,7 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import MISSING, AwareDatetime, ConfigDict, Field
+from pydantic import (
+    MISSING,
+    AwareDatetime,
+    ConfigDict,
+    Field,
+)
 
 from golden_widgets._base import ApiModel
 
@@ -22,12 +27,10 @@ class Problem(ApiModel):
 
 
 class WidgetCreate(ApiModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    name: Annotated[str, Field(max_length=50, min_length=1)]
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1, max_length=50)]
     color: Color
-    weight: Annotated[float | MISSING | None, Field(ge=0.0)] = MISSING
+    weight: Annotated[float | MISSING | None, Field(ge=0)] = MISSING
     tags: Annotated[list[str] | MISSING, Field(max_length=5)] = MISSING
 
 
@@ -42,18 +45,18 @@ class WidgetListResponse(ApiModel):
 
 
 class WidgetRequest(ApiModel):
-    name: Annotated[str, Field(max_length=50, min_length=1)]
+    name: Annotated[str, Field(min_length=1, max_length=50)]
     color: Color
-    weight: Annotated[float | MISSING | None, Field(ge=0.0)] = MISSING
+    weight: Annotated[float | MISSING | None, Field(ge=0)] = MISSING
     tags: Annotated[list[str], Field(max_length=5)]
     attributes: dict[str, str] | MISSING = MISSING
 
 
 class WidgetResponse(ApiModel):
     id: str
-    name: Annotated[str, Field(max_length=50, min_length=1)]
+    name: Annotated[str, Field(min_length=1, max_length=50)]
     color: Color
-    weight: Annotated[float | MISSING | None, Field(ge=0.0)] = MISSING
+    weight: Annotated[float | MISSING | None, Field(ge=0)] = MISSING
     tags: Annotated[list[str], Field(max_length=5)]
     attributes: dict[str, str] | MISSING = MISSING
     createdAt: AwareDatetime
