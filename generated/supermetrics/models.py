@@ -5,12 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import (
-    MISSING,
-    AwareDatetime,
-    ConfigDict,
-    Field,
-)
+from pydantic import MISSING, AwareDatetime, ConfigDict, Field
 
 from generated.supermetrics._base import ApiModel
 

@@ -13,10 +13,10 @@ __all__ = ["collector_paused"]
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector, restoring its state afterwards.
 
-    A large spec (or datamodel-codegen's model of it) is millions of fresh objects that outlive
-    every collection pass: each pass walks them all and frees nothing (60% of bundling GitHub's
-    spec, 9% of generating its models). Reference counting still frees everything as usual;
-    cycles made meanwhile wait for the next pass.
+    A large spec (and its intermediate model) is millions of fresh objects that outlive every
+    collection pass: each pass walks them all and frees nothing (60% of bundling GitHub's spec).
+    Reference counting still frees everything as usual; cycles made meanwhile wait for the next
+    pass.
     """
     enabled = gc.isenabled()
     gc.disable()

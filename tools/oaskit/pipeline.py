@@ -8,8 +8,11 @@ its own work.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -92,6 +95,7 @@ def generate(
     read_write_models: str = "split",
     ref_roots: Sequence[Path] = (),
     validation_status: str = "documented",
+    timings: dict[str, float] | None = None,
 ) -> Generation:
     """The generated package and the spec files it read; raises GenerationError.
 
@@ -99,14 +103,18 @@ def generate(
     writeOnly members) or `shared` (one model per schema). `$ref`s are read inside the spec's
     folder and `ref_roots` only. `validation_status` is the generated server's status for a
     request that breaks the spec: `400`, `422`, or `documented` (`oaskit.ir.build_api`).
+    `timings`, when given, receives each stage's seconds (bench/regen_stages.py reads them).
     """
+    clock = _Clock(timings)
     from oaskit.emit import format_tree
     from oaskit.ir import build_api
     from oaskit.render import render_code
     from oaskit.spec import bundle_spec, unroutable_paths, validate_bundle
 
     with collector_paused():
+        clock.lap("import")
         bundle = bundle_spec(spec_path, ref_roots=ref_roots)
+        clock.lap("load + bundle")
         try:
             findings = validate_bundle(bundle)
         except UnicodeEncodeError:
@@ -117,6 +125,7 @@ def generate(
         errors.extend(unroutable_paths(bundle))
         if errors:
             raise GenerationError(errors)
+        clock.lap("validate")
         api = build_api(
             bundle.data,
             name=name,
@@ -125,14 +134,40 @@ def generate(
             validation_status=validation_status,
             split_read_write=read_write_models == "split",
         )
+        clock.lap("IR")
         code = render_code(api, templates=templates)
-    # House rule 15: nothing reaches the disk that Python would not compile. Checked on the
-    # rendered code while ruff formats it: ruff's fixes and formatter keep the syntax tree.
-    files = format_tree(
-        code, package=package, meanwhile=lambda: check_compiles(code, package=package)
-    )
-    _refuse_lone_surrogates(files, bundle)
+        clock.lap("render")
+        # House rule 15: nothing reaches the disk that Python would not compile. Checked on the
+        # rendered code while ruff formats it: ruff's fixes and formatter keep the syntax tree.
+        # The models modules import exactly what they use, in isort's order: ruff only formats
+        # them.
+        settled = {module.path for module in api.models.modules}
+        if api.models.lazy:
+            settled.add("models/__init__.py")
+        files = format_tree(
+            code,
+            package=package,
+            meanwhile=lambda: check_compiles(code, package=package),
+            settled=settled,
+        )
+        clock.lap("format + compile")
+        _refuse_lone_surrogates(files, bundle)
+        clock.lap("output scan")
     return Generation(dict(sorted(files.items())), bundle.files)
+
+
+class _Clock:
+    """Seconds per stage into `timings`, when there is one to fill."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self._timings = timings
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        if self._timings is not None:
+            now = time.perf_counter()
+            self._timings[stage] = now - self._last
+            self._last = now
 
 
 # A lone surrogate as `repr` and the escaping functions write it: `\ud800`, its backslash not
@@ -189,25 +224,112 @@ def check_compiles(files: dict[str, str], *, package: str) -> None:
     """Raise GenerationError, one finding per module, unless every `.py` in `files` compiles.
 
     Compiled, never run. A finding is at the generated file and line: with every spec string
-    escaped, what does not compile comes from a template, the place to look.
+    escaped, what does not compile comes from a template, the place to look. Past a few
+    megabytes (GitHub's 15), two other interpreters compile half each: compiling holds every
+    module's syntax tree for a moment, which would raise this process's peak by a quarter.
     """
-    findings = []
-    for name, text in sorted(files.items()):
-        if not name.endswith(".py"):
-            continue
-        where = Path(*package.split("."), name)
-        try:
-            # `dont_inherit`: this module's `from __future__` imports must not apply to the code.
-            compile(text, str(where), "exec", dont_inherit=True)
-        except (SyntaxError, ValueError) as exc:  # ValueError: NUL bytes, before Python 3.12
-            line, col = (
-                (exc.lineno or 1, exc.offset or 1) if isinstance(exc, SyntaxError) else (1, 1)
-            )
-            reason = exc.msg if isinstance(exc, SyntaxError) else str(exc)
-            message = f"the generated module does not compile: {reason}"
-            findings.append(Finding("generated-code-invalid", message, Location(where, line, col)))
+    modules = [
+        (str(Path(*package.split("."), name)), text)
+        for name, text in sorted(files.items())
+        if name.endswith(".py")
+    ]
+    findings: list[Finding] = []
+    groups = [modules]
+    if sum(len(text) for _, text in modules) >= _SHARE_COMPILING_OVER:
+        groups = _halves(modules)
+        helpers = [_start_compiler(group) for group in groups]
+        for group, helper in zip(groups, helpers, strict=True):
+            reported = _compiler_findings(helper)
+            if reported is None:  # no other interpreter, or it failed: compile its share here
+                reported = [found for where, text in group for found in _compiled(where, text)]
+            findings.extend(reported)
+    else:
+        findings = [found for where, text in modules for found in _compiled(where, text)]
     if findings:
-        raise GenerationError(findings)
+        raise GenerationError(sorted(findings, key=lambda f: str(f.location.file)))
+
+
+def _halves(modules: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Two groups of about the same size, largest modules first."""
+    groups: list[list[tuple[str, str]]] = [[], []]
+    sizes = [0, 0]
+    for module in sorted(modules, key=lambda item: len(item[1]), reverse=True):
+        smaller = sizes.index(min(sizes))
+        groups[smaller].append(module)
+        sizes[smaller] += len(module[1])
+    return groups
+
+
+# From this much generated code on, other interpreters compile it.
+_SHARE_COMPILING_OVER = 4 << 20
+# The second interpreter's program: compile each [path, text] read as JSON, print the failures.
+_COMPILER = """
+import json, sys
+failures = []
+for where, text in json.load(sys.stdin.buffer):
+    try:
+        compile(text, where, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        syntax = isinstance(exc, SyntaxError)
+        failures.append([where, (exc.lineno or 1) if syntax else 1,
+                         (exc.offset or 1) if syntax else 1, exc.msg if syntax else str(exc)])
+json.dump(failures, sys.stdout)
+"""
+
+
+def _compiled(where: str, text: str) -> list[Finding]:
+    try:
+        # `dont_inherit`: this module's `from __future__` imports must not apply to the code.
+        compile(text, where, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:  # ValueError: NUL bytes, before Python 3.12
+        if isinstance(exc, SyntaxError):
+            return [_not_compiling(where, exc.lineno or 1, exc.offset or 1, exc.msg)]
+        return [_not_compiling(where, 1, 1, str(exc))]
+    return []
+
+
+def _not_compiling(where: str, line: int, col: int, reason: str) -> Finding:
+    message = f"the generated module does not compile: {reason}"
+    return Finding("generated-code-invalid", message, Location(Path(where), line, col))
+
+
+def _start_compiler(modules: list[tuple[str, str]]) -> subprocess.Popen[bytes] | None:
+    """A second interpreter (isolated: `-I`) compiling `modules`, fed before this returns."""
+    try:
+        helper = subprocess.Popen(
+            [sys.executable, "-I", "-c", _COMPILER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+    assert helper.stdin is not None
+    try:
+        # ASCII JSON: lone surrogates travel as `\ud800` escapes and come back as they were.
+        helper.stdin.write(json.dumps(modules).encode("ascii"))
+        helper.stdin.close()
+    except OSError:
+        helper.kill()
+        helper.wait()
+        return None
+    return helper
+
+
+def _compiler_findings(helper: subprocess.Popen[bytes] | None) -> list[Finding] | None:
+    if helper is None or helper.stdout is None:
+        return None
+    output = helper.stdout.read()
+    if helper.wait() != 0:
+        return None
+    try:
+        failures = json.loads(output)
+    except ValueError:
+        return None
+    return [
+        _not_compiling(str(w), int(line), int(col), str(reason))
+        for w, line, col, reason in failures
+    ]
 
 
 def regen_key(

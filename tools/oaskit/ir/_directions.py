@@ -9,15 +9,15 @@ be sent as part of the request", writeOnly "SHOULD NOT be sent as part of the re
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from typing import Any, Literal
 
 __all__ = [
     "LEFT_OUT",
     "VARIANT_SUFFIXES",
     "Direction",
+    "Flags",
     "component_target",
-    "flagged",
     "split_schemas",
     "variant_suffixes",
 ]
@@ -54,63 +54,81 @@ def component_target(ref: Any) -> str | None:
     return None
 
 
-def _refs(node: Any) -> Iterator[str]:
-    """The component schemas `node` refers to, anywhere below it."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            target = component_target(current.get("$ref"))
+class Flags:
+    """Whether member schemas are readOnly or writeOnly, remembered per component schema."""
+
+    def __init__(self, schemas: dict[str, Any]) -> None:
+        self._schemas = schemas
+        self._components: dict[tuple[str, str], bool] = {}
+
+    def flagged(self, schema: Any, flag: str) -> bool:
+        """Whether a member schema is `flag`ged, itself or through the `$ref`/`allOf` it is
+        made of."""
+        for _ in range(_MAX_HOPS):
+            if not isinstance(schema, dict):
+                return False
+            if schema.get(flag) is True:
+                return True
+            target = component_target(schema.get("$ref"))
             if target is not None:
-                yield target
-            mapping = current.get("discriminator", {})
-            if isinstance(mapping, dict) and isinstance(mapping.get("mapping"), dict):
-                yield from filter(None, map(component_target, mapping["mapping"].values()))
-            stack.extend(v for k, v in current.items() if k not in _DATA)
-        elif isinstance(current, list):
-            stack.extend(current)
-
-
-def flagged(
-    schema: Any, flag: str, schemas: dict[str, Any], seen: frozenset[str] = frozenset()
-) -> bool:
-    """Whether a member schema is `flag`ged, itself or through the `$ref`/`allOf` it is made of."""
-    if not isinstance(schema, dict):
+                key = (target, flag)
+                found = self._components.get(key)
+                if found is None:
+                    self._components[key] = False  # a cycle of references adds nothing
+                    found = self.flagged(self._schemas.get(target), flag)
+                    self._components[key] = found
+                return found
+            members = schema.get("allOf")
+            if not (isinstance(members, list) and len(members) == 1):
+                return False
+            schema = members[0]
         return False
-    if schema.get(flag) is True:
-        return True
-    target = component_target(schema.get("$ref"))
-    if target is not None and target not in seen:
-        return flagged(schemas.get(target), flag, schemas, seen | {target})
-    members = schema.get("allOf")
-    if isinstance(members, list) and len(members) == 1:
-        return flagged(members[0], flag, schemas, seen)
-    return False
+
+    def any_flagged(self, schema: Any) -> bool:
+        """Whether a member schema is readOnly or writeOnly."""
+        if not isinstance(schema, dict):
+            return False
+        if schema.get("readOnly") is True or schema.get("writeOnly") is True:
+            return True
+        if "$ref" not in schema and "allOf" not in schema:
+            return False  # the common case, without following anything
+        return self.flagged(schema, "readOnly") or self.flagged(schema, "writeOnly")
 
 
-def _has_flagged_member(node: Any, schemas: dict[str, Any]) -> bool:
-    """Whether an object in `node`'s own inline schemas has a readOnly or writeOnly member."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, list):
-            stack.extend(current)
-        elif isinstance(current, dict) and "$ref" not in current:
-            properties = current.get("properties")
-            for member in properties.values() if isinstance(properties, dict) else ():
-                if any(flagged(member, f, schemas) for f in LEFT_OUT.values()):
-                    return True
-            stack.extend(v for k, v in current.items() if k not in _DATA)
-    return False
+# How many `allOf`-of-one wrappings a member schema is followed through.
+_MAX_HOPS = 32
 
 
-def split_schemas(schemas: dict[str, Any]) -> set[str]:
-    """The schemas that differ by direction, and every schema that refers to one of them."""
-    split = {name for name, schema in schemas.items() if _has_flagged_member(schema, schemas)}
+def split_schemas(schemas: dict[str, Any], flags: Flags) -> set[str]:
+    """The schemas that differ by direction (a member of one of their own inline objects is
+    flagged), and every schema that refers to one of them."""
+    split: set[str] = set()
     referrers: dict[str, set[str]] = {}
     for name, schema in schemas.items():
-        for target in _refs(schema):
-            referrers.setdefault(target, set()).add(name)
+        # One walk per schema: its references, and whether its own objects have flagged members.
+        stack = [schema]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, list):
+                stack.extend(current)
+                continue
+            if not isinstance(current, dict):
+                continue
+            target = component_target(current.get("$ref"))
+            if target is not None:
+                referrers.setdefault(target, set()).add(name)
+            mapping = current.get("discriminator")
+            if isinstance(mapping, dict) and isinstance(mapping.get("mapping"), dict):
+                for ref in mapping["mapping"].values():
+                    found = component_target(ref)
+                    if found is not None:
+                        referrers.setdefault(found, set()).add(name)
+            if "$ref" not in current and name not in split:
+                properties = current.get("properties")
+                members = properties.values() if isinstance(properties, dict) else ()
+                if any(flags.any_flagged(member) for member in members):
+                    split.add(name)
+            stack.extend(v for k, v in current.items() if k not in _DATA)
     pending = list(split)
     while pending:
         for referrer in referrers.get(pending.pop(), ()):
@@ -118,9 +136,3 @@ def split_schemas(schemas: dict[str, Any]) -> set[str]:
                 split.add(referrer)
                 pending.append(referrer)
     return split
-
-
-def has_flagged_member(node: Any, schemas: dict[str, Any]) -> bool:
-    """Whether an inline schema differs by direction: its own members are flagged, or it
-    refers to a schema that does."""
-    return _has_flagged_member(node, schemas)

@@ -62,10 +62,12 @@ def docstring(text: str, *, one_line: bool = True) -> str:
     if one_line:
         text = " ".join(text.split())
     text = text.replace("\\", "\\\\")
-    text = "".join(
-        char if char.isprintable() or (char == "\n" and not one_line) else _escaped(char)
-        for char in text
-    )
+    # Nearly every text is printable: one C-level test spares the character-by-character pass.
+    if not (text.isprintable() if one_line else text.replace("\n", " ").isprintable()):
+        text = "".join(
+            char if char.isprintable() or (char == "\n" and not one_line) else _escaped(char)
+            for char in text
+        )
     return _RISKY_QUOTE.sub(lambda match: '\\"', text)
 
 

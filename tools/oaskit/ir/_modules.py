@@ -12,6 +12,7 @@ that module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 
 from oaskit.ir._escape import literal
@@ -20,7 +21,7 @@ from oaskit.ir._modelset import EnumMember, ModelClass, ModelField, ModelModule,
 from oaskit.ir._naming import snake_name, unique
 from oaskit.ir._schemas import DraftClass, class_refs, qualified
 
-__all__ = ["SPLIT_MODELS_OVER", "model_set"]
+__all__ = ["SPLIT_MODELS_OVER", "isort_key", "model_set"]
 
 # Up to this many classes one module is easier to read and imports quickly.
 SPLIT_MODELS_OVER = 100
@@ -41,7 +42,7 @@ def model_set(
     if len(by_name) <= limit:
         order = _ordered(list(by_name), by_name)
         classes = _classes(order, by_name, outside=set())
-        return ModelSet(modules=(ModelModule("models.py", classes),))
+        return ModelSet(modules=(ModelModule("models.py", classes, uses=_uses(classes)),))
     groups = [sorted(group) for group in components({n: sorted(r) for n, r in references.items()})]
     groups = _clustered(groups, references, entries)
     taken: set[str] = set()
@@ -59,15 +60,83 @@ def model_set(
                 if module_of[target] != module:
                     needed.setdefault(f"{package}.models.{module_of[target]}", set()).add(target)
         order = _ordered(group, by_name)
-        imports = tuple((path, tuple(sorted(names))) for path, names in sorted(needed.items()))
-        modules.append(
-            ModelModule(f"models/{module}.py", _classes(order, by_name, outside=set()), imports)
+        imports = tuple(
+            (path, ordered, len(f"from {path} import {', '.join(ordered)}") > _LINE)
+            for path, names in sorted(needed.items(), key=lambda item: _natural(item[0].lower()))
+            for ordered in [tuple(sorted(names, key=isort_key))]
         )
+        classes = _classes(order, by_name, outside=set())
+        modules.append(ModelModule(f"models/{module}.py", classes, imports, _uses(classes)))
+    models = f"{package}.models"
     return ModelSet(
         modules=tuple(sorted(modules, key=lambda m: m.path)),
         lazy=True,
-        module_of=tuple(sorted(module_of.items())),
+        module_of=tuple(sorted(module_of.items(), key=lambda item: all_key(item[0]))),
+        lazy_imports=tuple(
+            (name, module, len(f"    from {models}.{module} import {name} as {name}") > _LINE)
+            for name, module in sorted(
+                module_of.items(), key=lambda item: (_natural(item[1].lower()), isort_key(item[0]))
+            )
+        ),
     )
+
+
+# ruff's line length for generated code (emit/_format.py): a longer import is wrapped.
+_LINE = 100
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Natural order: `_a2` before `_a10`, as ruff's isort sorts."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text) if part
+    )
+
+
+def _kind(name: str) -> int:
+    """Constants (`URL`), then classes (`Abc`), then the rest."""
+    if len(name) > 1 and name.isupper():
+        return 0
+    return 1 if name[:1].isupper() else 2
+
+
+def isort_key(name: str) -> tuple[int, tuple[tuple[int, int | str], ...], str]:
+    """Where ruff's isort puts an imported name: by kind, then in natural order ignoring case
+    (`Abc`, `ABd`, `Item2`, `Item10`), so generated imports need no fixing."""
+    return _kind(name), _natural(name.lower()), name
+
+
+def all_key(name: str) -> tuple[int, tuple[tuple[int, int | str], ...]]:
+    """Where ruff's RUF022 puts a name of `__all__`: by kind, then in natural order with case
+    (`ActionsCreateOrUpdate…` before `ActionsCreateOrg…`)."""
+    return _kind(name), _natural(name)
+
+
+# A Python string literal as `literal` writes it (`repr`): its text is no name the code reads.
+_STRING = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+
+
+def _uses(classes: Sequence[ModelClass]) -> frozenset[str]:
+    """Every name the classes' annotations, defaults and roots read, and what their kinds need."""
+    found: set[str] = set()
+    for model in classes:
+        texts = [
+            model.root,
+            *(f.annotation for f in model.fields),
+            *(f.default for f in model.fields),
+        ]
+        for text in texts:
+            found.update(_NAME.findall(_STRING.sub("''", text)))
+        found.add(_BASES[model.kind])
+        if model.extra:
+            found.add("ConfigDict")
+        if model.branches:
+            found.update(("model_validator", "Self", "require_branches"))
+    return frozenset(found)
+
+
+_BASES = {"model": "ApiModel", "enum": "StrEnum", "root": "RootModel", "alias": "TypeAliasType"}
 
 
 def _references(draft: DraftClass) -> set[str]:

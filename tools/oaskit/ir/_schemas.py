@@ -18,7 +18,6 @@ import http
 import keyword
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -26,16 +25,15 @@ from urllib.parse import unquote
 from oaskit.ir._directions import (
     LEFT_OUT,
     Direction,
+    Flags,
     component_target,
-    flagged,
-    has_flagged_member,
     split_schemas,
     variant_suffixes,
 )
 from oaskit.ir._escape import literal
 from oaskit.ir._naming import class_name
 
-__all__ = ["SchemaTypes", "Typed", "class_refs", "qualified", "ref_text"]
+__all__ = ["Hint", "SchemaTypes", "Typed", "class_refs", "qualified", "ref_text"]
 
 _OPEN, _CLOSE = "\x00", "\x01"
 _REF = re.compile("\x00([^\x00\x01]+)\x01")
@@ -127,6 +125,8 @@ _FORMATS = {
 # Keywords that declare an object's members or constrain them otherwise.
 _OBJECT_KEYWORDS = ("properties", "additionalProperties", "patternProperties", "propertyNames")
 _UNION_KEYWORDS = ("oneOf", "anyOf")
+# Keywords whose values are instances, never schemas.
+_DATA = frozenset({"enum", "const", "default", "example", "examples"})
 # The depth at which `allOf` flattening stops following references (a cycle of `allOf`s).
 _MAX_DEPTH = 32
 
@@ -158,6 +158,41 @@ class Typed:
 
 
 _ANY = "Any"
+
+
+class Hint:
+    """Where an inline schema sits, as the class name it would take, worked out only when a class
+    is defined: most schemas met (scalar members) never need their name."""
+
+    __slots__ = ("_kind", "_parent", "_part", "_text")
+
+    def __init__(self, parent: Hint | str, kind: str = "", part: str = "") -> None:
+        self._parent = parent
+        self._kind = kind
+        self._part = part
+        self._text: str | None = parent if isinstance(parent, str) and not kind else None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            base = str(self._parent)
+            if self._kind == "child":
+                self._text = _child(base, self._part)
+            elif self._kind == "item":
+                self._text = _item_name(base)
+            else:
+                self._text = base + self._part
+        return self._text
+
+    def child(self, part: str) -> Hint:
+        """The schema of member `part`: `PullRequest` → `PullRequestHead`."""
+        return Hint(self, "child", part)
+
+    def item(self) -> Hint:
+        """An array's items: `IssueLabels` → `IssueLabel`."""
+        return Hint(self, "item")
+
+    def plus(self, suffix: str) -> Hint:
+        return Hint(self, "plus", suffix)
 
 
 @dataclass(slots=True)
@@ -218,7 +253,8 @@ class SchemaTypes:
         components = spec.get("components")
         found = components.get("schemas") if isinstance(components, dict) else None
         self._schemas: dict[str, Any] = found if isinstance(found, dict) else {}
-        self._split = split_schemas(self._schemas) if split else set()
+        self._flags = Flags(self._schemas)
+        self._split = split_schemas(self._schemas, self._flags) if split else set()
         self._directional = split
         self._taken: set[str] = set(_MODULE_NAMES) | _BUILTIN_NAMES
         self._drafts: dict[str, _Draft] = {}
@@ -286,8 +322,10 @@ class SchemaTypes:
 
     # -- types -------------------------------------------------------------------------------
 
-    def typed(self, schema: Any, hint: str, direction: Direction) -> Typed:
+    def typed(self, schema: Any, hint: Hint | str, direction: Direction) -> Typed:
         """The Python type of `schema`; inline classes are named from `hint`."""
+        if isinstance(hint, str):
+            hint = Hint(hint)
         if not isinstance(schema, dict):
             return Typed(_ANY, plain=True)
         ref = schema.get("$ref")
@@ -302,11 +340,11 @@ class SchemaTypes:
         finally:
             self._walking.discard(key)
 
-    def annotation(self, schema: Any, hint: str, direction: Direction) -> str:
+    def annotation(self, schema: Any, hint: Hint | str, direction: Direction) -> str:
         return self.typed(schema, hint, direction).full()
 
     def _referenced(
-        self, schema: dict[str, Any], ref: str, hint: str, direction: Direction
+        self, schema: dict[str, Any], ref: str, hint: Hint, direction: Direction
     ) -> Typed:
         target = component_target(ref)
         if target is not None and target in self._schemas:
@@ -349,7 +387,7 @@ class SchemaTypes:
                 return None
         return target if isinstance(target, dict) else None
 
-    def _typed(self, schema: dict[str, Any], hint: str, direction: Direction) -> Typed:
+    def _typed(self, schema: dict[str, Any], hint: Hint, direction: Direction) -> Typed:
         merged = self._merged(schema, 0)
         nullable = _nullable(merged)
         single = _lone_member(merged)
@@ -378,30 +416,45 @@ class SchemaTypes:
         return self._by_type(merged, hint, direction, nullable)
 
     def _inline_class(
-        self, schema: dict[str, Any], merged: dict[str, Any], hint: str, direction: Direction
+        self, schema: dict[str, Any], merged: dict[str, Any], hint: Hint, direction: Direction
     ) -> str:
         directed: Direction | None = direction if self._directed(schema) else None
         key = (id(schema), directed, "class")
         found = self._inline.get(key)
         if found is not None:
             return found.text[1:-1]
-        name = self._allocate(hint, "Model")
+        name = self._allocate(str(hint), "Model")
         self._inline[key] = Typed(ref_text(name))
         self._define_object(name, merged, direction)
         return name
 
-    def _directed(self, schema: dict[str, Any]) -> bool:
-        key = id(schema)
+    def _directed(self, node: Any) -> bool:
+        """Whether an inline schema differs by direction: a member of one of its own objects is
+        readOnly or writeOnly, or it refers to a schema that differs. Each node is walked once."""
+        if not self._directional or not isinstance(node, dict | list):
+            return False
+        key = id(node)
         found = self._flagged.get(key)
-        if found is None:
-            found = has_flagged_member(schema, self._schemas) or any(
-                component_target(ref) in self._split for ref in _refs(schema)
+        if found is not None:
+            return found
+        self._flagged[key] = False  # a node met again while walking it adds nothing
+        if isinstance(node, list):
+            found = any(self._directed(item) for item in node if isinstance(item, dict | list))
+        elif isinstance(node.get("$ref"), str):
+            found = component_target(node["$ref"]) in self._split
+        else:
+            properties = node.get("properties")
+            members = properties.values() if isinstance(properties, dict) else ()
+            found = any(self._flags.any_flagged(member) for member in members) or any(
+                self._directed(v)
+                for k, v in node.items()
+                if isinstance(v, dict | list) and k not in _DATA
             )
-            self._flagged[key] = found
+        self._flagged[key] = found
         return found
 
     def _by_type(
-        self, merged: dict[str, Any], hint: str, direction: Direction, nullable: bool
+        self, merged: dict[str, Any], hint: Hint, direction: Direction, nullable: bool
     ) -> Typed:
         kinds = _kinds(merged)
         concrete = [k for k in kinds if k != "null"]
@@ -422,7 +475,7 @@ class SchemaTypes:
         typed.nullable = nullable
         return typed
 
-    def _single(self, merged: dict[str, Any], kind: str, hint: str, direction: Direction) -> Typed:
+    def _single(self, merged: dict[str, Any], kind: str, hint: Hint, direction: Direction) -> Typed:
         kinds = frozenset({kind})
         if kind == "string":
             fmt = merged.get("format")
@@ -437,7 +490,7 @@ class SchemaTypes:
         if kind == "array":
             items = merged.get("items")
             item = (
-                self.typed(items, _item_name(hint), direction)
+                self.typed(items, hint.item(), direction)
                 if isinstance(items, dict)
                 else Typed(_ANY)
             )
@@ -451,7 +504,7 @@ class SchemaTypes:
             extra = merged.get("additionalProperties")
             key = _key_type(merged.get("propertyNames"))
             if isinstance(extra, dict) and extra:
-                value = self.typed(extra, hint + "Value", direction)
+                value = self.typed(extra, hint.plus("Value"), direction)
                 text = f"dict[{key}, {value.full()}]"
                 plain = value.plain
             else:
@@ -468,7 +521,7 @@ class SchemaTypes:
         self,
         schema: dict[str, Any],
         merged: dict[str, Any],
-        hint: str,
+        hint: Hint,
         direction: Direction,
         nullable: bool,
     ) -> Typed:
@@ -481,7 +534,7 @@ class SchemaTypes:
             key = (id(schema), None, "enum")
             found = self._inline.get(key)
             if found is None:
-                name = self._allocate(hint, "Enum")
+                name = self._allocate(str(hint), "Enum")
                 draft = _Draft(name, "enum", doc=_description(merged))
                 draft.members = _members([str(v) for v in dict.fromkeys(present)])
                 self._drafts[name] = draft
@@ -499,7 +552,7 @@ class SchemaTypes:
         return typed
 
     def _union(
-        self, merged: dict[str, Any], hint: str, direction: Direction, nullable: bool
+        self, merged: dict[str, Any], hint: Hint, direction: Direction, nullable: bool
     ) -> Typed:
         keyword_ = next(k for k in _UNION_KEYWORDS if isinstance(merged.get(k), list))
         members = [m for m in merged[keyword_] if isinstance(m, dict)]
@@ -508,7 +561,7 @@ class SchemaTypes:
             if _is_null(member):
                 nullable = True
                 continue
-            part = self.typed(member, f"{hint}Variant{_letters(index)}", direction)
+            part = self.typed(member, hint.plus(f"Variant{_letters(index)}"), direction)
             nullable = nullable or part.nullable
             parts.append(
                 Typed(
@@ -628,7 +681,7 @@ class SchemaTypes:
         key = id(schema)
         self._walking.add(key)
         try:
-            typed = self._typed(schema, name, direction)
+            typed = self._typed(schema, Hint(name), direction)
         finally:
             self._walking.discard(key)
         draft.doc = _description(merged)
@@ -646,9 +699,9 @@ class SchemaTypes:
         optional_extra = self._branch_members(merged, props, draft)
         left_out = LEFT_OUT[direction]
         for prop, schema in props.items():
-            if self._directional and flagged(schema, left_out, self._schemas):
+            if self._directional and self._flags.flagged(schema, left_out):
                 continue
-            typed = self.typed(schema, _child(name, str(prop)), direction)
+            typed = self.typed(schema, Hint(name).child(str(prop)), direction)
             has_default = isinstance(schema, dict) and "default" in schema
             draft.fields.append(
                 _Field(
@@ -771,7 +824,7 @@ class SchemaTypes:
                 if item.examples:
                     arguments.append(("examples", _examples_source(item.examples)))
                 arguments.extend(typed.constraints)
-                core = typed.text + (" | None" if typed.nullable else "")
+                core = typed.text
                 default = ""
                 if not required:
                     written = (
@@ -783,6 +836,8 @@ class SchemaTypes:
                     else:
                         default = written
                         eager.extend(class_refs(written))
+                # `None` last in a union, as ruff's RUF036 writes it.
+                core += " | None" if typed.nullable else ""
                 if arguments:
                     joined = ", ".join(f"{key}={value}" for key, value in arguments)
                     annotation = f"Annotated[{core}, Field({joined})]"
@@ -818,23 +873,6 @@ def _branch_fields(
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _refs(node: Any) -> Iterator[str]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str):
-                yield ref
-            stack.extend(
-                v
-                for k, v in current.items()
-                if k not in ("enum", "const", "default", "example", "examples")
-            )
-        elif isinstance(current, list):
-            stack.extend(current)
 
 
 def _member_description(schema: Any) -> str | None:
@@ -1146,10 +1184,6 @@ def _child(parent: str, part: str) -> str:
             words = words[size:] or ["Value"]
             break
     return parent + "".join(words)
-
-
-def child_name(parent: str, part: str) -> str:
-    return _child(parent, part)
 
 
 def _item_name(hint: str) -> str:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import (
-    MISSING,
-    Field,
-)
+from pydantic import MISSING, Field
 
 from golden_auth._base import ApiModel
 

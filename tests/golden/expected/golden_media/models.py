@@ -5,10 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import (
-    MISSING,
-    Field,
-)
+from pydantic import MISSING, Field
 
 from golden_media._base import ApiModel
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import (
-    MISSING,
-    ConfigDict,
-    Field,
-    RootModel,
-)
+from pydantic import MISSING, ConfigDict, Field, RootModel
 
 from golden_pets._base import ApiModel
 

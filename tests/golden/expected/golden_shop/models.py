@@ -6,11 +6,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import (
-    MISSING,
-    ConfigDict,
-    Field,
-)
+from pydantic import MISSING, ConfigDict, Field
 
 from golden_shop._base import ApiModel
 

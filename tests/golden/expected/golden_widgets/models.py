@@ -5,12 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import (
-    MISSING,
-    AwareDatetime,
-    ConfigDict,
-    Field,
-)
+from pydantic import MISSING, AwareDatetime, ConfigDict, Field
 
 from golden_widgets._base import ApiModel
 
