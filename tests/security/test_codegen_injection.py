@@ -390,7 +390,7 @@ _DERIVED = re.compile(
     r"|op\.(name|parameters_type|return_annotation|idempotency_parameter|method|retryable)"
     # Python source the IR wrote with `literal` for every string in it.
     r"|op\.client_url|op\.body\.(shape|encoding)|p\.(shape|validated_annotation|default|explode|allow_reserved)"
-    r"|op\.body\.(annotation|handler_annotation|model|required)|r\.(model|parse_type)|p\.(python_name|annotation)"
+    r"|op\.body\.(annotation|handler_annotation|model|required|validated_type)|r\.(model|parse_type)|p\.(python_name|annotation)"
     r"|op\.pagination\.(cursor_parameter|item_annotation)|name|aw|ad"
     r"|client_class\((true|false)\)|\"[^\"]*\"( if .*)?"
     # The models: class, member and field names, annotations and defaults the IR wrote (spec

@@ -38,17 +38,7 @@ SUBSET: dict[str, str] = {
 KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 # The npm sample's failures, each with its reason (`make smoke` fails on any other, and on one of
 # these that passes). None is a case the generator means to refuse.
-_ALL_OF_ONE_OF = (
-    "issue 18: a schema mixing `allOf` with `oneOf` loses the `oneOf` members' properties in "
-    "datamodel-code-generator's model, so a member sent never reaches the handler"
-)
 SAMPLE_KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("shipengine.com.json", "compare_bulk_rates"): _ALL_OF_ONE_OF,
-    ("shipengine.com.json", "estimate_rates"): _ALL_OF_ONE_OF,
-    ("shipengine.com.json", "list_shipment_rates"): (
-        "the spec's `created_at` is both `format: date-time` and, through `allOf`, the `se_id` "
-        "pattern `^se(-[a-z0-9]+)+$`: no value satisfies both, so no valid response exists"
-    ),
     ("amadeus.com/amadeus-hotel-booking.json", "create_booking"): (
         "the harness cannot generate a value for `\\p{Han}` (a Unicode script class, which "
         "ECMA-262 allows with the `u` flag and Python's `re` does not know)"

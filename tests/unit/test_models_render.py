@@ -107,3 +107,27 @@ def test_member_names_repeating_their_parent_are_not_doubled() -> None:
 
     assert "class ListResponseValue(ApiModel):" in source
     assert "class ListResponseData(ApiModel):" in source
+
+
+def test_typed_formats_take_no_string_constraints() -> None:
+    # shipengine: `date-time` strings with a `pattern`, `uuid` strings with `minLength`; pydantic
+    # cannot apply either to a datetime or a UUID and refused every value at validation.
+    spec = spec_of(
+        {
+            "Stamp": {
+                "type": "object",
+                "required": ["at", "id", "blob"],
+                "properties": {
+                    "at": {"type": "string", "format": "date-time", "pattern": "^2"},
+                    "id": {"type": "string", "format": "uuid", "minLength": 36},
+                    "blob": {"type": "string", "format": "binary", "maxLength": 9, "pattern": "a"},
+                },
+            }
+        }
+    )
+
+    source = models_source(spec)
+
+    assert "at: AwareDatetime\n" in source
+    assert "id: UUID\n" in source
+    assert "blob: Annotated[bytes, Field(max_length=9)]\n" in source

@@ -11,10 +11,8 @@ import asyncio
 import base64
 import datetime
 import enum
-import functools
 import json
 import time
-import typing
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 from email.utils import parsedate_to_datetime
@@ -22,9 +20,10 @@ from types import TracebackType
 from typing import Any, Self, TypeVar, cast
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .style import encode_cookie, encode_header, encode_path, encode_query
+from .types import validate_json
 
 __all__ = [
     "ApiResponseError",
@@ -238,41 +237,15 @@ def parse(
         if model is None:
             # A schema without a model of its own (inline, or not a component): plain JSON.
             return response.json() if _is_json(response) else None
-        return _validate(model, response.content)
+        return validate_json(model, response.content)
     error_model = errors.get(status) or errors.get(family) or errors.get("default")
     parsed = None
     if error_model is not None:
         try:
-            parsed = _validate(error_model, response.content)
+            parsed = validate_json(error_model, response.content)
         except ValidationError:
             parsed = None
     raise error_classes.get(response.status_code, ApiResponseError)(response, parsed)
-
-
-def _validate(kind: Any, content: bytes) -> Any:
-    if isinstance(kind, type) and issubclass(kind, BaseModel):
-        return kind.model_validate_json(content)
-    return _adapter(kind).validate_json(content)
-
-
-@functools.cache
-def _adapter(kind: Any) -> TypeAdapter[Any]:
-    # Building an adapter compiles a validator: once per type, not per response.
-    _complete(kind)
-    return TypeAdapter(kind)
-
-
-def _complete(kind: Any) -> None:
-    """Resolve the forward references of every model in `kind` (`list[models.Rule]`).
-
-    A model of a lazily imported `models/` package names others that are imported on first
-    use; validating the model itself resolves them, but an adapter over a list of it would
-    refuse the model as "not fully defined".
-    """
-    for argument in typing.get_args(kind):
-        _complete(argument)
-    if isinstance(kind, type) and issubclass(kind, BaseModel) and not kind.__pydantic_complete__:
-        kind.model_rebuild()
 
 
 def retry_delay(response: httpx.Response, *, attempt: int, backoff: float) -> float:

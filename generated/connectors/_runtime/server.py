@@ -32,6 +32,7 @@ from .style import (
     decode_path,
     decode_query,
 )
+from .types import validate_json, validate_python
 
 __all__ = [
     "ApiError",
@@ -289,8 +290,9 @@ async def read_body(
     spec, 415 for a media type the operation does not take.
 
     `media_types` maps each documented media type (or range) to how it is read: `json`,
-    `form`, `multipart`, `text` or `binary`. `model` is the class a JSON or form body
-    validates into (None: any), `shape` how a form's text becomes typed values.
+    `form`, `multipart`, `text` or `binary`. `model` is the type a JSON or form body validates
+    into, a model or a list, map or union of them (None: any JSON), `shape` how a form's text
+    becomes typed values.
     """
     raw = await request.body()
     if not raw:
@@ -325,13 +327,13 @@ def _validate_form(model: Any, data: dict[str, Any], status: int) -> Any:
         return data
     try:
         # Form fields are text on the wire: validated laxly, like parameters.
-        return model.model_validate(data, strict=False)
+        return validate_python(model, data, strict=False)
     except ValidationError as exc:
         problems = problems_of(exc.errors(include_input=False, include_url=False))
         raise invalid(status, "The request body is invalid.", problems) from None
 
 
-def _read_json(raw: bytes, model: type[BaseModel] | None, status: int) -> Any:
+def _read_json(raw: bytes, model: Any, status: int) -> Any:
     non_finite = _non_finite_number(raw)
     if non_finite is not None:
         raise invalid(
@@ -354,7 +356,7 @@ def _read_json(raw: bytes, model: type[BaseModel] | None, status: int) -> Any:
                 [Problem("/", "MALFORMED_JSON", "The request body is not valid JSON.")],
             ) from None
     try:
-        return model.model_validate_json(raw)
+        return validate_json(model, raw)
     except ValidationError as exc:
         error = exc
     # Only on the error path, so a valid body is parsed once.
@@ -362,7 +364,7 @@ def _read_json(raw: bytes, model: type[BaseModel] | None, status: int) -> Any:
     if integral is not None:
         # When this fails too, the first attempt's errors describe the body as it was sent.
         with contextlib.suppress(ValidationError):
-            return model.model_validate_json(integral)
+            return validate_json(model, integral)
     problems = problems_of(error.errors(include_input=False, include_url=False))
     malformed = any(p.code == "MALFORMED_JSON" for p in problems)
     message = "The request body is not valid JSON." if malformed else "The request body is invalid."

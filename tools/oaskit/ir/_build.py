@@ -566,6 +566,11 @@ def _body(raw: dict[str, Any], models: SchemaTypes, schemas: dict[str, Any], hin
         handler = annotation
     else:
         handler = _HANDLER_ANNOTATIONS.get(kind, "Any")
+    validated = "None"
+    if model and kind in ("json", "form", "multipart"):
+        validated = f"models.{model}"
+    elif kind == "json" and annotation != "Any":
+        validated = annotation  # a list, map or union: the server validates it too
     return Body(
         annotation=annotation,
         model=model,
@@ -577,12 +582,14 @@ def _body(raw: dict[str, Any], models: SchemaTypes, schemas: dict[str, Any], hin
         shape=literal(form_shape(schema, _resolver(schemas))) if forms else "None",
         encoding=literal(_encoding(media)) if forms else "{}",
         handler_annotation=handler,
+        validated_type=validated,
     )
 
 
 def _model_of(typed: Typed | None) -> str | None:
-    """The class a type is, when it is exactly one class (not a list of them, not nullable)."""
-    if typed is None or typed.nullable or typed.constraints:
+    """The model class a type is, when it is exactly one (not a list of them, not nullable, not
+    a type alias of a named scalar, which has no `model_validate_json`)."""
+    if typed is None or typed.nullable or typed.constraints or not typed.model:
         return None
     refs = class_refs(typed.text)
     return refs[0] if len(refs) == 1 and typed.text == ref_text(refs[0]) else None
@@ -626,7 +633,7 @@ def _response(
     json_media = next((m for m in content if _is_json(m)), None)
     schema = (content.get(json_media) or {}).get("schema") if json_media else None
     typed = models.typed(schema, hint, "response") if json_media else None
-    model = _model_of(Typed(typed.text)) if typed is not None else None
+    model = _model_of(Typed(typed.text, model=typed.model)) if typed is not None else None
     annotation = qualified(typed.full()) if typed is not None else None
     return Response(
         status=status,

@@ -120,6 +120,9 @@ class Body:
     encoding: str = "{}"
     # What the server handler receives: the model, else a dict, `str` or `bytes`.
     handler_annotation: str = "Any"
+    # Python source: the type the server validates a JSON or form body into (a model, or a
+    # list, map or union of them), or `None` for a body no schema types.
+    validated_type: str = "None"
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,6 +125,9 @@ _FORMATS = {
 # Keywords that declare an object's members or constrain them otherwise.
 _OBJECT_KEYWORDS = ("properties", "additionalProperties", "patternProperties", "propertyNames")
 _UNION_KEYWORDS = ("oneOf", "anyOf")
+# The schema of a member a schema requires without declaring: any value (one object for all,
+# kept alive, since schemas are remembered by identity).
+_UNDECLARED: dict[str, Any] = {}
 # Keywords whose values are instances, never schemas.
 _DATA = frozenset({"enum", "const", "default", "example", "examples"})
 # The depth at which `allOf` flattening stops following references (a cycle of `allOf`s).
@@ -480,9 +483,15 @@ class SchemaTypes:
         if kind == "string":
             fmt = merged.get("format")
             text = _FORMATS.get(fmt, "str") if isinstance(fmt, str) else "str"
-            return Typed(
-                text, constraints=_string_constraints(merged), plain=text == "str", kinds=kinds
-            )
+            # A typed format validates itself; pydantic has no length or pattern for a datetime
+            # or a UUID (it refuses the value), and bytes take lengths only.
+            if text == "str":
+                constraints = _string_constraints(merged)
+            elif text == "bytes":
+                constraints = _sized(merged, "minLength", "maxLength")
+            else:
+                constraints = ()
+            return Typed(text, constraints=constraints, plain=text == "str", kinds=kinds)
         if kind in ("integer", "number"):
             return Typed(_SCALARS[kind], constraints=_number_constraints(merged), kinds=kinds)
         if kind == "boolean":
@@ -697,6 +706,11 @@ class SchemaTypes:
         props: dict[str, Any] = dict(properties) if isinstance(properties, dict) else {}
         required = {str(r) for r in merged.get("required") or () if isinstance(r, str)}
         optional_extra = self._branch_members(merged, props, draft)
+        # A member the schema requires without declaring it may hold anything (2020-12
+        # Validation 6.5.3); as a field, it is kept and required (asana's `SectionRequest`).
+        for member in merged.get("required") or ():
+            if isinstance(member, str) and member not in props:
+                props[member] = _UNDECLARED
         left_out = LEFT_OUT[direction]
         for prop, schema in props.items():
             if self._directional and self._flags.flagged(schema, left_out):

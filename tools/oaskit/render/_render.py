@@ -23,6 +23,7 @@ _TEMPLATES = {
     "_runtime/media.py": "runtime/media.py.jinja",
     "_runtime/server.py": "runtime/server.py.jinja",
     "_runtime/style.py": "runtime/style.py.jinja",
+    "_runtime/types.py": "runtime/types.py.jinja",
 }
 
 

@@ -322,7 +322,7 @@ def create_router(implementation: Implementation) -> APIRouter:
         try:
             body = await read_body(
                 request,
-                None,
+                list[dict[str, Any]],
                 media_types={
                     "application/json": "json",
                 },
@@ -389,7 +389,7 @@ def create_router(implementation: Implementation) -> APIRouter:
         try:
             body = await read_body(
                 request,
-                None,
+                dict[str, Any],
                 media_types={
                     "application/json": "json",
                 },
