@@ -103,3 +103,42 @@ def test_roots_in_a_cycle_import_and_validate_nested_values(tmp_path: Path) -> N
         sys.path.remove(str(tmp_path))
         for name in [m for m in sys.modules if m == "cycle_api" or m.startswith("cycle_api.")]:
             del sys.modules[name]
+
+
+def test_root_union_that_names_itself_imports_and_validates(tmp_path: Path) -> None:
+    # `Json: oneOf [string, array of Json]`: the base `RootModel[str | list[Json]]` would name
+    # the class inside its own statement; it is written as a string, resolved afterwards.
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "Json", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Json": {
+                    "oneOf": [
+                        {"type": "string"},
+                        {"type": "array", "items": {"$ref": "#/components/schemas/Json"}},
+                    ]
+                }
+            }
+        },
+    }
+    path = tmp_path / "json.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    files = generate_package(path, name="json", package="json_api", source="json.json")
+    assert 'class Json(RootModel["str | list[Json]"]):' in files["models.py"]
+    for name, text in files.items():
+        target = tmp_path / "json_api" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        models = importlib.import_module("json_api.models")
+        value = models.Json.model_validate_json('["a", ["b", []]]')
+        assert value.root[1].root[0].root == "b"
+        with pytest.raises(ValueError, match="Json"):
+            models.Json.model_validate_json("[1]")
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m == "json_api" or m.startswith("json_api.")]:
+            del sys.modules[name]

@@ -395,7 +395,7 @@ _DERIVED = re.compile(
     r"|client_class\((true|false)\)|\"[^\"]*\"( if .*)?"
     # The models: class, member and field names, annotations and defaults the IR wrote (spec
     # strings in them through `literal`), and the modules that hold them.
-    r"|model\.(name|root)|member\.(name|value)|field\.(name|annotation|default)"
+    r"|model\.(name|root|base)|member\.(name|value)|field\.(name|annotation|default)"
     r"|path|module|\w+ \| join\(\", \"\)"
     # The docstring macro, whose own expressions are checked like the rest.
     r"|op_docstring\(op\.doc(, server=True)?\))"

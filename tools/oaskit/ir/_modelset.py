@@ -47,6 +47,9 @@ class ModelClass:
     fields: tuple[ModelField, ...] = ()
     members: tuple[EnumMember, ...] = ()
     root: str = ""
+    # What the class statement evaluates: `root`, or `root` as a string when it names a class
+    # defined further down (a cycle of roots and aliases).
+    base: str = ""
     extra: str = ""
     # Every class this one names, and those of them its statement evaluates when it runs (a
     # root's base, an alias's value, an enum default): those must be defined before it.

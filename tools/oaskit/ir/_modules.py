@@ -169,14 +169,11 @@ def _classes(
 
 
 def _written(text: str, later: Collection[str]) -> str:
-    """Annotation text as the models modules write it: a class not defined yet (in a cycle of
-    roots and aliases) as a string, which pydantic resolves once it is."""
-    if not later:
-        return qualified(text, "")
-    quoted = text
-    for name in later:
-        quoted = quoted.replace(f"\x00{name}\x01", literal(name))
-    return qualified(quoted, "")
+    """The type a root model's base or an alias's value evaluates when its statement runs: the
+    annotation itself, or, when it names a class defined further down (roots and aliases in a
+    cycle), the annotation as a string, which pydantic resolves once the module is complete."""
+    written = qualified(text, "")
+    return literal(written) if later else written
 
 
 def _class(draft: DraftClass, later: Collection[str]) -> ModelClass:
@@ -189,7 +186,8 @@ def _class(draft: DraftClass, later: Collection[str]) -> ModelClass:
             for item in draft.fields
         ),
         members=tuple(EnumMember(name, literal(value)) for name, value in draft.members),
-        root=_written(draft.root, later),
+        root=qualified(draft.root, ""),
+        base=_written(draft.root, later),
         extra=draft.extra,
         references=tuple(sorted(_references(draft))),
         eager=draft.eager,

@@ -32,6 +32,7 @@ from oaskit.ir._directions import (
 )
 from oaskit.ir._escape import literal
 from oaskit.ir._naming import class_name
+from oaskit.ir._style import json_type
 
 __all__ = ["Hint", "SchemaTypes", "Typed", "class_refs", "qualified", "ref_text"]
 
@@ -1015,19 +1016,7 @@ def _const(value: Any, nullable: bool) -> Typed:
 
 
 def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
+    return "null" if value is None else json_type(value)
 
 
 def _string_constraints(schema: dict[str, Any]) -> tuple[tuple[str, str], ...]:

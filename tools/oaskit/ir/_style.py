@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal, TypeAlias
 
-__all__ = ["Scalar", "Shape", "parameter_shape", "parameter_style"]
+__all__ = ["Scalar", "Shape", "json_type", "parameter_shape", "parameter_style"]
 
 Scalar: TypeAlias = Literal["string", "integer", "number", "boolean", "any"]
 Shape: TypeAlias = (
@@ -112,7 +112,7 @@ def _kind(schema: Any, resolve: Callable[[Any], Any]) -> Scalar | Literal["array
         values = schema["enum"] if "enum" in schema else [schema["const"]]
         if not isinstance(values, list):
             return "any"
-        return _one_of({_json_type(v) for v in values if v is not None})
+        return _one_of({json_type(v) for v in values if v is not None})
     if "properties" in schema or "additionalProperties" in schema:
         return "object"
     if "items" in schema:
@@ -150,7 +150,7 @@ def _is_null(schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("type") == "null"
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     """The JSON Schema type of an `enum` or `const` value."""
     if isinstance(value, bool):
         return "boolean"
