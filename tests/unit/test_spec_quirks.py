@@ -249,3 +249,19 @@ def test_union_of_scalar_parameter_reads_its_text_as_the_narrowest_member() -> N
     (parameter,) = _operation(spec, "get_w").parameters
 
     assert (parameter.annotation, parameter.shape) == ("int | str", "'integer'")
+
+
+def test_tags_that_differ_only_by_case_get_a_protocol_each() -> None:
+    # linode's spec tags operations `Account` and `account`: two Protocols of one name made the
+    # server's `Implementation` list a base class twice, and the module failed to import.
+    answer = {"responses": {"204": {"description": ""}}}
+    spec = _spec(
+        {
+            "/a": {"get": {"operationId": "getA", "tags": ["Account"], **answer}},
+            "/b": {"get": {"operationId": "getB", "tags": ["account"], **answer}},
+        }
+    )
+
+    api = build_api(spec, name="q", source="q.json", package="q")
+
+    assert [tag.protocol for tag in api.tags] == ["AccountHandlers", "Account2Handlers"]

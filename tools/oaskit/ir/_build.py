@@ -94,10 +94,12 @@ def build_api(
         # Starlette answers HEAD with a GET route too: a documented HEAD routes before its GET.
         routed = sorted(operations, key=lambda op: op.method != "HEAD")
         routes.append(Route(path, template, methods, tuple(routed)))
+    protocols: set[str] = set()
     tags = tuple(
         Tag(
             name=tag,
-            protocol=f"{class_name(tag)}Handlers",
+            # Tags are case-sensitive (linode has `Account` and `account`): one Protocol each.
+            protocol=_protocol_name(tag, protocols),
             description=declared_tags.get(tag, ""),
             operations=tuple(ops),
         )
@@ -132,6 +134,16 @@ def build_api(
             models.classes(), package=package, entries=frozenset(models.component_classes())
         ),
     )
+
+
+def _protocol_name(tag: str, taken: set[str]) -> str:
+    """`<Tag>Handlers`, numbered before `Handlers` when another tag's name is the same."""
+    base = class_name(tag)
+    name, number = f"{base}Handlers", 2
+    while name in taken:
+        name, number = f"{base}{number}Handlers", number + 1
+    taken.add(name)
+    return name
 
 
 def _credentials(raw: dict[str, Any], spec: dict[str, Any]) -> dict[str, SecurityScheme | None]:
