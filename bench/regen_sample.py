@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench._inputs import CACHE, NPM_ENV, NPM_TIMEOUT_S, locked, npm
+from bench._inputs import CACHE, locked, pack
 from bench._results import load_average, machine, say, write_section
 
 __all__ = ["main"]
@@ -129,26 +129,11 @@ def _sample(step: int) -> list[Path] | str:
 
 
 def _pack() -> str | None:
-    executable = npm()
-    if executable is None:
-        return "npm not found"
     with tempfile.TemporaryDirectory(prefix="regen-sample-") as folder:
-        try:
-            packed = subprocess.run(
-                [executable, "pack", PIN, "--json"],
-                cwd=folder,
-                capture_output=True,
-                text=True,
-                env=NPM_ENV,
-                timeout=NPM_TIMEOUT_S,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            return f"`npm pack {PIN}` took over {NPM_TIMEOUT_S} s"
-        if packed.returncode != 0:
-            return f"`npm pack {PIN}` failed"
-        name = json.loads(packed.stdout)[0]["filename"]
-        shutil.move(str(Path(folder) / name), TARBALL)
+        tarball = pack(PIN, Path(folder))
+        if isinstance(tarball, str):
+            return tarball
+        shutil.move(str(tarball), TARBALL)
     return None
 
 

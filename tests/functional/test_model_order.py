@@ -4,19 +4,18 @@ a root model's or an alias's type, and roots and aliases that refer to each othe
 from __future__ import annotations
 
 import importlib
-import json
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from oaskit.pipeline import generate_package
+from tests.functional._importable import generated_package
 
 PACKAGE = "order_api"
 
 # `Alpha.kind` defaults to a member of the inline enum `AlphaKind`, which sorts after `Alpha`
 # (Adyen's spec does this): the default is evaluated when `Alpha`'s class statement runs.
-SPEC = {
+SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "Order", "version": "1"},
     "paths": {},
@@ -36,29 +35,17 @@ SPEC = {
 def test_model_with_enum_default_imports_and_validates_when_enum_sorts_after_it(
     tmp_path: Path,
 ) -> None:
-    spec = tmp_path / "order.json"
-    spec.write_text(json.dumps(SPEC), encoding="utf-8")
-    files = generate_package(spec, name="order", package=PACKAGE, source="order.json")
-    for name, text in files.items():
-        target = tmp_path / PACKAGE / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    models_source = files["models.py"]
-    assert models_source.index("class AlphaKind(") < models_source.index("class Alpha(")
-    sys.path.insert(0, str(tmp_path))
-    try:
+    with generated_package(tmp_path, SPEC, name="order", package=PACKAGE):
+        source = (tmp_path / PACKAGE / "models.py").read_text(encoding="utf-8")
+        assert source.index("class AlphaKind(") < source.index("class Alpha(")
         models = importlib.import_module(f"{PACKAGE}.models")
         assert models.Alpha().kind is models.AlphaKind.slow
         assert models.Alpha.model_validate_json('{"kind": "fast"}').kind is models.AlphaKind.fast
         with pytest.raises(ValueError, match="kind"):
             models.Alpha.model_validate_json('{"kind": "walk"}')
-    finally:
-        sys.path.remove(str(tmp_path))
-        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
-            del sys.modules[name]
 
 
-CYCLE = {
+CYCLE: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "Cycle", "version": "1"},
     "paths": {},
@@ -84,25 +71,13 @@ CYCLE = {
 
 
 def test_roots_in_a_cycle_import_and_validate_nested_values(tmp_path: Path) -> None:
-    spec = tmp_path / "cycle.json"
-    spec.write_text(json.dumps(CYCLE), encoding="utf-8")
-    files = generate_package(spec, name="cycle", package="cycle_api", source="cycle.json")
-    for name, text in files.items():
-        target = tmp_path / "cycle_api" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    sys.path.insert(0, str(tmp_path))
-    try:
+    with generated_package(tmp_path, CYCLE, name="cycle", package="cycle_api"):
         models = importlib.import_module("cycle_api.models")
         forest = models.Forest.model_validate_json('[1, [2, {"tree": [3]}]]')
         assert forest.root[0].root == 1
         assert forest.root[1].root.root[1].root.tree.root.root[0].root == 3
         with pytest.raises(ValueError, match="Forest"):
             models.Forest.model_validate_json('["x"]')
-    finally:
-        sys.path.remove(str(tmp_path))
-        for name in [m for m in sys.modules if m == "cycle_api" or m.startswith("cycle_api.")]:
-            del sys.modules[name]
 
 
 def test_root_union_that_names_itself_imports_and_validates(tmp_path: Path) -> None:
@@ -123,22 +98,11 @@ def test_root_union_that_names_itself_imports_and_validates(tmp_path: Path) -> N
             }
         },
     }
-    path = tmp_path / "json.json"
-    path.write_text(json.dumps(spec), encoding="utf-8")
-    files = generate_package(path, name="json", package="json_api", source="json.json")
-    assert 'class Json(RootModel["str | list[Json]"]):' in files["models.py"]
-    for name, text in files.items():
-        target = tmp_path / "json_api" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    sys.path.insert(0, str(tmp_path))
-    try:
+    with generated_package(tmp_path, spec, name="json", package="json_api"):
+        source = (tmp_path / "json_api" / "models.py").read_text(encoding="utf-8")
+        assert 'class Json(RootModel["str | list[Json]"]):' in source
         models = importlib.import_module("json_api.models")
         value = models.Json.model_validate_json('["a", ["b", []]]')
         assert value.root[1].root[0].root == "b"
         with pytest.raises(ValueError, match="Json"):
             models.Json.model_validate_json("[1]")
-    finally:
-        sys.path.remove(str(tmp_path))
-        for name in [m for m in sys.modules if m == "json_api" or m.startswith("json_api.")]:
-            del sys.modules[name]
