@@ -11,6 +11,7 @@ from urllib.parse import quote, unquote
 from oaskit.ir._directions import component_target
 from oaskit.ir._docs import operation_doc
 from oaskit.ir._escape import literal
+from oaskit.ir._inline_names import response_hint
 from oaskit.ir._media import body_kind, encoding_of, form_shape, preferred_media_type
 from oaskit.ir._model import (
     Api,
@@ -28,7 +29,7 @@ from oaskit.ir._model import (
 from oaskit.ir._modules import model_set
 from oaskit.ir._naming import class_name, snake_name, unique
 from oaskit.ir._routes import TEMPLATE_FIELD, route_template, specificity
-from oaskit.ir._schemas import SchemaTypes, Typed, class_refs, qualified, ref_text, response_hint
+from oaskit.ir._schemas import SchemaTypes, Typed, class_refs, qualified, ref_text
 from oaskit.ir._style import parameter_shape, parameter_style
 from oaskit.ir._types import annotation_for, constraints_for
 

@@ -14,7 +14,6 @@ definition) in the models modules (`qualified`).
 
 from __future__ import annotations
 
-import http
 import keyword
 import re
 import unicodedata
@@ -31,10 +30,11 @@ from oaskit.ir._directions import (
     variant_suffixes,
 )
 from oaskit.ir._escape import literal
+from oaskit.ir._inline_names import Hint, letters
 from oaskit.ir._naming import class_name
 from oaskit.ir._style import json_type
 
-__all__ = ["Hint", "SchemaTypes", "Typed", "class_refs", "qualified", "ref_text"]
+__all__ = ["SchemaTypes", "Typed", "class_refs", "qualified", "ref_text"]
 
 _OPEN, _CLOSE = "\x00", "\x01"
 _REF = re.compile("\x00([^\x00\x01]+)\x01")
@@ -164,41 +164,6 @@ class Typed:
 _ANY = "Any"
 
 
-class Hint:
-    """Where an inline schema sits, as the class name it would take, worked out only when a class
-    is defined: most schemas met (scalar members) never need their name."""
-
-    __slots__ = ("_kind", "_parent", "_part", "_text")
-
-    def __init__(self, parent: Hint | str, kind: str = "", part: str = "") -> None:
-        self._parent = parent
-        self._kind = kind
-        self._part = part
-        self._text: str | None = parent if isinstance(parent, str) and not kind else None
-
-    def __str__(self) -> str:
-        if self._text is None:
-            base = str(self._parent)
-            if self._kind == "child":
-                self._text = _child(base, self._part)
-            elif self._kind == "item":
-                self._text = _item_name(base)
-            else:
-                self._text = base + self._part
-        return self._text
-
-    def child(self, part: str) -> Hint:
-        """The schema of member `part`: `PullRequest` → `PullRequestHead`."""
-        return Hint(self, "child", part)
-
-    def item(self) -> Hint:
-        """An array's items: `IssueLabels` → `IssueLabel`."""
-        return Hint(self, "item")
-
-    def plus(self, suffix: str) -> Hint:
-        return Hint(self, "plus", suffix)
-
-
 @dataclass(slots=True)
 class _Field:
     prop: str
@@ -265,7 +230,9 @@ class SchemaTypes:
         self._component_class: dict[str, str] = {}
         self._suffixes: dict[str, tuple[str, str]] = {}
         self._built: dict[tuple[str, Direction | None], str] = {}
-        self._inline: dict[tuple[int, Direction | None, str], Typed] = {}
+        # Inline objects' classes and inline string enums' types, by schema (and direction).
+        self._inline_classes: dict[tuple[int, Direction | None], str] = {}
+        self._inline_enums: dict[int, Typed] = {}
         self._flagged: dict[int, bool] = {}
         # `allOf` flattened once per schema; the schema is kept so its id stays its own.
         self._merges: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
@@ -344,9 +311,6 @@ class SchemaTypes:
         finally:
             self._walking.discard(key)
 
-    def annotation(self, schema: Any, hint: Hint | str, direction: Direction) -> str:
-        return self.typed(schema, hint, direction).full()
-
     def _referenced(
         self, schema: dict[str, Any], ref: str, hint: Hint, direction: Direction
     ) -> Typed:
@@ -423,12 +387,12 @@ class SchemaTypes:
         self, schema: dict[str, Any], merged: dict[str, Any], hint: Hint, direction: Direction
     ) -> str:
         directed: Direction | None = direction if self._directed(schema) else None
-        key = (id(schema), directed, "class")
-        found = self._inline.get(key)
+        key = (id(schema), directed)
+        found = self._inline_classes.get(key)
         if found is not None:
-            return found.text[1:-1]
+            return found
         name = self._allocate(str(hint), "Model")
-        self._inline[key] = Typed(ref_text(name))
+        self._inline_classes[key] = name
         self._define_object(name, merged, direction)
         return name
 
@@ -541,8 +505,7 @@ class SchemaTypes:
         if not present:
             return Typed("None", kinds=frozenset({"null"}))
         if all(isinstance(v, str) for v in present):
-            key = (id(schema), None, "enum")
-            found = self._inline.get(key)
+            found = self._inline_enums.get(id(schema))
             if found is None:
                 name = self._allocate(str(hint), "Enum")
                 draft = _Draft(name, "enum", doc=_description(merged))
@@ -551,7 +514,7 @@ class SchemaTypes:
                 found = Typed(
                     ref_text(name), plain=False, enum=(name, {v: m for m, v in draft.members})
                 )
-                self._inline[key] = found
+                self._inline_enums[id(schema)] = found
             return Typed(found.text, nullable=nullable, plain=False, enum=found.enum)
         if all(isinstance(v, str | int) and not isinstance(v, float) for v in present):
             text = "Literal[" + ", ".join(literal(v) for v in dict.fromkeys(present)) + "]"
@@ -571,7 +534,7 @@ class SchemaTypes:
             if _is_null(member):
                 nullable = True
                 continue
-            part = self.typed(member, hint.plus(f"Variant{_letters(index)}"), direction)
+            part = self.typed(member, hint.plus(f"Variant{letters(index)}"), direction)
             nullable = nullable or part.nullable
             parts.append(
                 Typed(
@@ -1166,62 +1129,3 @@ def _field_name(prop: str, classes: set[str], names: set[str]) -> str:
         name += "_"
     names.add(name)
     return name
-
-
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
-
-
-def _words(text: str) -> list[str]:
-    found = _WORD.findall(re.sub(r"[^A-Za-z0-9]+", " ", unicodedata.normalize("NFKC", text)))
-    return [w[:1].upper() + w[1:] for w in found]
-
-
-def _child(parent: str, part: str) -> str:
-    """The name of an inline schema at member `part` of class `parent`: `PullRequestHead`; the
-    words `part` shares with the end of `parent` are not repeated (`ListResponse` + `response`
-    is `ListResponseValue`, not `ListResponseResponse`)."""
-    words = _words(part) or ["Member"]
-    head = _words(parent)
-    for size in range(min(len(words), len(head)), 0, -1):
-        if [w.lower() for w in head[-size:]] == [w.lower() for w in words[:size]]:
-            words = words[size:] or ["Value"]
-            break
-    return parent + "".join(words)
-
-
-def _item_name(hint: str) -> str:
-    """An array item's name: the singular of a plural last word (`IssueLabels` → `IssueLabel`),
-    else `…Item`."""
-    words = _WORD.findall(hint)
-    last = words[-1] if words else ""
-    lower = last.lower()
-    if len(lower) > 3 and lower.endswith("ies"):
-        return hint[:-3] + "y"
-    if len(lower) > 2 and lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
-        return hint[:-1]
-    return hint + "Item"
-
-
-def _letters(index: int) -> str:
-    """`A`, `B`, … `Z`, `AA`, …: a union member's place, without a number."""
-    text = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        text = chr(ord("A") + rest) + text
-    return text
-
-
-def response_hint(operation: str, status: str, first: bool) -> str:
-    """`ReposGetResponse` for an operation's first success response, else its status's phrase:
-    `ReposGetNotFoundResponse`, `ReposGetDefaultResponse`."""
-    if first:
-        return operation + "Response"
-    if status.isdigit():
-        try:
-            phrase = http.HTTPStatus(int(status)).phrase
-        except ValueError:
-            phrase = f"Status{status}"
-    else:
-        phrase = status  # `default`, `2XX`
-    return operation + "".join(_words(phrase)) + "Response"
