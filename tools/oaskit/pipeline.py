@@ -71,6 +71,7 @@ def generate_package(
     read_write_models: str = "split",
     ref_roots: Sequence[Path] = (),
     validation_status: str = "documented",
+    embed_spec: bool = False,
 ) -> dict[str, str]:
     """Every file of the package generated from `spec_path`, formatted; raises GenerationError."""
     return generate(
@@ -82,6 +83,7 @@ def generate_package(
         read_write_models=read_write_models,
         ref_roots=ref_roots,
         validation_status=validation_status,
+        embed_spec=embed_spec,
     ).files
 
 
@@ -95,6 +97,7 @@ def generate(
     read_write_models: str = "split",
     ref_roots: Sequence[Path] = (),
     validation_status: str = "documented",
+    embed_spec: bool = False,
     timings: dict[str, float] | None = None,
 ) -> Generation:
     """The generated package and the spec files it read; raises GenerationError.
@@ -103,13 +106,14 @@ def generate(
     writeOnly members) or `shared` (one model per schema). `$ref`s are read inside the spec's
     folder and `ref_roots` only. `validation_status` is the generated server's status for a
     request that breaks the spec: `400`, `422`, or `documented` (`oaskit.ir.build_api`).
+    `embed_spec` adds `openapi.json`, the spec as `oaskit bundle` writes it (JSON).
     `timings`, when given, receives each stage's seconds (bench/regen_stages.py reads them).
     """
     clock = _Clock(timings)
     from oaskit.emit import format_tree
     from oaskit.ir import build_api
     from oaskit.render import render_code
-    from oaskit.spec import bundle_spec, unroutable_paths, validate_bundle
+    from oaskit.spec import bundle_spec, dump_document, unroutable_paths, validate_bundle
 
     with collector_paused():
         clock.lap("import")
@@ -153,6 +157,12 @@ def generate(
         clock.lap("format + compile")
         _refuse_lone_surrogates(files, bundle)
         clock.lap("output scan")
+        if embed_spec:
+            # Bundled again, every external target hoisted: the models above are named after
+            # the spec as lint reads it, the served copy is the one other tools read best.
+            served = bundle_spec(spec_path, ref_roots=ref_roots, hoist="all")
+            files["openapi.json"] = dump_document(served.data, "json")
+            clock.lap("embed spec")
     return Generation(dict(sorted(files.items())), bundle.files)
 
 
@@ -340,6 +350,7 @@ def regen_key(
     templates: Sequence[Path] = (),
     read_write_models: str = "split",
     validation_status: str = "documented",
+    embed_spec: bool = False,
 ) -> str:
     """The digest of everything besides the spec files that decides what regen writes."""
     from oaskit.render import BUILTIN_TEMPLATES
@@ -353,7 +364,7 @@ def regen_key(
             digest.update(len(data).to_bytes(8, "big"))
             digest.update(data)
 
-    add(name, package, source, read_write_models, validation_status)
+    add(name, package, source, read_write_models, validation_status, str(embed_spec))
     add(f"{sys.version_info.major}.{sys.version_info.minor}")
     for tool in _GENERATOR_TOOLS:
         add(tool, metadata.version(tool))
@@ -405,6 +416,7 @@ class RegenJob:
     out_dir: Path
     read_write_models: str = "split"
     validation_status: str = "documented"
+    embed_spec: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,6 +459,7 @@ def regen(
                 templates=templates,
                 read_write_models=job.read_write_models,
                 validation_status=job.validation_status,
+                embed_spec=job.embed_spec,
             )
             if cache.is_current(job.out_dir, key=key):
                 yield RegenOutcome(job, skipped=True)
@@ -463,6 +476,7 @@ def regen(
                 read_write_models=job.read_write_models,
                 ref_roots=ref_roots,
                 validation_status=job.validation_status,
+                embed_spec=job.embed_spec,
             )
         except GenerationError as exc:
             yield RegenOutcome(job, findings=exc.findings)

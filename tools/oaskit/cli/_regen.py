@@ -157,6 +157,7 @@ def _job(api: ApiConfig, out_dir: Path, *, root: Path) -> RegenJob:
         out_dir=out_dir,
         read_write_models=api.read_write_models,
         validation_status=api.validation_status,
+        embed_spec=api.embed_spec,
     )
 
 

@@ -1,6 +1,7 @@
 """Loading, bundling and validating hand-written OpenAPI documents."""
 
 from oaskit.spec._bundle import Bundle, bundle_spec
+from oaskit.spec._dump import DumpFormat, dump_document
 from oaskit.spec._load import Document, Pointer, load_document
 from oaskit.spec._path_keys import fragment_message, query_message, unroutable_paths
 from oaskit.spec._patterns import (
@@ -21,9 +22,11 @@ __all__ = [
     "SCHEMA_MAPS",
     "Bundle",
     "Document",
+    "DumpFormat",
     "PatternPlan",
     "Pointer",
     "bundle_spec",
+    "dump_document",
     "ecma_pattern",
     "format_pointer",
     "fragment_message",

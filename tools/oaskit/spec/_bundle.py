@@ -3,7 +3,10 @@
 Like `redocly bundle`: a reference to a whole file that the root's
 `components` names, or that lives in a `components/<section>/` folder, becomes
 a reference into `#/components/<section>/<name>`; any other external reference
-is inlined. Every node of the result keeps the location of its source.
+is inlined. With `hoist="all"` (`oaskit bundle`) every external reference whose
+place names a component kind is hoisted instead, so a target written once is
+defined once however often it is referenced. Every node of the result keeps the
+location of its source.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from oaskit.errors import Finding, Location, SpecInputError
+from oaskit.spec._hoist_names import component_name
 from oaskit.spec._load import Document, Pointer, file_kind, load_document
 from oaskit.spec._pointer import format_pointer, parse_pointer
+from oaskit.spec._ref_kinds import expected_section
 from oaskit.spec._vocabulary import DATA_KEYWORDS, NAME_MAPS
 
 __all__ = ["Bundle", "Origin", "bundle_spec"]
@@ -40,6 +45,25 @@ _SECTIONS = frozenset(
         "pathItems",
     }
 )
+
+# The order OAS 3.1 4.8.7 lists the sections in, for sections the bundle adds.
+_SECTION_ORDER = {
+    name: index
+    for index, name in enumerate(
+        (
+            "schemas",
+            "responses",
+            "parameters",
+            "examples",
+            "requestBodies",
+            "headers",
+            "securitySchemes",
+            "links",
+            "callbacks",
+            "pathItems",
+        )
+    )
+}
 
 # A URI scheme (RFC 3986 3.1) or a network-path reference (`//host`, RFC 3986 4.2): a `$ref`
 # that names another machine, or a file by URL, is never followed (STYLE rule 16).
@@ -88,8 +112,14 @@ class Bundle:
         return self.locate(pointer)
 
 
-def bundle_spec(root: Path, *, ref_roots: Sequence[Path] = ()) -> Bundle:
+def bundle_spec(
+    root: Path, *, ref_roots: Sequence[Path] = (), hoist: Literal["sections", "all"] = "sections"
+) -> Bundle:
     """Load `root` and everything it references; a broken root raises SpecInputError.
+
+    `hoist="sections"` (lint, regen, fuzz) hoists whole files named by the root's components or
+    kept in a `components/<section>/` folder and inlines other external targets, as the models
+    are named after them; `hoist="all"` hoists every external target a component can hold.
 
     A `$ref` is followed only to a file inside the root spec's folder or one of `ref_roots`
     (`[tool.oaskit] ref-roots`, absolute or relative to the working folder), each taken after
@@ -98,7 +128,7 @@ def bundle_spec(root: Path, *, ref_roots: Sequence[Path] = ()) -> Bundle:
     """
     spec = _real(root, at=Location(root))
     folders = (spec.parent, *(_real(folder, at=Location(folder)) for folder in ref_roots))
-    return _Bundler(spec, folders).run()
+    return _Bundler(spec, folders, hoist_all=hoist == "all").run()
 
 
 def _real(path: Path, *, at: Location) -> Path:
@@ -117,8 +147,10 @@ def _real(path: Path, *, at: Location) -> Path:
 
 
 class _Bundler:
-    def __init__(self, root: Path, folders: tuple[Path, ...]) -> None:
+    def __init__(self, root: Path, folders: tuple[Path, ...], *, hoist_all: bool = False) -> None:
         self._root = root
+        self._hoist_all = hoist_all
+
         # Where files may be read from: the root spec's folder and the configured ref-roots.
         self._folders = folders
         # Every local `$ref` the bundle keeps, by where it is in the bundle, with its source.
@@ -132,6 +164,8 @@ class _Bundler:
         self._pending: list[tuple[_Target, tuple[str, str]]] = []
         # Names the root's components already use, section by section: hoisting never takes one.
         self._taken: dict[str, set[str]] = {}
+        # The names the root itself declares, which keep their place and order.
+        self._declared: dict[str, set[str]] = {}
 
     def run(self) -> Bundle:
         root_doc = self._document(self._root, referrer=None)
@@ -156,10 +190,44 @@ class _Bundler:
             components.setdefault(section, {})[name] = self._walk(
                 node, doc=target_doc, src=pointer, out=out, stack=((path, pointer),)
             )
+        if self._hoist_all and isinstance(components, dict):
+            self._drop_hoisted_definitions(data)
+            _order_hoisted(components, self._declared)
         files = tuple(sorted(self._documents))
         self._refuse_loops(data)
         problems = [p for d in self._documents.values() for p in d.problems] + self._problems
         return Bundle(self._root, data, files, self._origins, problems)
+
+    def _drop_hoisted_definitions(self, data: Any) -> None:
+        """Remove the copies of `$defs` (or `definitions`) entries that became components.
+
+        A `$defs` entry only names a schema for `$ref`s to use (JSON Schema 2020-12 Core 8.2.4);
+        once hoisted, every reference points at the component and the copy left in its owner
+        would be a second definition of the same thing.
+        """
+        hoisted = {
+            (path, pointer)
+            for (path, pointer) in self._names
+            if len(pointer) >= 2 and pointer[-2] in ("$defs", "definitions")
+        }
+        if not hoisted:
+            return
+        copies = [
+            out
+            for out, origin in self._origins.items()
+            if isinstance(origin, tuple)
+            and len(out) > 3
+            and out[-2] in ("$defs", "definitions")
+            and (origin[0].path, origin[1]) in hoisted
+        ]
+        for out in sorted(copies, key=len, reverse=True):
+            owner = _node_at(data, out[:-1])
+            if isinstance(owner, dict):
+                owner.pop(str(out[-1]), None)
+                if not owner:
+                    parent = _node_at(data, out[:-2])
+                    if isinstance(parent, dict):
+                        parent.pop(str(out[-2]), None)
 
     def _register_root_components(self, root_doc: Document) -> None:
         components = root_doc.data.get("components")
@@ -169,6 +237,7 @@ class _Bundler:
             if section not in _SECTIONS or not isinstance(entries, dict):
                 continue
             self._taken.setdefault(section, set()).update(entries)
+            self._declared.setdefault(section, set()).update(entries)
             for name, entry in entries.items():
                 ref = entry.get("$ref") if isinstance(entry, dict) else None
                 if isinstance(ref, str) and not ref.startswith("#"):
@@ -294,7 +363,7 @@ class _Bundler:
         if path == self._root and not defining:
             self._refs[out] = at
             return {"$ref": format_pointer(pointer), **siblings}
-        name = None if defining else self._names.get(target) or self._hoistable(target)
+        name = None if defining else self._names.get(target) or self._hoistable(target, out)
         if name is not None:
             self._refs[out] = at
             return {"$ref": format_pointer(("components", *name)), **siblings}
@@ -351,13 +420,25 @@ class _Bundler:
                 self._problems.append(Finding("ref-cycle", message, _place(self._refs[loop[0]])))
             settled.update(chain)
 
-    def _hoistable(self, target: _Target) -> tuple[str, str] | None:
+    def _hoistable(self, target: _Target, out: Pointer) -> tuple[str, str] | None:
         path, pointer = target
-        if pointer or path == self._root or path.parent.name not in _SECTIONS:
+        if path == self._root:
             return None
-        section = path.parent.name
+        if self._hoist_all:
+            # A Path Item stays in `paths`, written out: readers that list operations from
+            # `paths` (openapi-python-client 0.29, schemathesis' 3.0 mode) do not follow a
+            # `$ref` there, and 3.0 has no `pathItems` section to hoist it into.
+            found = expected_section(out, path_items=False)
+            if found is None:
+                return None
+            section = found
+            base = component_name(path, pointer)
+        elif pointer or path.parent.name not in _SECTIONS:
+            return None
+        else:
+            section = path.parent.name
+            base = path.stem
         taken = self._taken.setdefault(section, set())
-        base = path.stem
         name = base
         counter = 2
         while name in taken:
@@ -393,6 +474,22 @@ class _Bundler:
         names = [entry.name for entry in folder.iterdir() if entry.is_file()]
         close = difflib.get_close_matches(path.name, names, n=1)
         return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _order_hoisted(components: dict[str, Any], declared: dict[str, set[str]]) -> None:
+    """Put hoisted components after the root's own, sorted by name, and new sections in OAS
+    order (3.1 4.8.7): the output then depends on what is referenced, not on the order the
+    walk met it in, so moving a `$ref` within the spec moves nothing in the bundle."""
+    added = set(components) - set(declared)
+    for section in sorted(added, key=lambda name: _SECTION_ORDER.get(name, len(_SECTION_ORDER))):
+        components[section] = components.pop(section)
+    for section, entries in components.items():
+        if section not in _SECTIONS or not isinstance(entries, dict):
+            continue
+        own = declared.get(section, set())
+        hoisted = sorted(name for name in entries if name not in own)
+        for name in hoisted:
+            entries[name] = entries.pop(name)
 
 
 def _nearest_pointer(data: Any, pointer: Pointer) -> Pointer | None:
