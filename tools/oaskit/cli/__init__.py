@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from oaskit.cli import _fuzz, _init, _lint, _regen, _rules
+from oaskit.cli import _bundle, _diff, _fuzz, _init, _lint, _regen, _rules
 from oaskit.cli._common import EXIT_OK, EXIT_USAGE, UsageError, print_finding
 from oaskit.errors import Finding, Location, SpecInputError
 
@@ -136,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_verbosity(parser, default=False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (_init, _lint, _regen, _fuzz, _rules):
+    for command in (_init, _lint, _regen, _bundle, _diff, _fuzz, _rules):
         command.add_parser(commands)
     for subparser in commands.choices.values():
         # Also accepted after the command (`oaskit lint -q`); SUPPRESS keeps the subparser from

@@ -1,5 +1,6 @@
 """Project configuration: `[tool.oaskit]` in pyproject.toml."""
 
+from oaskit.config._diff import DiffConfig, DiffIgnore
 from oaskit.config._fuzz import FuzzConfig
 from oaskit.config._project import (
     READ_WRITE_MODELS,
@@ -13,6 +14,8 @@ from oaskit.config._project import (
 __all__ = [
     "READ_WRITE_MODELS",
     "ApiConfig",
+    "DiffConfig",
+    "DiffIgnore",
     "FuzzConfig",
     "LintConfig",
     "ProjectConfig",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oaskit.config._diff import DiffConfig, parse_diff_config
 from oaskit.config._fuzz import FuzzConfig, parse_fuzz_config
 from oaskit.config._hint import did_you_mean
 from oaskit.config._toml import find_key, key_location, syntax_error_location
@@ -38,8 +39,16 @@ _LEVELS: dict[str, Level | None] = {
 }
 
 # The keys each table knows (docs/configuration.md describes them all).
-_TOP_KEYS = ("apis", "templates", "ref-roots", "lint", "fuzz")
-_API_KEYS = ("name", "spec", "package", "out", "read-write-models", "validation-status")
+_TOP_KEYS = ("apis", "templates", "ref-roots", "lint", "fuzz", "diff")
+_API_KEYS = (
+    "name",
+    "spec",
+    "package",
+    "out",
+    "read-write-models",
+    "validation-status",
+    "embed-spec",
+)
 _API_REQUIRED = ("name", "spec", "package")
 _LINT_KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores")
 # Where a rule name can be written, searched in this order for the place of an unknown one.
@@ -69,6 +78,9 @@ class ApiConfig:
     # The generated server's status for invalid parameters and bodies: `400`, `422`, or
     # `documented` (422 where an operation documents 422 and not 400, else 400).
     validation_status: str = "documented"
+    # Write the bundled spec (`oaskit bundle`'s output, JSON) into the package as
+    # `openapi.json`, for a server that serves its own contract.
+    embed_spec: bool = False
 
     @property
     def output_dir(self) -> Path:
@@ -108,6 +120,7 @@ class ProjectConfig:
     ref_roots: tuple[Path, ...] = ()
     lint: LintConfig = field(default_factory=LintConfig)
     fuzz: FuzzConfig = field(default_factory=FuzzConfig)
+    diff: DiffConfig = field(default_factory=DiffConfig)
     # Where `[tool.oaskit]` is written (for findings about the table as a whole); None when
     # pyproject.toml has no such table.
     location: Location | None = None
@@ -157,6 +170,7 @@ def load_config(root: Path) -> ProjectConfig:
         ref_roots=_ref_roots(table.get("ref-roots", []), source),
         lint=_lint_config(table.get("lint", {}), root=root, source=source),
         fuzz=parse_fuzz_config(table.get("fuzz", {}), text=text, path=path),
+        diff=parse_diff_config(table.get("diff", {}), text=text, path=path),
         location=source.where("tool.oaskit"),
     )
 
@@ -245,6 +259,9 @@ def _apis(raw: Any, source: _Source) -> tuple[ApiConfig, ...]:
         if isinstance(status, bool) or str(status) not in VALIDATION_STATUSES:
             message = f'{label}: validation-status must be 400, 422 or "documented", not {status!r}'
             raise fail(message, "validation-status")
+        embed = entry.get("embed-spec", False)
+        if not isinstance(embed, bool):
+            raise fail(f"{label}: embed-spec must be true or false, not {embed!r}", "embed-spec")
         out = entry.get("out")
         if out is not None and (
             not isinstance(out, str)
@@ -262,6 +279,7 @@ def _apis(raw: Any, source: _Source) -> tuple[ApiConfig, ...]:
             read_write_models=mode,
             out=Path(out) if out is not None else None,
             validation_status=str(status),
+            embed_spec=embed,
         )
         for number, other in enumerate(apis, start=1):
             if other.name == api.name:
