@@ -20,6 +20,7 @@ from connectors_service.dialects.supermetrics import (
     render_supermetrics_error,
     supermetrics_error,
 )
+from connectors_service.docs import create_docs_router
 from connectors_service.domain import DomainError
 from connectors_service.errors import render_native_error
 from connectors_service.keycache import KeyCache
@@ -66,7 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # A worker that stops closes its pooled connections instead of dropping them.
         services.store.close()
 
-    # The hand-written specs are the contract; no schema is derived from this code.
+    # The hand-written specs are the contract; no schema is derived from this code. The
+    # service serves those specs, bundled, and its own docs over them (docs/).
     app = FastAPI(
         title="Connectors API reference service",
         openapi_url=None,
@@ -80,6 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(native_server.create_router(NativeConnectors(services)))
     app.include_router(census_server.create_router(CensusConnectors(services)))
     app.include_router(supermetrics_server.create_router(SupermetricsConnectors(services)))
+    # The specs and their interactive docs, public; none of their paths is a dialect's.
+    app.include_router(create_docs_router())
     dispatcher = ErrorDispatcher(
         [
             Dialect(
