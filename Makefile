@@ -76,7 +76,7 @@ BENCH_QUICK := .cache/bench/BENCHMARKS-quick.md
 # datamodel-code-generator (issue #18).
 SAMPLE_AGAINST ?= 4a315e8
 
-bench: $(STAMP) ## Every benchmark beside its peers (lint, service, fuzz, regen, size, smoke, sample); writes BENCHMARKS.md.
+bench: $(STAMP) ## Every benchmark beside its peers (lint, service, fuzz, regen, size, smoke, sample, diff); writes BENCHMARKS.md.
 	@mkdir -p $(dir $(BENCH_FAILED)) && rm -f $(BENCH_FAILED)
 	$(PY) -m bench.lint_bench || touch $(BENCH_FAILED)
 	TIMEFORMAT='bench.service_bench: done in %R s'; time $(PY) -m bench.service_bench || touch $(BENCH_FAILED)
@@ -85,6 +85,7 @@ bench: $(STAMP) ## Every benchmark beside its peers (lint, service, fuzz, regen,
 	$(PY) -m bench.size_bench || touch $(BENCH_FAILED)
 	$(PY) -m bench.smoke_bench || touch $(BENCH_FAILED)
 	$(PY) -m bench.regen_sample --against $(SAMPLE_AGAINST) || touch $(BENCH_FAILED)
+	$(PY) -m bench.diff_bench || touch $(BENCH_FAILED)
 	@if [ -e $(BENCH_FAILED) ]; then echo "a benchmark failed; see its section"; exit 1; fi
 
 # The reduced set, under 3 minutes on 2 cores (bench/README.md): one run each, the mid-size spec

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from oaskit.config import _fuzz, _project
+from oaskit.config import _diff, _fuzz, _project
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 
@@ -28,6 +28,8 @@ def _documented_keys(table: str) -> set[str]:
         ("[[tool.oaskit.apis]]", _project._API_KEYS),
         ("[tool.oaskit.lint]", _project._LINT_KEYS),
         ("[tool.oaskit.fuzz]", _fuzz.KEYS),
+        ("[tool.oaskit.diff]", _diff.KEYS),
+        ("[[tool.oaskit.diff.ignore]]", _diff.IGNORE_KEYS),
     ],
 )
 def test_documents_every_key_when_table_accepts_it(table: str, keys: tuple[str, ...]) -> None:

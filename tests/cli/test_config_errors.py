@@ -63,6 +63,10 @@ CASES = [
         API + "validation-status = true\n",
         "5:1 [[tool.oaskit.apis]] entry 1: validation-status must be 400, 422 or ",
     ),
+    (
+        API + 'embed-spec = "yes"\n',
+        "5:1 [[tool.oaskit.apis]] entry 1: embed-spec must be true or false, not 'yes'",
+    ),
     (API + 'out = "../elsewhere"\n', "5:1 [[tool.oaskit.apis]] entry 1: out must be a folder"),
     (API + 'out = "/tmp/a"\n', "5:1 [[tool.oaskit.apis]] entry 1: out must be a folder below"),
     (
@@ -129,7 +133,8 @@ def test_reads_every_api_key_when_entries_are_valid(workdir: Path) -> None:
     write(
         "pyproject.toml",
         API + '\n[[tool.oaskit.apis]]\nname = "b"\nspec = "b.yaml"\npackage = "shop.b"\n'
-        'out = "src/shop/b"\nread-write-models = "shared"\nvalidation-status = 422\n',
+        'out = "src/shop/b"\nread-write-models = "shared"\nvalidation-status = 422\n'
+        "embed-spec = true\n",
     )
 
     assert load_config(workdir).apis == (
@@ -141,6 +146,7 @@ def test_reads_every_api_key_when_entries_are_valid(workdir: Path) -> None:
             read_write_models="shared",
             out=Path("src/shop/b"),
             validation_status="422",
+            embed_spec=True,
         ),
     )
     assert load_config(workdir).apis[1].output_dir == Path("src/shop/b")

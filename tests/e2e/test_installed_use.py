@@ -212,3 +212,43 @@ def _output(result: subprocess.CompletedProcess[str], log: Path | None = None) -
         lines = log.read_text(encoding="utf-8").splitlines()[-_LOG_LINES:]
         text += f"\n--- server log (last {len(lines)} lines)\n" + "\n".join(lines)
     return text
+
+
+def test_bundle_and_diff_guard_the_contract_when_used_in_a_git_project(
+    user_venv: UserVenv, make_project: MakeProject
+) -> None:
+    project = make_project("bookshelf")
+    _succeeds(user_venv.run("oaskit", "init", cwd=project))
+
+    # One self-contained document that other tools can read.
+    _succeeds(user_venv.run("oaskit", "bundle", "spec/openapi.yaml", "-o", "api.json", cwd=project))
+    bundled = json.loads((project / "api.json").read_text(encoding="utf-8"))
+    assert {"Book", "NewBook"} <= set(bundled["components"]["schemas"]), bundled["components"]
+    assert all(
+        ref.startswith("#/") for ref in re.findall(r'"\$ref": "([^"]*)"', json.dumps(bundled))
+    )
+
+    # A pull request that makes `year` required on the write schema breaks every client.
+    def git(*args: str) -> None:
+        identity = ("-c", "user.name=e2e", "-c", "user.email=e2e@example.com")
+        subprocess.run(["git", *identity, *args], cwd=project, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    new_book = project / "spec" / "components" / "schemas" / "NewBook.yaml"
+    text = new_book.read_text(encoding="utf-8")
+    new_book.write_text(text.replace("[title, author]", "[title, author, year]"), encoding="utf-8")
+
+    same = user_venv.run(
+        "oaskit", "diff", "main:spec/openapi.yaml", "main:spec/openapi.yaml", cwd=project
+    )
+    against = user_venv.run("oaskit", "diff", "--base", "main", "--format", "json", cwd=project)
+
+    assert _succeeds(same).stdout.strip() == "", same.stdout
+    assert against.returncode == 1, _output(against)
+    report = json.loads(against.stdout)
+    (change,) = [c for c in report["changes"] if c["level"] == "error"]
+    assert change["rule"] == "request-property-became-required", change
+    assert change["head"]["file"].endswith("spec/components/schemas/NewBook.yaml"), change
+    assert change["base"]["file"].startswith("main:spec/components/schemas/NewBook.yaml"), change

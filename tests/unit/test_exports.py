@@ -14,6 +14,7 @@ PACKAGES = [
     "oaskit.emit",
     "oaskit.lint",
     "oaskit.fuzz",
+    "oaskit.diff",
 ]
 
 
