@@ -8,16 +8,15 @@
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from oaskit.cli import main
+from tests.cli.conftest import Run
 
 SNAPSHOTS = Path(__file__).parent / "__snapshots__"
 UPDATE = os.environ.get("OASKIT_UPDATE_GOLDEN") == "1"
@@ -32,25 +31,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("NO_COLOR", "FORCE_COLOR", "OASKIT_TRACEBACK"):
         monkeypatch.delenv(name, raising=False)
     return folder
-
-
-@dataclass(frozen=True, slots=True)
-class Run:
-    """One `oaskit` run: its arguments, exit code and output."""
-
-    argv: tuple[str, ...]
-    code: int
-    out: str
-    err: str
-
-    def transcript(self) -> str:
-        """The run as the snapshot files hold it."""
-        return (
-            f"$ oaskit {shlex.join(self.argv)}\n"
-            f"exit: {self.code}\n"
-            f"--- stdout\n{self.out}"
-            f"--- stderr\n{self.err}"
-        )
 
 
 Oaskit = Callable[..., Run]

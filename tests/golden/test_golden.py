@@ -74,6 +74,8 @@ def test_generated_tree_is_current_when_regenerated_from_the_specs() -> None:
             source=api.spec.as_posix(),
             templates=[ROOT / config.templates] if config.templates else [],
             read_write_models=api.read_write_models,
+            validation_status=api.validation_status,
+            embed_spec=api.embed_spec,
         )
         problems = _compare(files, ROOT / api.output_dir)
         assert not problems, "generated/ is stale; run `oaskit regen`:\n" + "\n".join(problems)

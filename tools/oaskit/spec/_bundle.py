@@ -30,22 +30,6 @@ from oaskit.spec._vocabulary import DATA_KEYWORDS, NAME_MAPS
 
 __all__ = ["Bundle", "Origin", "bundle_spec"]
 
-# OAS 3.x `components` sections a whole-file reference can be hoisted into.
-_SECTIONS = frozenset(
-    {
-        "schemas",
-        "responses",
-        "parameters",
-        "examples",
-        "requestBodies",
-        "headers",
-        "securitySchemes",
-        "links",
-        "callbacks",
-        "pathItems",
-    }
-)
-
 # The order OAS 3.1 4.8.7 lists the sections in, for sections the bundle adds.
 _SECTION_ORDER = {
     name: index
@@ -64,6 +48,9 @@ _SECTION_ORDER = {
         )
     )
 }
+
+# OAS 3.x `components` sections a reference can be hoisted into.
+_SECTIONS = frozenset(_SECTION_ORDER)
 
 # A URI scheme (RFC 3986 3.1) or a network-path reference (`//host`, RFC 3986 4.2): a `$ref`
 # that names another machine, or a file by URL, is never followed (STYLE rule 16).
