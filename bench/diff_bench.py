@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = (
         f"{command_s / peer_s:.2f} of its time"
         if finished and peer_s
-        else "no ratio: it did not finish"
+        else f"no ratio: {PEER} did not finish"
     )
     lines += [
         "| tool | seconds | outcome |",
