@@ -258,7 +258,7 @@ def _bundle(opened: Opened, report: Report) -> Bundle | None:
 
     locator = Locator(opened)
     try:
-        bundle = bundle_spec(opened.spec, ref_roots=opened.ref_roots)
+        bundle = bundle_spec(opened.spec, ref_roots=opened.ref_roots, hoist="all")
     except SpecInputError as exc:
         report.problems.append(locator.problem(exc.finding))
         return None

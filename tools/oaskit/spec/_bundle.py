@@ -95,7 +95,14 @@ class Bundle:
         origin = self.origins.get(pointer[:-1]) if pointer else None
         if isinstance(origin, tuple):
             document, source = origin
-            return document.locate_key((*source, pointer[-1]))
+            key = (*source, pointer[-1])
+            try:
+                document.resolve(key)
+            except KeyError:
+                # A member the bundle added to a mapping written elsewhere (a component hoisted
+                # from another file): its own origin says where it is written.
+                return self.locate(pointer)
+            return document.locate_key(key)
         return self.locate(pointer)
 
 
